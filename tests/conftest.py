@@ -1,0 +1,76 @@
+"""Shared fixtures: real peers started once per session on 127.0.0.1, isolated user data.
+
+Peers are started lazily (only when a test asks for one) and stopped at the end. Secrets go
+to an in-memory backend and user data to a temporary folder, so a test run never touches the
+developer's keyring or settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("WORKBENCH_SECRETS", "memory")
+
+sys.path.insert(0, str(Path(__file__).parent / "servers"))
+import peers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data))
+    from workbench.core import secrets
+
+    secrets.set_backend(secrets.MemoryBackend())
+
+
+def _peer(factory, *args, **kwargs) -> Iterator[peers.Peer]:  # type: ignore[no-untyped-def]
+    try:
+        peer = factory(*args, **kwargs)
+    except peers.PeerUnavailable as exc:
+        pytest.fail(f"peer could not start: {exc}")
+    try:
+        yield peer
+    finally:
+        peer.stop()
+
+
+@pytest.fixture(scope="session")
+def httpbin() -> Iterator[peers.Peer]:
+    """httpbin (HTTP echo) under gunicorn."""
+    yield from _peer(peers.start_httpbin)
+
+
+@pytest.fixture(scope="session")
+def odata_server() -> Iterator[peers.Peer]:
+    """SAP CAP OData v4 service `CasesService` (tests/servers/odata), url = service root."""
+    yield from _peer(peers.start_odata)
+
+
+@pytest.fixture(scope="session")
+def oidc_server() -> Iterator[peers.Peer]:
+    """oidc-provider 9: strict client authentication, client credentials, discovery, JWT tokens."""
+    yield from _peer(peers.start_oidc)
+
+
+@pytest.fixture(scope="session")
+def oauth_mock() -> Iterator[peers.Peer]:
+    """oauth2-mock-server 7: password grant and refresh tokens, accepts any client."""
+    yield from _peer(peers.start_oidc, mock=True)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """`../shared/data` (real public descriptors and CSDL); tests skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
+    return SHARED_DATA

@@ -1,0 +1,2 @@
+using CasesService from '../srv/service';
+annotate CasesService with @(requires: 'authenticated-user');

@@ -1,0 +1,95 @@
+"""The `workbench` command line: opens the window, or runs one sub-command without it.
+
+Sub-commands are a contract (scripts call them exactly as written), so each lives in its own
+module under `workbench/commands/` and is imported only when called: `workbench send` never
+loads Qt, and `workbench --help` stays instant. Every failure is one readable line on stderr
+and a non-zero exit: 1 for a failure of the thing asked (transport error, token refused,
+problems found), 2 for bad input (missing file, malformed document, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import NoReturn, Sequence
+
+# name -> (module under workbench.commands, one-line summary). Add, never rename.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "send": ("send", "send one saved request and print the response"),
+    "import": ("import_spec", "import an OpenAPI/Swagger descriptor (file, URL, ZIP, folder) into a workspace"),
+    "token": ("token", "obtain an OAuth2 access token and print a redacted summary"),
+    "metadata": ("metadata", "summarise an OData $metadata (CSDL) document"),
+    "odata": ("odata", "parse or check an OData query URL"),
+    "view": ("view", "open a response file (JSON, XML, CSDL) in the response viewer"),
+    "codegen": ("codegen", "generate calling code (curl, Python, JavaScript, C#) for a saved request"),
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    """Print one line on stderr and return the exit code (for `return fail(...)`)."""
+    first = " ".join(str(message).split("\n")[0].split()) or "failed"
+    sys.stderr.write(f"workbench: {first}\n")
+    return code
+
+
+def _window_parser() -> ArgumentParser:
+    lines = "\n".join(f"  {name:<10} {summary}" for name, (_, summary) in SUBCOMMANDS.items())
+    parser = ArgumentParser(
+        prog="workbench",
+        description="API Workbench: send requests to OData and OpenAPI services.\n\n"
+                    "Without a sub-command, opens the window on WORKSPACE (default: your last or the sample workspace).",
+        epilog=f"sub-commands (each has --help; none opens the window):\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("workspace", nargs="?", help="workspace folder to open")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            module_name, summary = SUBCOMMANDS[args[0]]
+            module = importlib.import_module(f"workbench.commands.{module_name}")
+            parser = ArgumentParser(prog=f"workbench {args[0]}", description=summary)
+            module.configure(parser)
+            ns = parser.parse_args(args[1:])
+            return int(module.run(ns))
+        ns = _window_parser().parse_args(args)
+        if ns.version:
+            from workbench import __version__
+
+            print(f"workbench {__version__}")
+            return EXIT_OK
+        from workbench.ui.app import run_app
+
+        return run_app(ns.workspace, screenshot=ns.screenshot)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return EXIT_OK
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from workbench.core.errors import WorkbenchError
+
+        if isinstance(exc, WorkbenchError):
+            return fail(exc.message)
+        return fail(f"unexpected error: {exc.__class__.__name__}: {exc}", EXIT_FAILED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The workspace's data: collections, folders, requests, environments — plain, immutable values.
+
+Everything the UI edits and the CLI sends is one of these dataclasses. They know nothing of
+files (see `storage.py`) or of httpx (see `http.py`), so they stay easy to test and to diff.
+Edits produce new values with `dataclasses.replace`; the on-disk workspace is the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal, Mapping
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+HTTP_METHODS: tuple[HttpMethod, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
+
+BodyKind = Literal["none", "raw", "form", "multipart", "binary"]
+BODY_KINDS: tuple[BodyKind, ...] = ("none", "raw", "form", "multipart", "binary")
+
+AuthType = Literal["inherit", "none", "basic", "bearer", "apikey", "oauth2"]
+AUTH_TYPES: tuple[AuthType, ...] = ("inherit", "none", "basic", "bearer", "apikey", "oauth2")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """One row of a params, headers, form or variables table.
+
+    Disabled rows are kept (not dropped) because users toggle optional parameters on and off;
+    an imported optional parameter arrives disabled with its description.
+    """
+
+    name: str
+    value: str = ""
+    enabled: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormPart:
+    """One part of a multipart/form-data body: a text value or a file read at send time."""
+
+    name: str
+    value: str = ""
+    file: str = ""
+    content_type: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A request body; `kind` picks which of the other fields matters."""
+
+    kind: BodyKind = "none"
+    content_type: str = ""
+    text: str = ""
+    form: tuple[KeyValue, ...] = ()
+    parts: tuple[FormPart, ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """How a request authenticates; `inherit` takes the parent folder's or collection's.
+
+    `params` holds the scheme's settings (e.g. `username`, `password`, `token`, `key`, `in`,
+    `token_url`, `client_id`, `client_secret`, `client_auth`, `scope`). Secret values are never
+    kept in clear text on disk: storage replaces them with `{{variable}}` or `secret:` references
+    (see `secrets.py`).
+    """
+
+    type: AuthType = "inherit"
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.params.get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One saved request.
+
+    `url` holds the URL without its query string; the query lives in `params` so disabled
+    parameters survive. `path` is the request's file, relative to its collection folder (empty
+    for a request that was never saved); it is identity, not content, and is not written.
+    `meta` keeps where the request came from (e.g. `operationId`, `openapi_path`, `odata_service`)
+    so a re-import can match it and a response can be checked against its contract.
+    """
+
+    name: str
+    method: str = "GET"
+    url: str = ""
+    params: tuple[KeyValue, ...] = ()
+    headers: tuple[KeyValue, ...] = ()
+    body: Body = field(default_factory=Body)
+    auth: Auth = field(default_factory=Auth)
+    docs: str = ""
+    meta: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder of requests and sub-folders; auth and headers here apply to everything below."""
+
+    name: str
+    requests: tuple[Request, ...] = ()
+    folders: tuple["Folder", ...] = ()
+    auth: Auth = field(default_factory=Auth)
+    headers: tuple[KeyValue, ...] = ()
+    docs: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A collection: the root folder plus variables; usually one imported API.
+
+    `path` is the collection's directory relative to the workspace.
+    """
+
+    name: str
+    requests: tuple[Request, ...] = ()
+    folders: tuple[Folder, ...] = ()
+    variables: tuple[KeyValue, ...] = ()
+    auth: Auth = field(default_factory=lambda: Auth("none"))
+    headers: tuple[KeyValue, ...] = ()
+    docs: str = ""
+    meta: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+
+    def all_requests(self) -> list[Request]:
+        """Every request below the collection, depth first, in tree order."""
+        out: list[Request] = list(self.requests)
+        stack = list(reversed(self.folders))
+        while stack:
+            folder = stack.pop()
+            out.extend(folder.requests)
+            stack.extend(reversed(folder.folders))
+        return out
+
+    def find_request(self, path: str) -> Request | None:
+        """The request saved at `path` (relative to the collection folder), if any."""
+        for request in self.all_requests():
+            if request.path == path:
+                return request
+        return None
+
+    def chain(self, request_path: str) -> list[Folder]:
+        """The folders from the root down to the one holding `request_path` (for inheritance)."""
+        parts = request_path.split("/")[:-1]
+        chain: list[Folder] = []
+        folders = self.folders
+        prefix = ""
+        for part in parts:
+            prefix = f"{prefix}/{part}" if prefix else part
+            match = next((f for f in folders if f.path == prefix), None)
+            if match is None:
+                break
+            chain.append(match)
+            folders = match.folders
+        return chain
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """A named set of variables (e.g. Development, Testing, Production) a user switches between.
+
+    Variables marked secret in `secret_names` are kept out of the YAML file (see `secrets.py`).
+    """
+
+    name: str
+    variables: tuple[KeyValue, ...] = ()
+    secret_names: frozenset[str] = frozenset()
+    path: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {v.name: v.value for v in self.variables if v.enabled}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Send settings a user sets once per workspace (Settings dialog, `workspace.yaml`)."""
+
+    timeout_s: float = 30.0
+    connect_timeout_s: float = 10.0
+    follow_redirects: bool = True
+    verify_tls: bool = True
+    proxy: str = ""
+    max_body_mb: int = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A folder on disk holding collections and environments, usually kept in git."""
+
+    root: str
+    name: str = ""
+    collections: tuple[Collection, ...] = ()
+    environments: tuple[Environment, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    active_environment: str = ""
+    problems: tuple[str, ...] = ()
+
+    def environment(self, name: str) -> Environment | None:
+        return next((e for e in self.environments if e.name == name), None)
+
+    def collection(self, path_or_name: str) -> Collection | None:
+        return next((c for c in self.collections if path_or_name in (c.path, c.name)), None)
+
+
+def with_request(collection: Collection, request: Request) -> Collection:
+    """A copy of `collection` with the request at `request.path` replaced (or added at the root)."""
+
+    def swap_folder(folder: Folder) -> Folder:
+        requests = tuple(request if r.path == request.path else r for r in folder.requests)
+        return replace(folder, requests=requests, folders=tuple(swap_folder(f) for f in folder.folders))
+
+    if collection.find_request(request.path) is None:
+        return replace(collection, requests=collection.requests + (request,))
+    requests = tuple(request if r.path == request.path else r for r in collection.requests)
+    return replace(collection, requests=requests, folders=tuple(swap_folder(f) for f in collection.folders))

@@ -1,0 +1,52 @@
+"""One exception tree, so the UI and the CLI can show any failure in plain words.
+
+Every error carries a `message` fit for a user (one line) and an optional `detail` (server
+response, parser output) shown one click away. Foreign errors (httpx, lxml, yaml) are wrapped
+at the boundary with `raise ... from exc`.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base of every error the workbench reports to a user."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StorageError(WorkbenchError):
+    """A workspace, collection, environment or request file could not be read or written."""
+
+
+class SpecImportError(WorkbenchError):
+    """An OpenAPI/Swagger descriptor could not be imported."""
+
+
+class AuthError(WorkbenchError):
+    """Authentication could not be set up or a token could not be obtained."""
+
+
+class ODataQueryError(WorkbenchError):
+    """An OData URL or query does not parse or does not fit the service's metadata."""
+
+    def __init__(self, message: str, detail: str | None = None, position: int | None = None) -> None:
+        super().__init__(message, detail)
+        self.position = position
+
+
+class CsdlError(WorkbenchError):
+    """A CSDL ($metadata) document is malformed, unsafe or unsupported."""
+
+
+class SendError(WorkbenchError):
+    """A request could not be sent or no response arrived (DNS, refused, TLS, timeout)."""
+
+
+class ViewError(WorkbenchError):
+    """A response body could not be shown (too large, undecodable)."""
