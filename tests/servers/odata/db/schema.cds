@@ -23,14 +23,26 @@ entity Cases {
       dueDate   : Date;
       urgent    : Boolean;
       owner     : Association to Users;
-      tasks     : Composition of many Tasks on tasks.case = $self;
+      tasks     : Composition of many Tasks on tasks.![case] = $self;
 }
 
 entity Tasks {
   key ID        : Integer;
-      case      : Association to Cases;
+      ![case]   : Association to Cases;
       name      : String(100);
       done      : Boolean;
       effort    : Decimal(5, 1);
       assignee  : Association to Users;
+}
+
+// Labels on cases: a composite key (caseNo + code), a Double, a TimeOfDay and an enum-like
+// String, so key access `Labels(caseNo=1001,code='bug')` and those literal types are exercised.
+type LabelKind : String(10) enum { bug; feature; question; }
+
+entity Labels {
+  key caseNo : Integer;
+  key code   : String(20);
+      kind   : LabelKind;
+      weight : Double;
+      since  : Time;
 }

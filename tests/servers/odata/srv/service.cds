@@ -2,7 +2,12 @@ using wb from '../db/schema';
 
 // served at /odata/v4/cases
 service CasesService {
+  // email is neither filterable nor sortable here, so metadata validation can be checked
+  // against Capabilities annotations a real server publishes.
+  @Capabilities.FilterRestrictions.NonFilterableProperties: [email]
+  @Capabilities.SortRestrictions.NonSortableProperties: [email]
   entity Users as projection on wb.Users;
   entity Cases as projection on wb.Cases;
   entity Tasks as projection on wb.Tasks;
+  entity Labels as projection on wb.Labels;
 }
