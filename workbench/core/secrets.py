@@ -164,6 +164,11 @@ def backend() -> SecretBackend:
     return _backend
 
 
+def backend_label() -> str:
+    """Where secrets are kept, in words, for the UI's status line ("OS keyring", "file …", "memory only …")."""
+    return backend().label
+
+
 def set_backend(new: SecretBackend) -> None:
     """Replace the backend (tests, or a user's choice in Settings)."""
     global _backend
