@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import httpx
 
+from workbench import __version__
 from workbench.core.collections import Settings
 from workbench.core.errors import SendError
 from workbench.core.prepare import PreparedRequest
@@ -96,6 +97,7 @@ def _client(settings: Settings) -> httpx.AsyncClient:
         verify=settings.verify_tls,
         proxy=settings.proxy or None,
         trust_env=False,
+        headers={"User-Agent": f"api-workbench/{__version__}"},
     )
 
 
@@ -115,7 +117,7 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
         low = text.lower()
         if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low or "temporary failure in name resolution" in low:
             return f"Could not resolve the host name {host!r} (DNS)."
-        if "refused" in low:
+        if "refused" in low or "all connection attempts failed" in low:
             return f"Connection refused by {where}: is the server running?"
         if "certificate" in low or "ssl" in low or "tls" in low:
             return f"TLS handshake with {where} failed: {text}"
