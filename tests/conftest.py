@@ -69,6 +69,16 @@ def oauth_mock() -> Iterator[peers.Peer]:
 
 
 @pytest.fixture(scope="session")
+def strict_token() -> Iterator["strict_token_server.StrictTokenServer"]:
+    """Our strict token endpoint (tests/servers/strict_token.py): refuses the wrong client-auth method."""
+    import strict_token as strict_token_server
+
+    server = strict_token_server.default_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """`../shared/data` (real public descriptors and CSDL); tests skip when it is absent."""
     if not SHARED_DATA.is_dir():

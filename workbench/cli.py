@@ -23,6 +23,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "odata": ("odata", "parse or check an OData query URL"),
     "view": ("view", "open a response file (JSON, XML, CSDL) in the response viewer"),
     "codegen": ("codegen", "generate calling code (curl, Python, JavaScript, C#) for a saved request"),
+    "run": ("run", "send every request of a collection or folder in order and report the results"),
+    "export": ("export", "export a collection as a Postman v2.1 collection (secrets as {{variables}})"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -58,6 +60,13 @@ def _window_parser() -> ArgumentParser:
     return parser
 
 
+def _looks_like_unknown_command(word: str) -> bool:
+    """A bare word that is no folder: a mistyped sub-command, not a request to create a workspace."""
+    from pathlib import Path
+
+    return "/" not in word and "\\" not in word and word.isidentifier() and not Path(word).exists()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -68,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             module.configure(parser)
             ns = parser.parse_args(args[1:])
             return int(module.run(ns))
+        if args and not args[0].startswith("-") and _looks_like_unknown_command(args[0]):
+            return fail(f"{args[0]!r} is neither a sub-command nor a workspace folder "
+                        f"(sub-commands: {', '.join(SUBCOMMANDS)}; a new workspace needs a path such as ./{args[0]})")
         ns = _window_parser().parse_args(args)
         if ns.version:
             from workbench import __version__

@@ -128,13 +128,15 @@ class Collection:
     path: str = ""
 
     def all_requests(self) -> list[Request]:
-        """Every request below the collection, depth first, in tree order."""
-        out: list[Request] = list(self.requests)
-        stack = list(reversed(self.folders))
-        while stack:
-            folder = stack.pop()
-            out.extend(folder.requests)
-            stack.extend(reversed(folder.folders))
+        """Every request below the collection in tree order (as the tree shows it: folders first)."""
+        out: list[Request] = []
+
+        def walk(folders: tuple["Folder", ...], requests: tuple[Request, ...]) -> None:
+            for folder in folders:
+                walk(folder.folders, folder.requests)
+            out.extend(requests)
+
+        walk(self.folders, self.requests)
         return out
 
     def find_request(self, path: str) -> Request | None:

@@ -564,6 +564,8 @@ async def _authorization_code(cfg: OAuth2Config, token_url: str, auth_url: str, 
     finally:
         await listener.close()
         if opener_task is not None and not opener_task.done():
+            # Let an in-process "browser" read the page we answered, then stop it.
+            await asyncio.wait({opener_task}, timeout=2)
             opener_task.cancel()
     if "error" in params:
         description = params.get("error_description", "")

@@ -195,9 +195,15 @@ class QueryOptions:
     apply: str | None = None
     others: tuple[tuple[str, str], ...] = ()
     custom: tuple[tuple[str, str], ...] = ()
+    #: (lower-case option name, position of its value in the URL) for messages; not compared.
+    spans: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     def is_empty(self) -> bool:
         return self == QueryOptions()
+
+    def position_of(self, option: str) -> int:
+        """Where the value of `option` (e.g. "$top") starts in the parsed URL, -1 if unknown."""
+        return next((pos for name, pos in self.spans if name == option.lower()), -1)
 
 
 # --------------------------------------------------------------------------- resource path
@@ -261,13 +267,15 @@ def to_json(node: Any) -> Any:
         out: dict[str, Any] = {"node": type(node).__name__}
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
+            if f.name == "spans":
+                continue
             if f.name == "pos":
                 if value >= 0:
                     out["pos"] = value
                 continue
             default = f.default if f.default is not dataclasses.MISSING else (
                 f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
-            if default is not dataclasses.MISSING and value == default and f.name not in ("kind",):
+            if default is not dataclasses.MISSING and value == default:
                 continue
             out[f.name] = to_json(value)
         return out

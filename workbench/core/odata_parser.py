@@ -409,6 +409,7 @@ class _Parser:
         """`$select=…;$filter=…;…` inside `$expand=Nav(…)` (§5.1.3: options separated by `;`)."""
         values: dict[str, object] = {}
         others: list[tuple[str, str]] = []
+        spans: list[tuple[str, int]] = []
         while not self.at_punct(")"):
             name_tok = self.next()
             if name_tok.kind != "ident" or not name_tok.value.startswith("$"):
@@ -416,8 +417,9 @@ class _Parser:
                                  name_tok.start)
             name = name_tok.value.lower()
             self.expect("=", f" after {name_tok.value}")
-            if name in values:
+            if any(name == n for n, _ in spans):
                 raise self.error(f"{name_tok.value} is given twice", name_tok.start)
+            spans.append((name, self.raw(self.peek().start)))
             if name == "$select":
                 values["select"] = self.select_list()
             elif name == "$filter":
@@ -448,7 +450,7 @@ class _Parser:
                 tok = self.peek()
                 raise self.error(f"Expected ';' or ')' after the {name_tok.value} value, found "
                                  f"{tok.value or 'the end'!r}", tok.start)
-        return QueryOptions(others=tuple(others), **values)  # type: ignore[arg-type]
+        return QueryOptions(others=tuple(others), spans=tuple(spans), **values)  # type: ignore[arg-type]
 
     def verbatim(self) -> str:
         """Free text up to the next `;` or `)` at depth 0 (nested $search, $apply …)."""
@@ -530,6 +532,7 @@ def _parse_query(query: str, offset: int) -> QueryOptions:
     values: dict[str, object] = {}
     others: list[tuple[str, str]] = []
     custom: list[tuple[str, str]] = []
+    spans: list[tuple[str, int]] = []
     seen: set[str] = set()
     pos = offset
     for piece in query.split("&"):
@@ -548,6 +551,7 @@ def _parse_query(query: str, offset: int) -> QueryOptions:
         if low in seen and low in _SYSTEM:
             raise ODataQueryError(f"{name} is given twice; a system query option may appear only once", position=start)
         seen.add(low)
+        spans.append((low, value_start))
         p = _Parser(text, offsets)
         if low in ("$select", "$filter", "$expand", "$orderby") and not text.strip():
             raise ODataQueryError(f"{name} has no value", position=value_start)
@@ -575,7 +579,8 @@ def _parse_query(query: str, offset: int) -> QueryOptions:
             values[low[1:]] = text
         else:
             others.append((name, text))
-    return QueryOptions(others=tuple(others), custom=tuple(custom), **values)  # type: ignore[arg-type]
+    return QueryOptions(others=tuple(others), custom=tuple(custom), spans=tuple(spans),
+                        **values)  # type: ignore[arg-type]
 
 
 def _split_path(text: str) -> list[tuple[str, int]]:

@@ -17,11 +17,16 @@ schema in 400 operations builds its sample once. A circular schema is cut where 
 from __future__ import annotations
 
 import re
-import sre_constants as _sc
-import sre_parse as _sp
 from typing import Any, Literal, Mapping
 
 from workbench.core.openapi_refs import LocalRefs
+
+try:  # the regex parser moved to `re._parser` in 3.11; `sre_parse` warns on import there
+    from re import _constants as _sc  # type: ignore[attr-defined]
+    from re import _parser as _sp  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _sc  # type: ignore[no-redef]
+    import sre_parse as _sp  # type: ignore[no-redef]
 
 Mode = Literal["request", "response"]
 MAX_DEPTH = 12

@@ -1,0 +1,145 @@
+"""Export a collection as a Postman Collection v2.1 document, for teammates on other clients.
+
+Secret values (passwords, client secrets, tokens, API keys) are exported as `{{variables}}`
+named after the field, never in clear text: the document is meant to be shared.
+Format: https://schema.getpostman.com/json/collection/v2.1.0/collection.json
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
+from workbench.core.secrets import SECRET_PARAMS, is_template
+from workbench.core.urls import join_url
+
+SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+
+# Our Auth.params name -> Postman's key, per scheme.
+_AUTH_KEYS: dict[str, dict[str, str]] = {
+    "basic": {"username": "username", "password": "password"},
+    "bearer": {"token": "token"},
+    "apikey": {"name": "key", "value": "value", "in": "in"},
+    "oauth2": {"token_url": "accessTokenUrl", "auth_url": "authUrl", "client_id": "clientId",
+               "client_secret": "clientSecret", "scope": "scope", "username": "username", "password": "password",
+               "header_prefix": "headerPrefix", "audience": "audience", "resource": "resource"},
+}
+_GRANTS = {"client_credentials": "client_credentials", "password": "password_credentials",
+           "authorization_code": "authorization_code_with_pkce", "refresh_token": "client_credentials"}
+
+
+def _secret_free(key: str, value: str) -> str:
+    if key in SECRET_PARAMS and value and not is_template(value):
+        return "{{" + key + "}}"
+    return value
+
+
+def _auth(auth: Auth) -> dict[str, Any] | None:
+    if auth.type == "inherit":
+        return None
+    if auth.type == "none":
+        return {"type": "noauth"}
+    keys = _AUTH_KEYS.get(auth.type, {})
+    entries = [{"key": theirs, "value": _secret_free(ours, auth.get(ours)), "type": "string"}
+               for ours, theirs in keys.items() if auth.get(ours)]
+    if auth.type == "oauth2":
+        entries.append({"key": "grant_type", "value": _GRANTS.get(auth.get("grant_type", "client_credentials"),
+                                                                  "client_credentials"), "type": "string"})
+        entries.append({"key": "client_authentication",
+                        "value": "body" if auth.get("client_auth") == "body" else "header", "type": "string"})
+        entries.append({"key": "addTokenTo", "value": "header", "type": "string"})
+    return {"type": auth.type, auth.type: entries}
+
+
+def _rows(rows: tuple[KeyValue, ...], key: str = "key") -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        item: dict[str, Any] = {key: row.name, "value": row.value}
+        if not row.enabled:
+            item["disabled"] = True
+        if row.description:
+            item["description"] = row.description
+        out.append(item)
+    return out
+
+
+def _body(body: Body) -> dict[str, Any] | None:
+    if body.kind == "raw":
+        language = "json" if "json" in body.content_type else "xml" if "xml" in body.content_type else "text"
+        return {"mode": "raw", "raw": body.text, "options": {"raw": {"language": language}}}
+    if body.kind == "form":
+        return {"mode": "urlencoded", "urlencoded": _rows(body.form)}
+    if body.kind == "multipart":
+        return {"mode": "formdata", "formdata": [
+            {"key": p.name, "type": "file", "src": p.file} if p.file else
+            {"key": p.name, "value": p.value, "type": "text", **({"disabled": True} if not p.enabled else {})}
+            for p in body.parts]}
+    if body.kind == "binary":
+        return {"mode": "file", "file": {"src": body.file}}
+    return None
+
+
+def _url(base: str, raw: str, params: tuple[KeyValue, ...]) -> dict[str, Any] | str:
+    """Postman's structured URL (host and path segments), needed to keep disabled query rows."""
+    if not params:
+        return raw
+    rest = base
+    url: dict[str, Any] = {"raw": raw}
+    if "://" in rest:
+        url["protocol"], rest = rest.split("://", 1)
+    host, _, path = rest.partition("/")
+    host, sep, port = host.rpartition(":") if ":" in host and not host.endswith("}}") else (host, "", "")
+    if sep:
+        url["port"] = port
+    url["host"] = host.split(".") if not host.startswith("{{") else [host]
+    url["path"] = [seg for seg in path.split("/")] if path else []
+    url["query"] = _rows(params)
+    return url
+
+
+def _request(request: Request) -> dict[str, Any]:
+    raw = join_url(request.url, request.params)
+    item: dict[str, Any] = {"name": request.name, "request": {
+        "method": request.method,
+        "header": _rows(request.headers),
+        "url": _url(request.url, raw, request.params),
+    }}
+    if (body := _body(request.body)) is not None:
+        item["request"]["body"] = body
+    if (auth := _auth(request.auth)) is not None:
+        item["request"]["auth"] = auth
+    if request.docs:
+        item["request"]["description"] = request.docs
+    return item
+
+
+def _folder(folder: Folder) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": folder.name,
+                            "item": [_folder(f) for f in folder.folders] + [_request(r) for r in folder.requests]}
+    if (auth := _auth(folder.auth)) is not None:
+        item["auth"] = auth
+    if folder.docs:
+        item["description"] = folder.docs
+    return item
+
+
+def to_postman(collection: Collection) -> dict[str, Any]:
+    """The Postman v2.1 document for `collection` (collection headers go onto every request)."""
+    doc: dict[str, Any] = {
+        "info": {"name": collection.name, "schema": SCHEMA, "description": collection.docs},
+        "item": [_folder(f) for f in collection.folders] + [_request(r) for r in collection.requests],
+        "variable": [{"key": v.name, "value": _secret_free(v.name, v.value)} for v in collection.variables],
+    }
+    if (auth := _auth(collection.auth)) is not None:
+        doc["auth"] = auth
+    if collection.headers:
+        def add_headers(items: list[dict[str, Any]]) -> None:
+            for it in items:
+                if "request" in it:
+                    names = {h["key"].lower() for h in it["request"]["header"]}
+                    it["request"]["header"] = _rows(tuple(h for h in collection.headers if h.name.lower() not in names)) \
+                        + it["request"]["header"]
+                else:
+                    add_headers(it["item"])
+        add_headers(doc["item"])
+    return doc
