@@ -20,6 +20,7 @@ import binascii
 import json
 import re
 import secrets
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ class StrictTokenServer:
     _httpd: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self) -> "StrictTokenServer":
+    def start(self, tls: "ssl.SSLContext | None" = None) -> "StrictTokenServer":
+        """Serve on a free 127.0.0.1 port (HTTPS when `tls` is given: for TLS-failure tests)."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,7 +120,10 @@ class StrictTokenServer:
                 self.wfile.write(body)
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}"
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self
 
@@ -213,11 +218,11 @@ class StrictTokenServer:
         return 200, payload
 
 
-def default_server(ttl: int = 3600) -> StrictTokenServer:
+def default_server(ttl: int = 3600, tls: ssl.SSLContext | None = None) -> StrictTokenServer:
     """The registrations the tests use: one client per method, one with §2.3.1-hostile credentials."""
     return StrictTokenServer(clients={
         "basic-only": Client("basic-secret", "basic"),
         "body-only": Client("body-secret", "body"),
         "odd client:1": Client("s3c:r+t/=#% x", "basic"),
         "legacy": Client("le:ga+cy", "basic-unencoded"),
-    }, ttl=ttl).start()
+    }, ttl=ttl).start(tls)

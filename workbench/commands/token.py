@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.core.collections import Auth, Collection, Environment, Request
+from workbench.core.collections import Auth, Collection, Environment, Request, Settings
 
 SECRET_ENV = "WORKBENCH_CLIENT_SECRET"
 PASSWORD_ENV = "WORKBENCH_PASSWORD"
@@ -100,8 +100,9 @@ def _auth_from_flags(args: argparse.Namespace) -> Auth:
     return Auth("oauth2", params)
 
 
-def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, str]:
-    """The effective, variable-resolved auth of a collection folder or a request file."""
+def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
+    """The effective, variable-resolved auth of a collection folder or a request file, and the
+    workspace's send settings (TLS verification, proxy, timeouts) for the token request."""
     from workbench.core import storage
     from workbench.core.prepare import effective_auth, variables_for
     from workbench.core.variables import Resolver
@@ -141,7 +142,7 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, str]:
     resolved = Auth("oauth2", {k: resolve(v) for k, v in auth.params.items()})
     if resolve.missing:
         raise _BadInput("undefined variables in the auth: " + ", ".join(sorted(resolve.missing)))
-    return resolved, where
+    return resolved, workspace.settings if workspace is not None else None
 
 
 def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
@@ -178,6 +179,16 @@ def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
     return data, lines
 
 
+def _open_browser(url: str) -> None:
+    """Authorization-code sign-in from a terminal: say what happens, and give the URL for a headless box."""
+    import webbrowser
+
+    sys.stderr.write("Waiting for the sign-in in your browser (5 min). If no browser opened, visit:\n"
+                     f"{url}\n")
+    sys.stderr.flush()
+    webbrowser.open(url)
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.core import oauth2
     from workbench.core.errors import AuthError, StorageError
@@ -186,10 +197,10 @@ def run(args: argparse.Namespace) -> int:
         return fail("give either COLLECTION_OR_REQUEST or --grant, not both")
     if args.json and args.show_token:
         return fail("--json and --show-token cannot be combined")
-    settings = None
+    settings: Settings | None = None
     try:
         if args.target:
-            auth, _ = _auth_from_target(args)
+            auth, settings = _auth_from_target(args)
         else:
             auth = _auth_from_flags(args)
         oauth2.OAuth2Config.from_auth(auth)
@@ -201,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(exc.message, EXIT_BAD_INPUT)
     before = oauth2.cached_token(auth)
     try:
-        token = asyncio.run(oauth2.obtain_token(auth, force=args.new, settings=settings))
+        token = asyncio.run(oauth2.obtain_token(auth, force=args.new, settings=settings, open_browser=_open_browser))
     except AuthError as exc:
         return fail(exc.message, EXIT_FAILED)
     reused = before is not None and before.access_token == token.access_token

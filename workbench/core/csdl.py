@@ -12,9 +12,9 @@ namespace), so `find_type("Microsoft.OData.SampleService.Models.TripPin.Person")
 `find_type("Trippin.Person")` (via the alias) land on the same type.
 
 Annotation values follow the CSDL JSON representation (CSDL JSON 4.01 §14.4): constants are
-Python scalars, a collection is a tuple, a record is a dict (`"@type"` for its type), a path
-is `{"$Path": "..."}` (likewise `$PropertyPath`, `$NavigationPropertyPath`, `$AnnotationPath`),
-an enum value is its member names joined by "," (e.g. `"Read"`), and terms are full names
+Python scalars, a collection is a tuple, a record is a dict (`"@type"` for its type), a
+dynamic path is `{"$Path": "..."}` while typed paths (PropertyPath, NavigationPropertyPath,
+AnnotationPath) are plain strings, an enum value is its member names joined by "," (e.g. `"Read"`), and terms are full names
 (`Org.OData.Core.V1.Description`); `annotation(..., "Core.Description")` also accepts the
 customary vocabulary aliases.
 """

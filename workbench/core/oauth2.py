@@ -142,6 +142,7 @@ class OAuth2Config:
     redirect_port: int = 0
     refresh_token: str = ""
     header_prefix: str = "Bearer"
+    refresh_url: str = ""
 
     @classmethod
     def from_auth(cls, auth: Auth) -> "OAuth2Config":
@@ -150,6 +151,10 @@ class OAuth2Config:
             raise AuthError(f"Not an OAuth 2.0 auth (type {auth.type!r}).")
         p = auth.params
         grant = (p.get("grant_type") or "client_credentials").strip()
+        if grant == "implicit":
+            # Imported from an OpenAPI `implicit` flow. The implicit grant is deprecated (RFC 9700
+            # §2.1.2: tokens in the URL fragment leak); code + PKCE uses the same authorization URL.
+            grant = "authorization_code"
         if grant not in GRANT_TYPES:
             raise AuthError(f"Unknown grant type {grant!r}: use one of {', '.join(GRANT_TYPES)}.")
         client_auth = (p.get("client_auth") or "basic").strip()
@@ -167,7 +172,7 @@ class OAuth2Config:
                   client_auth, (p.get("scope") or "").strip(), (p.get("audience") or "").strip(),  # type: ignore[arg-type]
                   (p.get("resource") or "").strip(), p.get("username") or "", p.get("password") or "",
                   parse_extra(p.get("extra") or ""), port, (p.get("refresh_token") or "").strip(),
-                  p.get("header_prefix", "Bearer"))
+                  p.get("header_prefix", "Bearer"), (p.get("refresh_url") or "").strip())
         if not cfg.token_url and not cfg.discovery_url:
             raise AuthError("OAuth 2.0 needs a token URL, or a discovery URL to find it.")
         if grant == "password" and not cfg.username:
@@ -186,7 +191,7 @@ class OAuth2Config:
         """
         parts = [self.grant_type, self.token_url, self.discovery_url, self.auth_url, self.client_id,
                  self.client_secret, self.client_auth, self.scope, self.audience, self.resource,
-                 self.username, self.password, urlencode(self.extra), self.refresh_token]
+                 self.username, self.password, urlencode(self.extra), self.refresh_token, self.refresh_url]
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -609,7 +614,7 @@ async def refresh(cfg: OAuth2Config, refresh_token: str, settings: Settings | No
 
     The server may omit a new refresh token (§6: "MAY issue"); the old one is then kept.
     """
-    token_url, _ = await resolve_endpoints(cfg, settings)
+    token_url = cfg.refresh_url or (await resolve_endpoints(cfg, settings))[0]  # OpenAPI `refreshUrl`
     grant = {"grant_type": "refresh_token", "refresh_token": refresh_token}
     token = await post_token_request(build_token_request(cfg, token_url, grant), settings, "refresh_token")
     if not token.refresh_token:
@@ -741,16 +746,17 @@ def forget(auth: Auth) -> None:
         pass
 
 
-def attach_to_context(ctx: Any, workspace_root: Path | None) -> None:
+def attach_to_context(ctx: Any, workspace_root: Path | None, open_browser: BrowserOpener | None = None) -> None:
     """Give a SendContext its token provider and invalidator (see core/send.py).
 
     The cache is keyed by the auth settings, not the workspace, so the same client in two
     workspaces shares a token; `workspace_root` is accepted for the contract's sake.
+    `open_browser` opens the sign-in page for the authorization-code grant (the UI passes Qt's).
     """
     settings = getattr(ctx, "settings", None)
 
     async def provider(auth: Auth) -> str:
-        return await access_token_for(auth, settings)
+        return (await obtain_token(auth, settings=settings, open_browser=open_browser)).access_token
 
     ctx.token_provider = provider
     ctx.token_invalidator = invalidate

@@ -267,13 +267,13 @@ def _enum(value: Any, type_name: str, members: tuple[str, ...], is_flags: bool) 
     text = str(getattr(value, "name", value)).strip()
     if "'" in text and text.endswith("'"):  # already `Ns.Type'Member'`
         text = text[text.index("'") + 1:-1]
-    names = [n.strip() for n in text.split(",")] if is_flags else [text]
+    names = [n.strip() for n in text.split(",")]
+    if len(names) > 1 and not is_flags:
+        raise ODataQueryError(f"{type_name} is not a flags enum: give one member")
     if members:
         unknown = [n for n in names if n not in members and not n.lstrip("-").isdigit()]
         if unknown:
             raise ODataQueryError(f"{unknown[0]!r} is not a member of {type_name} (members: {', '.join(members)})")
-        if len(names) > 1 and not is_flags:
-            raise ODataQueryError(f"{type_name} is not a flags enum: give one member")
     return Literal("enum", ",".join(names), type_name=type_name)
 
 

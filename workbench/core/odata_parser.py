@@ -419,7 +419,8 @@ class _Parser:
             self.expect("=", f" after {name_tok.value}")
             if any(name == n for n, _ in spans):
                 raise self.error(f"{name_tok.value} is given twice", name_tok.start)
-            spans.append((name, self.raw(self.peek().start)))
+            self._skip_ws()
+            spans.append((name, self.raw(self.i)))
             if name == "$select":
                 values["select"] = self.select_list()
             elif name == "$filter":
@@ -730,3 +731,34 @@ def _encode_back(rest: str, offsets: list[int], decoded_end: int) -> str:
     """The raw (as typed) text of the path up to decoded index `decoded_end`."""
     base = offsets[0] if offsets else 0
     return rest[: offsets[decoded_end] - base] if decoded_end < len(offsets) else rest
+
+
+def _fragment(text: str, what: str) -> _Parser:
+    p = _Parser(text, list(range(len(text) + 1)))
+    if p.at_end():
+        raise p.error(f"{what} is empty", 0)
+    return p
+
+
+def parse_select(text: str) -> tuple[SelectItem, ...]:
+    """A decoded `$select` value (`ID,title,owner/city`), e.g. from a builder field."""
+    p = _fragment(text, "$select")
+    items = p.select_list()
+    p.finish("$select list")
+    return items
+
+
+def parse_orderby(text: str) -> tuple[OrderItem, ...]:
+    """A decoded `$orderby` value (`length(title) desc,caseNo`)."""
+    p = _fragment(text, "$orderby")
+    items = p.orderby_list()
+    p.finish("$orderby list")
+    return items
+
+
+def parse_expand(text: str) -> tuple[ExpandItem, ...]:
+    """A decoded `$expand` value with nested options."""
+    p = _fragment(text, "$expand")
+    items = p.expand_list()
+    p.finish("$expand list")
+    return items

@@ -113,6 +113,21 @@ def expr_text(expr: Expr) -> str:
 # --------------------------------------------------------------------------- options
 
 
+def select_text(items: tuple[SelectItem, ...]) -> str:
+    """`$select` value text (decoded)."""
+    return _select_text(items)
+
+
+def orderby_text(items: tuple[OrderItem, ...]) -> str:
+    """`$orderby` value text (decoded)."""
+    return _orderby_text(items)
+
+
+def expand_text(items: tuple[ExpandItem, ...]) -> str:
+    """`$expand` value text (decoded), nested options included."""
+    return _expand_text(items)
+
+
 def _select_text(items: tuple[SelectItem, ...]) -> str:
     return ",".join("/".join(i.path) for i in items)
 
@@ -177,8 +192,11 @@ def serialize_query(options: QueryOptions, *, encode: bool = True) -> str:
 
 
 def _display_escape(text: str) -> str:
-    """Readable form that still parses back: only `% & # +` (which change meaning) are escaped."""
-    return (text.replace("%", "%25").replace("&", "%26").replace("#", "%23").replace("+", "%2B"))
+    """Readable form that still parses back: only `% & # +` (which change meaning) are escaped,
+    and whitespace at the very end (which a URL box would trim)."""
+    text = text.replace("%", "%25").replace("&", "%26").replace("#", "%23").replace("+", "%2B")
+    body = text.rstrip()
+    return body + quote(text[len(body):], safe="")
 
 
 # --------------------------------------------------------------------------- resource path
@@ -226,3 +244,61 @@ def serialize_url(url: ODataUrl, *, encode: bool = True) -> str:
 def canonical(url: ODataUrl) -> str:
     """The canonical, percent-encoded URL (`workbench odata parse --canonical`)."""
     return serialize_url(url, encode=True)
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def outline(url: ODataUrl) -> str:
+    """A readable, indented description of a parsed URL (`workbench odata parse` default)."""
+    lines = [f"service root: {url.service_root or '(relative)'}"]
+    if url.segments:
+        lines.append("resource path:")
+        for seg in url.segments:
+            what = "key" if seg.key is not None else "call" if seg.arguments is not None else ""
+            lines.append(f"  {segment_text(seg)}" + (f"    ({what})" if what else ""))
+    lines.extend(_outline_options(url.options, "  "))
+    return "\n".join(lines)
+
+
+def _outline_expr(expr: Expr, indent: str) -> list[str]:
+    if isinstance(expr, BinaryOp):
+        return [f"{indent}{expr.op}", *_outline_expr(expr.left, indent + "  "),
+                *_outline_expr(expr.right, indent + "  ")]
+    if isinstance(expr, UnaryOp):
+        return [f"{indent}{expr.op}", *_outline_expr(expr.operand, indent + "  ")]
+    if isinstance(expr, Lambda):
+        head = f"{indent}{expr_text(expr.path)}/{expr.operator}" + (f" {expr.variable}:" if expr.variable else "")
+        return [head, *(_outline_expr(expr.predicate, indent + "  ") if expr.predicate is not None else [])]
+    if isinstance(expr, Call):
+        lines = [f"{indent}{expr.name}()"]
+        for arg in expr.args:
+            lines.extend(_outline_expr(arg, indent + "  "))
+        return lines
+    if isinstance(expr, Literal):
+        return [f"{indent}{literal_text(expr)}    ({expr.kind})"]
+    if isinstance(expr, MemberPath):
+        return [f"{indent}{expr_text(expr)}    (property)"]
+    return [f"{indent}{expr_text(expr)}"]
+
+
+def _outline_options(options: QueryOptions, indent: str) -> list[str]:
+    lines: list[str] = []
+    if options.select:
+        lines.append(f"{indent[:-2]}$select: {_select_text(options.select)}")
+    if options.filter is not None:
+        lines.append(f"{indent[:-2]}$filter: {expr_text(options.filter)}")
+        lines.extend(_outline_expr(options.filter, indent))
+    if options.expand:
+        lines.append(f"{indent[:-2]}$expand:")
+        for item in options.expand:
+            lines.append(f"{indent}{'/'.join(item.path)}" + (f"/{item.suffix}" if item.suffix else ""))
+            lines.extend(_outline_options(item.options, indent + "    "))
+    if options.orderby:
+        lines.append(f"{indent[:-2]}$orderby:")
+        for item in options.orderby:
+            lines.append(f"{indent}{expr_text(item.expr)} {'desc' if item.descending else 'asc'}")
+    for name, value in option_pairs(options):
+        if name not in ("$select", "$filter", "$expand", "$orderby"):
+            lines.append(f"{indent[:-2]}{name}: {value}")
+    return lines

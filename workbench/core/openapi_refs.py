@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from typing import Any, Mapping
-from urllib.parse import unquote, urldefrag
+from urllib.parse import unquote
 
 from workbench.core.errors import SpecImportError
-from workbench.core.openapi_sources import DocumentStore, display_name, join_uri
+from workbench.core.openapi_sources import DocumentStore, display_name, join_uri, urldefrag
 
 
 def unescape(token: str) -> str:

@@ -198,13 +198,14 @@ class SampleGenerator:
         if depth > MAX_DEPTH:
             return _CUT
         for key in ("example", "x-example"):
-            if key in schema and schema[key] is not None:
+            if key in schema and schema[key] is not None and fits(schema, schema[key]):
                 return schema[key]
-        if "examples" in schema and isinstance(schema["examples"], list) and schema["examples"]:
+        if "examples" in schema and isinstance(schema["examples"], list) and schema["examples"] \
+                and fits(schema, schema["examples"][0]):
             return schema["examples"][0]
         if "const" in schema:
             return schema["const"]
-        if "default" in schema and schema["default"] is not None:
+        if "default" in schema and schema["default"] is not None and fits(schema, schema["default"]):
             return schema["default"]
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
@@ -257,7 +258,37 @@ class SampleGenerator:
                 merged.update(value)
             elif value is not _CUT and value is not None and other is None:
                 other = value
+        # `required` may name a property that another allOf branch declares (PayPal's phone_detail).
+        missing = [n for n in self._required_of(schema) if n not in merged]
+        for name in missing:
+            prop = self._property_in(schema, name)
+            if prop is not None:
+                value = self._value(prop, mode, depth + 1, stack)
+                if value is not _CUT:
+                    merged[name] = value
         return merged if merged or other is None else other
+
+    def _required_of(self, schema: Mapping[str, Any], seen: int = 0) -> list[str]:
+        names = list(schema.get("required") or ())
+        if seen < 8:
+            for part in schema.get("allOf") or ():
+                target = self.refs.deref(part) if isinstance(part, Mapping) else None
+                if isinstance(target, Mapping):
+                    names.extend(self._required_of(target, seen + 1))
+        return names
+
+    def _property_in(self, schema: Mapping[str, Any], name: str, seen: int = 0) -> Any:
+        props = schema.get("properties")
+        if isinstance(props, Mapping) and name in props:
+            return props[name]
+        if seen < 8:
+            for part in schema.get("allOf") or ():
+                target = self.refs.deref(part) if isinstance(part, Mapping) else None
+                if isinstance(target, Mapping):
+                    found = self._property_in(target, name, seen + 1)
+                    if found is not None:
+                        return found
+        return None
 
     def _object(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
         props = schema.get("properties")
@@ -367,6 +398,67 @@ class _Cut:
 
 
 _CUT: Any = _Cut()
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_FORMAT_CHECKS: dict[str, Any] = {
+    "uuid": _UUID.match,
+    "date": _DATE.match,
+    "date-time": _DATE_TIME.match,
+    "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$").match,
+    "url": re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$").match,
+    "email": re.compile(r"^[^@\s]+@[^@\s]+$").match,
+}
+
+
+def fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """Does an author's scalar example obey the schema's simple rules? (Specs often break their own.)
+
+    Validating servers (and Prism) reject such examples, so a generated value is used instead.
+    Objects and arrays are trusted: checking them deeply would cost more than it saves.
+    """
+    if isinstance(value, (dict, list)):
+        kind = _type_of(schema)
+        return not kind or kind == ("object" if isinstance(value, dict) else "array")
+    kind = _type_of(schema)
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [kind] if kind else []
+    if value is None:
+        return "null" in types or schema.get("nullable") is True
+    if types:
+        ok = False
+        for t in types:
+            if t == "string" and isinstance(value, str):
+                ok = True
+            elif t == "integer" and isinstance(value, int) and not isinstance(value, bool):
+                ok = True
+            elif t == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                ok = True
+            elif t == "boolean" and isinstance(value, bool):
+                ok = True
+        if not ok:
+            return False
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and value not in enum:
+        return False
+    if isinstance(value, str):
+        check = _FORMAT_CHECKS.get(str(schema.get("format") or ""))
+        if check is not None and not check(value):
+            return False
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and not _search(pattern, value):
+            return False
+        if isinstance(schema.get("maxLength"), int) and len(value) > schema["maxLength"]:
+            return False
+        if isinstance(schema.get("minLength"), int) and len(value) < schema["minLength"]:
+            return False
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(schema.get("minimum"), (int, float)) and value < schema["minimum"]:
+            return False
+        if isinstance(schema.get("maximum"), (int, float)) and value > schema["maximum"]:
+            return False
+    return True
 
 
 def stack_sensitive(value: Any) -> bool:

@@ -19,10 +19,11 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import orjson
 import yaml
@@ -111,6 +112,12 @@ class DocumentStore:
     @property
     def root(self) -> Any:
         return self.document(self.root_uri)
+
+
+def urldefrag(uri: str) -> tuple[str, str]:
+    """(`uri` without fragment, fragment); unlike urllib's, keeps `zip:///a` as written."""
+    base, _, frag = uri.partition("#")
+    return base, frag
 
 
 def display_name(uri: str) -> str:
@@ -280,8 +287,11 @@ def open_zip(data: bytes, where: str, root: str | None = None, pick: bool = True
         if info is None:
             raise SpecImportError(f"{where}: $ref to {name!r}, which is not in the ZIP")
         limit = min(budget[0], max(info.file_size, 0) + 1)
-        with archive.open(info) as fh:
-            chunk = fh.read(limit + 1)
+        try:
+            with archive.open(info) as fh:
+                chunk = fh.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+            raise SpecImportError(f"{where}: ZIP entry {name!r} cannot be read ({exc})") from exc
         if len(chunk) > info.file_size or len(chunk) > budget[0]:
             raise SpecImportError(f"{where}: ZIP entry {name!r} is larger than it declares: refused as a possible ZIP bomb")
         budget[0] -= len(chunk)

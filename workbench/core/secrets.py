@@ -22,7 +22,11 @@ SECRET_PARAMS = frozenset({
     "password", "client_secret", "token", "access_token", "refresh_token", "value", "api_key",
     "key_value", "id_token",
 })
-_REDACT_HEADER = re.compile(r"^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|token)$", re.I)
+# Header names whose values are credentials. API keys travel under any name a platform picks
+# (Ocp-Apim-Subscription-Key, x-functions-key, X-Vault-Token, sessionid cookies...), so any name
+# mentioning a key, token, secret, password, session, signature or credential counts.
+_REDACT_HEADER = re.compile(r"authorization|cookie|key|token|secret|passw|session|signature|credential|api-?auth",
+                            re.I)
 
 
 def is_reference(value: str) -> bool:
@@ -214,7 +218,7 @@ def redact(value: str, keep: int = 0) -> str:
 
 def redact_header(name: str, value: str) -> str:
     """A header value safe to log: credentials hidden, the scheme word kept (`Bearer •••`)."""
-    if not _REDACT_HEADER.match(name):
+    if not _REDACT_HEADER.search(name):
         return value
     scheme, sep, _ = value.partition(" ")
     return f"{scheme} •••" if sep and scheme.lower() in ("bearer", "basic", "digest", "negotiate") else "•••"

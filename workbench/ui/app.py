@@ -1,8 +1,13 @@
 """Starting the window: the QApplication, the qasync event loop, the first workspace.
 
 Start-up time is a feature (issue: painted window in well under a second), so this module
-imports only what the first paint needs; panels that are not visible yet import their code
-when first opened.
+imports only what the first paint needs; panels that are not visible yet (history, dialogs,
+code generation) import their code when first opened.
+
+`WORKBENCH_STARTUP_PROBE=1` makes the app print the seconds from process start to the first
+paint of the main window and exit (used by `bench/startup.py`). The start is taken from
+`WORKBENCH_STARTUP_T0` (a `time.time()` stamp set by the caller just before it spawns us) or,
+without it, from the kernel's start time of this process in /proc/self/stat.
 """
 
 from __future__ import annotations
@@ -12,38 +17,55 @@ import json
 import os
 import shutil
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
 from workbench.core.secrets import data_dir
 
 STATE_FILE = "state.json"
+MAX_RECENT = 8
 
 
 def _state_path() -> Path:
     return data_dir() / STATE_FILE
 
 
+def _read_state() -> dict[str, object]:
+    try:
+        data = json.loads(_state_path().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def remember_workspace(root: str) -> None:
-    """Remember the last workspace so the next start opens it."""
+    """Remember the last workspace (and the recent ones) so the next start opens it."""
     path = _state_path()
+    resolved = str(Path(root).resolve())
+    state = _read_state()
+    recent = [r for r in state.get("recent", []) if isinstance(r, str) and r != resolved]  # type: ignore[union-attr]
+    state.update({"last_workspace": resolved, "recent": [resolved, *recent][:MAX_RECENT]})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"last_workspace": str(Path(root).resolve())}), encoding="utf-8")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass
 
 
+def recent_workspaces() -> list[str]:
+    """Recently opened workspace folders that still exist, newest first."""
+    recent = _read_state().get("recent", [])
+    return [r for r in recent if isinstance(r, str) and Path(r).is_dir()] if isinstance(recent, list) else []
+
+
 def default_workspace() -> Path:
     """The last workspace, else the sample workspace (copied on first start so edits are the user's)."""
-    try:
-        last = json.loads(_state_path().read_text(encoding="utf-8")).get("last_workspace")
-        if last and Path(last).is_dir():
-            return Path(last)
-    except (OSError, ValueError):
-        pass
+    last = _read_state().get("last_workspace")
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
     target = data_dir() / "workspaces" / "Sample workspace"
     if not target.exists():
         copy_sample_workspace(target)
@@ -53,7 +75,45 @@ def default_workspace() -> Path:
 def copy_sample_workspace(target: Path) -> None:
     source = resources.files("workbench.resources") / "sample-workspace"
     with resources.as_file(source) as src:
-        shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+
+
+def process_start_time() -> float:
+    """Wall-clock time at which this process started (for the start-up probe)."""
+    explicit = os.environ.get("WORKBENCH_STARTUP_T0")
+    if explicit:
+        try:
+            return float(explicit)
+        except ValueError:
+            pass
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 (starttime), counted after the ")" of the command name
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return time.time() - (uptime - start_ticks / ticks)
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+def _install_startup_probe(app: object, window: object) -> None:
+    """At the first paint of `window`, print the elapsed start-up time and quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Probe(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint and obj is window:
+                obj.removeEventFilter(self)
+                # After this paint event has been handled, the frame is on screen.
+                QTimer.singleShot(0, self._report)
+            return False
+
+        def _report(self) -> None:
+            print(f"startup_s={time.time() - process_start_time():.4f}", flush=True)
+            os._exit(0)
+
+    probe = Probe(window)  # type: ignore[arg-type]
+    window.installEventFilter(probe)  # type: ignore[attr-defined]
 
 
 def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
@@ -77,7 +137,7 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     app.setOrganizationName("API Workbench")
     from workbench.ui.theme import apply_theme
 
-    apply_theme(app)
+    apply_theme(app)  # type: ignore[arg-type]
 
     import qasync
 
@@ -89,7 +149,10 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     window = MainWindow(str(root))
     if screenshot:
         return _screenshot(app, window, screenshot)
+    if os.environ.get("WORKBENCH_STARTUP_PROBE"):
+        _install_startup_probe(app, window)
     remember_workspace(str(root))
+    window.resize(1280, 800)
     window.show()
     with loop:
         app_close = asyncio.Event()
@@ -108,7 +171,7 @@ def _screenshot(app: object, window: object, path: str) -> int:
     window.show()
     for _ in range(5):
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    # One more turn for deferred loads (the workspace tree fills after the first paint).
+    # One more turn for deferred work (file watching starts after the first paint).
     loop = QEventLoop()
     QTimer.singleShot(150, loop.quit)
     loop.exec()

@@ -1,233 +1,538 @@
-"""The main window: collection tree on the left, request tabs in the centre, the response below.
+"""The main window: collections and history on the left, request tabs in the centre, the response below.
 
-A thin window: it wires actions to the panels and to core entry points, and keeps the one
-piece of state that spans panels — the running send task, so Send again, Esc, Cancel and
-closing the window all cancel it.
+A thin window: it wires actions to the panels and to core entry points, and keeps the state
+that spans panels — the workspace on disk, the open tabs, and the running send task, so Send
+again, Esc, Cancel and closing the window all cancel it. Panels added by later features hook
+in through `tools_menu()` and `add_dock()`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
 from workbench.core import storage
 from workbench.core.collections import Collection, Request, Workspace
 from workbench.core.errors import WorkbenchError
+from workbench.core.prepare import variables_for
+from workbench.core.urls import split_url
+from workbench.ui import icons
 from workbench.ui.widgets.collection_panel import CollectionPanel
 from workbench.ui.widgets.request_editor import RequestEditor
 from workbench.ui.widgets.response_pane import ResponsePane
+
+UI_STATE_FILE = "ui.json"
+NO_ENVIRONMENT = "No environment"
+WATCH_LIMIT = 4000  # inotify watches are a shared, limited resource: watch at most this many paths
 
 
 class MainWindow(QMainWindow):
     def __init__(self, workspace_root: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace_root = workspace_root
-        self.workspace: Workspace = Workspace(workspace_root)
+        self.workspace_root = str(workspace_root)
+        self.workspace: Workspace = Workspace(self.workspace_root)
         self._send_task: asyncio.Task[Any] | None = None
+        self._sending_editor: RequestEditor | None = None
+        self._history_panel: Any = None
         self.setWindowTitle("API Workbench")
-        self.setAcceptDrops(True)
+        self.setWindowIcon(icons.icon("app"))
 
+        # -- left: collections | history
         self.collections = CollectionPanel(self)
+        self.left = QTabWidget(self)
+        self.left.setDocumentMode(True)
+        self.left.addTab(self.collections, "Collections")
+        self._history_placeholder = QWidget(self)
+        self.left.addTab(self._history_placeholder, "History")
+        self.left.currentChanged.connect(self._left_tab_changed)
+
+        # -- centre: request tabs over the response
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
+        self.tabs.setIconSize(QSize(icons.BADGE_WIDTH, icons.BADGE_HEIGHT))
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.setStyleSheet(
+            f"QTabBar::close-button {{ image: url({icons.icon_path('close')}); }}"
+            f"QTabBar::close-button:hover {{ image: url({icons.icon_path('close-hover')}); }}")
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._current_tab_changed)
         self.response = ResponsePane(self)
-
-        self._empty = QLabel("Select a request on the left, or press Ctrl+N for a new one.", self)
+        self._empty = QLabel("Select a request on the left, or press Ctrl+N for a new one.\n\n"
+                             "Ctrl+Enter sends · Esc cancels · Ctrl+S saves · F5 reloads the workspace", self)
         self._empty.setObjectName("empty")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-        centre = QSplitter(Qt.Orientation.Vertical, self)
-        self._editor_stack = QSplitter(Qt.Orientation.Horizontal, centre)
-        self._editor_stack.addWidget(self.tabs)
+        self._editor_stack = QStackedWidget(self)
         self._editor_stack.addWidget(self._empty)
-        centre.addWidget(self._editor_stack)
-        centre.addWidget(self.response)
-        centre.setStretchFactor(0, 1)
-        centre.setStretchFactor(1, 1)
-        self.tabs.hide()
+        self._editor_stack.addWidget(self.tabs)
+        self.centre = QSplitter(Qt.Orientation.Vertical, self)
+        self.centre.addWidget(self._editor_stack)
+        self.centre.addWidget(self.response)
+        self.centre.setStretchFactor(0, 1)
+        self.centre.setStretchFactor(1, 1)
+        self.centre.setChildrenCollapsible(False)
 
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(self.collections)
-        main.addWidget(centre)
-        main.setStretchFactor(0, 0)
-        main.setStretchFactor(1, 1)
-        main.setSizes([300, 980])
-        self.setCentralWidget(main)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_split.addWidget(self.left)
+        self.main_split.addWidget(self.centre)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([300, 980])
+        self.setCentralWidget(self.main_split)
 
         self._build_actions()
         self.collections.request_activated.connect(self.open_request)
         self.collections.workspace_changed.connect(self.reload_workspace)
-        self.reload_workspace()
+        self.collections.item_moved.connect(self._item_moved)
+        self.collections.item_deleted.connect(self._item_deleted)
 
-    # ------------------------------------------------------------------ actions
+        # External edits (git pull, another editor): watch the files, reload after a quiet moment.
+        self._watcher: QFileSystemWatcher | None = None
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(400)
+        self._reload_timer.timeout.connect(self.reload_workspace)
+
+        self.reload_workspace()
+        self._restore_ui_state()
+        QTimer.singleShot(0, self._start_watching)
+
+    # ------------------------------------------------------------------ actions and menus
     def _build_actions(self) -> None:
         bar = QToolBar("Main", self)
+        bar.setObjectName("main-toolbar")
         bar.setMovable(False)
+        bar.setIconSize(QSize(16, 16))
         self.addToolBar(bar)
+        title = QLabel("", self)
+        title.setObjectName("workspace-title")
+        title.setStyleSheet("font-weight: 600; padding-left: 4px;")
+        self._workspace_title = title
+        bar.addWidget(title)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        env_label = QLabel("Environment", self)
+        env_label.setObjectName("muted")
         self.env_combo = QComboBox(self)
         self.env_combo.setMinimumWidth(180)
         self.env_combo.setToolTip("Active environment: its variables fill {{placeholders}}")
         self.env_combo.currentTextChanged.connect(self._environment_chosen)
-        env_label = QLabel("Environment ", self)
-        env_label.setObjectName("muted")
-        spacer = QWidget(self)
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
-        bar.addWidget(spacer)
         bar.addWidget(env_label)
         bar.addWidget(self.env_combo)
 
-        file_menu = self.menuBar().addMenu("&File")
-        self.menuBar().addMenu("&Tools")
-        self.act_new = QAction("New request", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_request)
-        self.act_save = QAction("Save", self, shortcut=QKeySequence.StandardKey.Save, triggered=self.save_current)
-        self.act_send = QAction("Send", self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.send_current)
-        self.act_cancel = QAction("Cancel", self, shortcut=QKeySequence("Esc"), triggered=self.cancel_send)
-        self.act_reload = QAction("Reload workspace", self, shortcut=QKeySequence("F5"), triggered=self.reload_workspace)
-        self.act_quit = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        for act in (self.act_new, self.act_save, self.act_reload):
-            file_menu.addAction(act)
+        panel = self.collections
+        self.act_new = panel.act_new_request
+        self.act_save = self._act("Save", self.save_current, QKeySequence.StandardKey.Save)
+        self.act_save_all = self._act("Save all", self.save_all, "Ctrl+Shift+S")
+        self.act_close_tab = self._act("Close tab", self.close_current_tab, QKeySequence.StandardKey.Close)
+        self.act_open_ws = self._act("Open workspace…", self.choose_workspace, QKeySequence.StandardKey.Open)
+        self.act_new_ws = self._act("New workspace…", self.create_workspace)
+        self.act_reload = self._act("Reload workspace", self.reload_workspace, "F5")
+        self.act_settings = self._act("Settings…", self.edit_settings, "Ctrl+,")
+        self.act_quit = self._act("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_send = self._act("Send", self.send_current, "Ctrl+Return")
+        self.act_send.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.act_cancel = self._act("Cancel request", self.cancel_send, "Esc")
+        self.act_environments = self._act("Manage environments…", self.edit_environments, "Ctrl+E")
+        self.act_environments.setIcon(icons.icon("environment"))
+        self.act_code = self._act("Generate code…", self.show_code, "Ctrl+Shift+C")
+        self.act_code.setIcon(icons.icon("code"))
+        self.act_history = self._act("History", lambda: self.left.setCurrentIndex(1), "Ctrl+H")
+        self.act_history.setIcon(icons.icon("history"))
+        env_button = QToolButton(self)
+        env_button.setDefaultAction(self.act_environments)
+        env_button.setAutoRaise(True)
+        bar.addWidget(env_button)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.act_new)
+        file_menu.addAction(panel.act_new_folder)
+        file_menu.addAction(panel.act_new_collection)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_save)
+        file_menu.addAction(self.act_save_all)
+        file_menu.addAction(self.act_close_tab)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_open_ws)
+        file_menu.addAction(self.act_new_ws)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(self.act_reload)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        for act in (self.act_send, self.act_cancel):
+
+        request_menu = menu.addMenu("&Request")
+        for act in (self.act_send, self.act_cancel, self.act_code):
+            request_menu.addAction(act)
+        env_menu = menu.addMenu("&Environment")
+        env_menu.addAction(self.act_environments)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.act_history)
+        self._view_menu = view_menu
+        self._tools_menu = menu.addMenu("&Tools")
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
+        help_menu.addAction("About API Workbench", self._show_about)
+        for act in (self.act_send, self.act_cancel, self.act_save, self.act_close_tab):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(act)
 
-    def tools_menu(self) -> Any:
+    def _act(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda *_: slot())
+        return act
+
+    def tools_menu(self) -> QMenu:
         """The Tools menu, for panels that add their own entries."""
-        return next(a.menu() for a in self.menuBar().actions() if a.text() == "&Tools")
+        return self._tools_menu
+
+    def view_menu(self) -> QMenu:
+        """The View menu (dock panels add their toggle action here through `add_dock`)."""
+        return self._view_menu
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
+        """Add a dockable panel (hidden until asked for) with its toggle in the View menu."""
+        self.addDockWidget(area, dock)
+        self._view_menu.addAction(dock.toggleViewAction())
 
     # ------------------------------------------------------------------ workspace
     @Slot()
     def reload_workspace(self) -> None:
         """Re-read the workspace from disk (picks up external edits such as `git pull`)."""
         try:
-            self.workspace = storage.load_workspace(self.workspace_root)
+            workspace = storage.load_workspace(self.workspace_root)
         except WorkbenchError as exc:
             self.statusBar().showMessage(exc.message)
             return
-        self.collections.set_workspace(self.workspace)
+        self.workspace = workspace
+        self.collections.set_workspace(workspace)
         self.env_combo.blockSignals(True)
         self.env_combo.clear()
-        self.env_combo.addItem("No environment")
-        for env in self.workspace.environments:
+        self.env_combo.addItem(NO_ENVIRONMENT)
+        for env in workspace.environments:
             self.env_combo.addItem(env.name)
-        if self.workspace.active_environment:
-            self.env_combo.setCurrentText(self.workspace.active_environment)
+        if workspace.active_environment and workspace.environment(workspace.active_environment):
+            self.env_combo.setCurrentText(workspace.active_environment)
         self.env_combo.blockSignals(False)
-        name = self.workspace.name or Path(self.workspace_root).name
+        name = workspace.name or Path(self.workspace_root).name
         self.setWindowTitle(f"{name} — API Workbench")
-        if self.workspace.problems:
-            self.statusBar().showMessage(f"{len(self.workspace.problems)} file(s) could not be read: "
-                                         + self.workspace.problems[0])
+        self._workspace_title.setText(f"  {name}")
+        self._workspace_title.setToolTip(self.workspace_root)
+        self._refresh_editors()
+        if workspace.problems:
+            self.statusBar().showMessage(f"{len(workspace.problems)} file(s) could not be read and are left "
+                                         f"untouched: {workspace.problems[0]}")
+            self.statusBar().setToolTip("\n".join(workspace.problems))
         else:
-            count = sum(len(c.all_requests()) for c in self.workspace.collections)
-            self.statusBar().showMessage(f"{len(self.workspace.collections)} collection(s), {count} request(s)")
+            count = sum(len(c.all_requests()) for c in workspace.collections)
+            self.statusBar().showMessage(f"{len(workspace.collections)} collection(s), {count} request(s)")
+            self.statusBar().setToolTip(self.workspace_root)
+        if self._watcher is not None:
+            self._rewatch()
+
+    def _refresh_editors(self) -> None:
+        """After a reload: clean tabs show the file's new content; all get the new variables."""
+        for editor in self.editors():
+            coll = self.collection_of(editor.collection_path)
+            saved_path = editor.saved_request.path
+            on_disk = coll.find_request(saved_path) if coll and saved_path else None
+            if on_disk is not None and not editor.is_dirty() and on_disk != editor.saved_request:
+                editor.set_request(on_disk)
+                self._mark_dirty(editor, False)
+            self._give_context(editor)
+
+    def _give_context(self, editor: RequestEditor) -> None:
+        coll = self.collection_of(editor.collection_path)
+        env = self.active_environment()
+        editor.set_context(coll, variables_for(coll, env), env.secret_names if env else frozenset(),
+                           str(Path(self.workspace_root) / editor.collection_path))
+
+    def active_environment(self) -> Any:
+        name = self.workspace.active_environment
+        return self.workspace.environment(name) if name else None
 
     @Slot(str)
     def _environment_chosen(self, name: str) -> None:
-        active = "" if name == "No environment" else name
+        active = "" if name == NO_ENVIRONMENT else name
         self.workspace = replace(self.workspace, active_environment=active)
         try:
             storage.save_workspace_settings(self.workspace)
         except WorkbenchError as exc:
             self.statusBar().showMessage(exc.message)
+        for editor in self.editors():
+            self._give_context(editor)
 
     def collection_of(self, collection_path: str) -> Collection | None:
         return self.workspace.collection(collection_path)
 
+    def open_workspace(self, root: str) -> bool:
+        """Switch to the workspace folder `root` (asks about unsaved tabs first)."""
+        if not self._close_all_tabs():
+            return False
+        self._save_ui_state()
+        self.cancel_send()
+        self.workspace_root = str(root)
+        self.collections.workspace = None
+        self.reload_workspace()
+        self._restore_ui_state()
+        if self._history_panel is not None:
+            self._history_panel.set_workspace(self.workspace_root)
+        from workbench.ui.app import remember_workspace
+
+        remember_workspace(self.workspace_root)
+        self._rewatch()
+        return True
+
+    @Slot()
+    def choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open workspace folder", str(Path(self.workspace_root).parent))
+        if folder:
+            if not (Path(folder) / storage.WORKSPACE_FILE).exists() and not any(Path(folder).glob("*/collection.yaml")):
+                answer = QMessageBox.question(self, "Open workspace",
+                                              f"{folder} is not a workspace yet. Make it one?")
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                storage.init_workspace(folder)
+            self.open_workspace(folder)
+
+    @Slot()
+    def create_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new workspace",
+                                                  str(Path(self.workspace_root).parent))
+        if not folder:
+            return
+        try:
+            storage.init_workspace(folder)
+        except (WorkbenchError, OSError) as exc:
+            QMessageBox.warning(self, "New workspace", getattr(exc, "message", str(exc)))
+            return
+        self.open_workspace(folder)
+
+    def _fill_recent(self) -> None:
+        from workbench.ui.app import recent_workspaces
+
+        self.recent_menu.clear()
+        for root in recent_workspaces():
+            if root != str(Path(self.workspace_root).resolve()):
+                self.recent_menu.addAction(root, lambda r=root: self.open_workspace(r))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # ------------------------------------------------------------------ file watching
+    def _start_watching(self) -> None:
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(self._on_disk_change)
+        self._watcher.fileChanged.connect(self._on_disk_change)
+        self._rewatch()
+
+    def _rewatch(self) -> None:
+        if self._watcher is None:
+            return
+        old = self._watcher.files() + self._watcher.directories()
+        if old:
+            self._watcher.removePaths(old)
+        root = Path(self.workspace_root)
+        paths: list[str] = [str(root)]
+        if (root / storage.WORKSPACE_FILE).exists():
+            paths.append(str(root / storage.WORKSPACE_FILE))
+        if (root / storage.ENV_DIR).is_dir():
+            paths.append(str(root / storage.ENV_DIR))
+            paths.extend(str(p) for p in (root / storage.ENV_DIR).glob("*.y*ml"))
+        for coll in self.workspace.collections:
+            for dirpath in [root / coll.path, *[p for p in (root / coll.path).rglob("*") if p.is_dir()]]:
+                if any(part.startswith(".") for part in dirpath.relative_to(root).parts):
+                    continue
+                paths.append(str(dirpath))
+                paths.extend(str(p) for p in dirpath.glob("*.y*ml"))
+                if len(paths) > WATCH_LIMIT:
+                    break
+        self._watcher.addPaths(paths[:WATCH_LIMIT])
+
+    @Slot(str)
+    def _on_disk_change(self, _path: str) -> None:
+        self._reload_timer.start()
+
     # ------------------------------------------------------------------ tabs
+    def editors(self) -> list[RequestEditor]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), RequestEditor)]
+
     @Slot(str, str)
-    def open_request(self, collection_path: str, request_path: str) -> None:
+    def open_request(self, collection_path: str, request_path: str) -> RequestEditor | None:
         for i in range(self.tabs.count()):
             editor = self.tabs.widget(i)
             if isinstance(editor, RequestEditor) and editor.key == (collection_path, request_path):
                 self.tabs.setCurrentIndex(i)
-                return
+                return editor
         collection = self.collection_of(collection_path)
         request = collection.find_request(request_path) if collection else None
         if request is None:
-            return
-        self._add_editor(RequestEditor(collection_path, request, self))
+            return None
+        editor = RequestEditor(collection_path, request, self, str(Path(self.workspace_root) / collection_path))
+        self._add_editor(editor)
+        return editor
+
+    def open_unsaved(self, request: Request, collection_path: str = "") -> RequestEditor:
+        """A new tab for a request that has no file yet (new, or reopened from history)."""
+        if not collection_path:
+            collection_path = self.workspace.collections[0].path if self.workspace.collections else ""
+        editor = RequestEditor(collection_path, replace(request, path=""), self,
+                               str(Path(self.workspace_root) / collection_path))
+        self._add_editor(editor)
+        return editor
 
     def _add_editor(self, editor: RequestEditor) -> None:
         editor.send_requested.connect(self.send_current)
+        editor.cancel_requested.connect(self.cancel_send)
+        editor.code_requested.connect(self.show_code)
         editor.dirty_changed.connect(lambda dirty, e=editor: self._mark_dirty(e, dirty))
-        index = self.tabs.addTab(editor, editor.title())
+        self._give_context(editor)
+        index = self.tabs.addTab(editor, icons.method_badge(editor.saved_request.method), editor.title())
+        self.tabs.setTabToolTip(index, f"{editor.collection_path}/{editor.saved_request.path}"
+                                if editor.saved_request.path else "Not saved yet")
         self.tabs.setCurrentIndex(index)
-        self.tabs.show()
-        self._empty.hide()
+        self._editor_stack.setCurrentWidget(self.tabs)
+        self._save_ui_state()
 
     def _mark_dirty(self, editor: RequestEditor, dirty: bool) -> None:
         index = self.tabs.indexOf(editor)
         if index >= 0:
-            self.tabs.setTabText(index, editor.title() + (" •" if dirty else ""))
+            self.tabs.setTabText(index, ("● " if dirty else "") + editor.title())
+            self.tabs.setTabIcon(index, icons.method_badge(editor.to_model().method))
 
     @Slot()
     def new_request(self) -> None:
-        coll = self.workspace.collections[0] if self.workspace.collections else None
-        if coll is None:
-            try:
-                coll = storage.save_collection_settings(self.workspace_root, Collection("My collection"))
-            except WorkbenchError as exc:
-                QMessageBox.warning(self, "New request", exc.message)
-                return
-            self.reload_workspace()
-        self._add_editor(RequestEditor(coll.path, Request("New request", "GET", ""), self))
+        self.collections.new_request()
 
     def current_editor(self) -> RequestEditor | None:
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, RequestEditor) else None
 
     @Slot(int)
-    def close_tab(self, index: int) -> None:
+    def _current_tab_changed(self, index: int) -> None:
+        editor = self.current_editor()
+        if editor is not None and editor.saved_request.path:
+            self.collections.select_key(f"{editor.collection_path}/{editor.saved_request.path}")
+
+    @Slot()
+    def close_current_tab(self) -> None:
+        if self.tabs.currentIndex() >= 0:
+            self.close_tab(self.tabs.currentIndex())
+
+    @Slot(int)
+    def close_tab(self, index: int, ask: bool = True) -> bool:
         editor = self.tabs.widget(index)
-        if isinstance(editor, RequestEditor) and editor.is_dirty():
+        if ask and isinstance(editor, RequestEditor) and editor.is_dirty():
             answer = QMessageBox.question(
                 self, "Unsaved changes", f"Save changes to “{editor.title()}”?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
             if answer == QMessageBox.StandardButton.Cancel:
-                return
+                return False
             if answer == QMessageBox.StandardButton.Save and not self._save(editor):
-                return
+                return False
+        if editor is self._sending_editor:
+            self.cancel_send()
         self.tabs.removeTab(index)
+        if editor is not None:
+            editor.deleteLater()
         if self.tabs.count() == 0:
-            self.tabs.hide()
-            self._empty.show()
+            self._editor_stack.setCurrentWidget(self._empty)
+        self._save_ui_state()
+        return True
 
+    def _close_all_tabs(self) -> bool:
+        while self.tabs.count():
+            if not self.close_tab(self.tabs.count() - 1):
+                return False
+        return True
+
+    @Slot(str, str)
+    def _item_moved(self, old_key: str, new_key: str) -> None:
+        """A file or folder moved on disk: open tabs follow it."""
+        for editor in self.editors():
+            key = f"{editor.collection_path}/{editor.saved_request.path}"
+            if key == old_key or key.startswith(old_key + "/"):
+                moved = new_key + key[len(old_key):]
+                coll, _, rel = moved.partition("/")
+                editor.set_key(coll, rel)
+                self.tabs.setTabToolTip(self.tabs.indexOf(editor), moved)
+        self._save_ui_state()
+
+    @Slot(str)
+    def _item_deleted(self, key: str) -> None:
+        for editor in self.editors():
+            ekey = f"{editor.collection_path}/{editor.saved_request.path}"
+            if editor.saved_request.path and (ekey == key or ekey.startswith(key + "/") or editor.collection_path == key):
+                self.close_tab(self.tabs.indexOf(editor), ask=False)
+
+    # ------------------------------------------------------------------ saving
     @Slot()
     def save_current(self) -> None:
         editor = self.current_editor()
         if editor is not None:
             self._save(editor)
 
-    def _save(self, editor: RequestEditor) -> bool:
+    @Slot()
+    def save_all(self) -> None:
+        for editor in self.editors():
+            if editor.is_dirty() or not editor.saved_request.path:
+                self._save(editor)
+
+    def _save(self, editor: RequestEditor, name: str | None = None) -> bool:
+        request = editor.to_model()
+        if not request.path:
+            if name is None:
+                name, ok = QInputDialog.getText(self, "Save request", "Name of the request:", text=request.name)
+                if not ok or not name.strip():
+                    return False
+            request = replace(request, name=name.strip())
+            if not editor.collection_path:
+                try:
+                    coll = storage.save_collection_settings(self.workspace_root, Collection("My collection"))
+                except WorkbenchError as exc:
+                    QMessageBox.warning(self, "Save failed", exc.message)
+                    return False
+                editor.collection_path = coll.path
         try:
-            saved = storage.save_request(self.workspace_root, editor.collection_path, editor.to_model())
+            saved = storage.save_request(self.workspace_root, editor.collection_path, request)
         except WorkbenchError as exc:
             QMessageBox.warning(self, "Save failed", exc.message)
             return False
         editor.mark_saved(saved)
-        self._mark_dirty(editor, False)
+        index = self.tabs.indexOf(editor)
+        self.tabs.setTabToolTip(index, f"{editor.collection_path}/{saved.path}")
+        self._mark_dirty(editor, editor.is_dirty())
         self.reload_workspace()
-        self.statusBar().showMessage(f"Saved {saved.path}", 3000)
+        self._save_ui_state()
+        self.statusBar().showMessage(f"Saved {editor.collection_path}/{saved.path}", 3000)
         return True
 
     # ------------------------------------------------------------------ sending
@@ -238,16 +543,17 @@ class MainWindow(QMainWindow):
             return
         self.cancel_send()
         request = editor.to_model()
-        self._send_task = asyncio.ensure_future(self._send(editor.collection_path, request))
+        self._sending_editor = editor
+        editor.set_sending(True)
+        self._send_task = asyncio.ensure_future(self._send(editor, editor.collection_path, request))
 
-    async def _send(self, collection_path: str, request: Request) -> None:
+    async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
         from workbench.core import history
         from workbench.core.send import SendContext, send
 
-        env_name = self.workspace.active_environment
         ctx = SendContext(
             collection=self.collection_of(collection_path),
-            environment=self.workspace.environment(env_name) if env_name else None,
+            environment=self.active_environment(),
             settings=self.workspace.settings,
             base_dir=Path(self.workspace_root) / collection_path,
         )
@@ -258,19 +564,30 @@ class MainWindow(QMainWindow):
         except (ImportError, AttributeError):
             pass
         self.response.show_pending(request)
+        self.statusBar().showMessage(f"Sending {request.method} {request.url} …")
         try:
             exchange = await send(request, ctx, on_progress=self.response.show_progress)
         except asyncio.CancelledError:
             self.response.show_cancelled()
+            self.statusBar().showMessage("Request cancelled", 3000)
             raise
         except WorkbenchError as exc:
             self.response.show_error(exc.message, exc.detail)
+            self.statusBar().showMessage(exc.message, 5000)
             return
+        finally:
+            editor.set_sending(False)
+            if self._sending_editor is editor:
+                self._sending_editor = None
         self.response.show_exchange(exchange, request)
+        r = exchange.response
+        self.statusBar().showMessage(f"{r.status} {r.reason} in {r.elapsed_ms:.0f} ms", 5000)
         try:
-            history.record(self.workspace_root, exchange, request.path, collection_path)
+            entry = history.record(self.workspace_root, exchange, request.path, collection_path)
         except OSError:
-            pass
+            return
+        if self._history_panel is not None:
+            self._history_panel.add_entry(entry)
 
     @Slot()
     def cancel_send(self) -> None:
@@ -278,6 +595,147 @@ class MainWindow(QMainWindow):
             self._send_task.cancel()
         self._send_task = None
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+    def is_sending(self) -> bool:
+        return self._send_task is not None and not self._send_task.done()
+
+    # ------------------------------------------------------------------ history
+    @Slot(int)
+    def _left_tab_changed(self, index: int) -> None:
+        if index == 1 and self._history_panel is None:
+            self.history_panel()
+
+    def history_panel(self) -> Any:
+        """The History tab's panel, created the first time it is shown (not needed at start-up)."""
+        if self._history_panel is None:
+            from workbench.ui.widgets.history_panel import HistoryPanel
+
+            panel = HistoryPanel(self)
+            panel.set_workspace(self.workspace_root)
+            panel.open_requested.connect(self.open_history_entry)
+            self.left.blockSignals(True)
+            self.left.removeTab(1)
+            self.left.insertTab(1, panel, "History")
+            self.left.setCurrentIndex(1)
+            self.left.blockSignals(False)
+            self._history_placeholder.deleteLater()
+            self._history_panel = panel
+        return self._history_panel
+
+    @Slot(object)
+    def open_history_entry(self, entry: Any) -> RequestEditor | None:
+        """Reopen a sent request: its saved file when it still exists, else a new unsaved tab."""
+        if entry.collection and entry.request_path:
+            editor = self.open_request(entry.collection, entry.request_path)
+            if editor is not None:
+                return editor
+        base, params = split_url(entry.url)
+        name = f"{entry.method} {base.split('://', 1)[-1]}"[:80]
+        collection = entry.collection if self.collection_of(entry.collection) else ""
+        return self.open_unsaved(Request(name, entry.method, base, tuple(params)), collection)
+
+    # ------------------------------------------------------------------ dialogs
+    @Slot()
+    def show_code(self) -> None:
+        editor = self.current_editor()
+        if editor is None:
+            self.statusBar().showMessage("Open a request first to generate code for it.", 3000)
+            return
+        from workbench.ui.widgets.code_dialog import CodeDialog
+
+        dialog = CodeDialog(editor.to_model(), self.collection_of(editor.collection_path),
+                            self.active_environment(), self)
+        dialog.show()
+
+    @Slot()
+    def edit_settings(self) -> None:
+        from workbench.ui.widgets.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.workspace.settings, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.workspace = replace(self.workspace, settings=dialog.settings())
+        try:
+            storage.save_workspace_settings(self.workspace)
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, "Settings", exc.message)
+            return
+        self.statusBar().showMessage("Settings saved", 3000)
+
+    @Slot()
+    def edit_environments(self) -> None:
+        from workbench.ui.widgets.environment_editor import EnvironmentEditor
+
+        dialog = EnvironmentEditor(self.workspace_root, self.workspace.environments, self)
+        dialog.exec()
+        if dialog.changed_on_disk:
+            self.reload_workspace()
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
+            "Ctrl+Enter\tSend the request", "Esc\tCancel the running request", "Ctrl+S\tSave",
+            "Ctrl+Shift+S\tSave all", "Ctrl+N\tNew request", "Ctrl+W\tClose tab", "F2\tRename (tree)",
+            "Ctrl+D\tDuplicate (tree)", "Delete\tDelete (tree)", "F5\tReload the workspace from disk",
+            "Ctrl+E\tManage environments", "Ctrl+Shift+C\tGenerate code", "Ctrl+,\tSettings"]))
+
+    def _show_about(self) -> None:
+        from workbench import __version__
+
+        QMessageBox.about(self, "About API Workbench",
+                          f"API Workbench {__version__}\n\nA workbench for the OData and OpenAPI services of "
+                          f"low-code and integration platforms.\n\nWorkspace: {self.workspace_root}")
+
+    # ------------------------------------------------------------------ UI state (.workbench/ui.json)
+    def _ui_state_path(self) -> Path:
+        return Path(self.workspace_root) / storage.STATE_DIR / UI_STATE_FILE
+
+    def _save_ui_state(self) -> None:
+        """Remember the open tabs per workspace, so the next start shows them again."""
+        tabs = [[e.collection_path, e.saved_request.path] for e in self.editors() if e.saved_request.path]
+        current = self.current_editor()
+        state = {"tabs": tabs,
+                 "current": [current.collection_path, current.saved_request.path] if current else None}
+        try:
+            storage.write_atomic(storage.state_dir(self.workspace_root) / UI_STATE_FILE, json.dumps(state, indent=1))
+        except OSError:
+            pass
+
+    def _restore_ui_state(self) -> None:
+        try:
+            state = json.loads(self._ui_state_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(state, dict):
+            return
+        for item in state.get("tabs") or []:
+            if isinstance(item, list) and len(item) == 2:
+                self.open_request(str(item[0]), str(item[1]))
+        current = state.get("current")
+        if isinstance(current, list) and len(current) == 2:
+            self.open_request(str(current[0]), str(current[1]))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            height = max(self.centre.height(), 400)
+            self.centre.setSizes([height * 11 // 20, height * 9 // 20])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        dirty = [e for e in self.editors() if e.is_dirty()]
+        if dirty:
+            names = ", ".join(f"“{e.title()}”" for e in dirty[:5])
+            answer = QMessageBox.question(
+                self, "Unsaved changes", f"Save changes to {names}?",
+                QMessageBox.StandardButton.SaveAll | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.SaveAll:
+                for editor in dirty:
+                    if not self._save(editor):
+                        event.ignore()
+                        return
+        self._save_ui_state()
         self.cancel_send()
         super().closeEvent(event)

@@ -1,7 +1,9 @@
 """The collection tree: a QAbstractItemModel over the workspace's collections, folders and requests.
 
 It holds no logic of its own: nodes wrap core values, and a reload rebuilds them from a new
-`Workspace`. Display: requests show a coloured method badge; a filter is applied by a proxy.
+`Workspace`. Display: requests show a coloured method badge, folders and collections an icon;
+filtering is done by `CollectionFilterProxy` (name, method or URL), moves by the panel through
+core storage (drag and drop encodes workspace-relative keys; see `dropMimeData`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
 
 from workbench.core.collections import Collection, Folder, Request, Workspace
@@ -130,6 +132,14 @@ class CollectionTreeModel(QAbstractItemModel):
             return node.kind
         if role == MethodRole and isinstance(node.value, Request):
             return node.value.method
+        if role == Qt.ItemDataRole.DecorationRole:
+            from workbench.ui import icons
+
+            if node.kind == "request" and isinstance(node.value, Request):
+                return icons.method_badge(node.value.method)
+            if node.kind in ("folder", "collection"):
+                return icons.tree_icon(node.kind)
+            return None
         if role == Qt.ItemDataRole.FontRole and node.kind == "collection":
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and node.kind == "collection":
@@ -161,8 +171,20 @@ class CollectionTreeModel(QAbstractItemModel):
         data.setData(MIME_TYPE, keys.encode("utf-8"))
         return data
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index) -> bool:
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: _Index) -> bool:
         if not data.hasFormat(MIME_TYPE):
+            return False
+        target = self.node(parent)
+        if target.kind not in ("collection", "folder"):
+            return False
+        keys = bytes(data.data(MIME_TYPE).data()).decode("utf-8").splitlines()
+        # Not into itself or below itself, and not where it already is.
+        return all(target.key != k and not target.key.startswith(k + "/") and k.rpartition("/")[0] != target.key
+                   for k in keys)
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
             return False
         target = self.node(parent)
         if target.kind not in ("collection", "folder"):
@@ -173,3 +195,33 @@ class CollectionTreeModel(QAbstractItemModel):
             handler(keys, target.key)
         # The move happens on disk and the tree reloads; returning False stops Qt removing rows itself.
         return False
+
+
+class CollectionFilterProxy(QSortFilterProxyModel):
+    """Filters the tree by request name, method or URL; a folder stays when something below matches.
+
+    Matching the URL too lets a user type `$metadata` or `/People` and find every request to it.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
+
+    def set_filter_text(self, text: str) -> None:
+        self._needle = text.strip().lower()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 - Qt override
+        if not self._needle:
+            return True
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if not index.isValid():
+            return False
+        node: Node = index.internalPointer()
+        haystack = node.name.lower()
+        if isinstance(node.value, Request):
+            haystack += f" {node.value.method.lower()} {node.value.url.lower()}"
+        return all(word in haystack for word in self._needle.split())

@@ -229,7 +229,7 @@ class AuthPanel(QWidget):
         self.get_token_button.clicked.connect(self._get_token_clicked)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel_pending)
+        self.cancel_button.clicked.connect(lambda: self.cancel_pending())
         self.clear_button = QPushButton("Clear token")
         self.clear_button.setToolTip("Forget the cached token for this auth (memory and secret store)")
         self.clear_button.clicked.connect(self._clear_clicked)
@@ -301,8 +301,14 @@ class AuthPanel(QWidget):
                 self.apikey_value.setText(p.get("value", ""))
                 self.apikey_in.setCurrentIndex(max(0, self.apikey_in.findData(p.get("in", "header"))))
             elif kind == "oauth2":
-                self.grant_combo.setCurrentIndex(max(0, self.grant_combo.findData(p.get("grant_type",
-                                                                                        "client_credentials"))))
+                grant = p.get("grant_type", "client_credentials")
+                if grant == "implicit":  # deprecated (RFC 9700 §2.1.2); core runs code + PKCE instead
+                    grant = "authorization_code"
+                    self.discovery_info.setText("The imported implicit flow is deprecated: authorization code "
+                                                "with PKCE is used instead (same authorization URL).")
+                else:
+                    self.discovery_info.setText("")
+                self.grant_combo.setCurrentIndex(max(0, self.grant_combo.findData(grant)))
                 self.token_url.setText(p.get("token_url", ""))
                 self.discovery_url.setText(p.get("discovery_url", ""))
                 self.auth_url.setText(p.get("auth_url", ""))
@@ -378,14 +384,21 @@ class AuthPanel(QWidget):
 
     @Slot()
     def cancel_pending(self) -> None:
-        """Cancel a running discovery or token request (Cancel button, closing, asking again)."""
-        if self._task is not None and not self._task.done():
+        """Cancel a running discovery or token request (Cancel button, closing the panel)."""
+        if self._cancel_task():
+            self.status_label.setText("Cancelled: no token was requested or the answer is ignored.")
+
+    def _cancel_task(self) -> bool:
+        running = self._task is not None and not self._task.done()
+        if running:
+            assert self._task is not None
             self._task.cancel()
         self._task = None
         self._set_busy(False)
+        return running
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.cancel_pending()
+        self._cancel_task()
         self._countdown.stop()
         super().closeEvent(event)
 
@@ -435,7 +448,7 @@ class AuthPanel(QWidget):
         return Auth(auth.type, {k: self._resolver(v) for k, v in auth.params.items()})
 
     def _run(self, coro: Coroutine[Any, Any, Any], busy_text: str) -> None:
-        self.cancel_pending()
+        self._cancel_task()  # asking again replaces the running request
         self._set_busy(True, busy_text)
         self._task = asyncio.get_event_loop().create_task(coro)
 
@@ -474,9 +487,6 @@ class AuthPanel(QWidget):
     async def _discover(self, url: str) -> None:
         try:
             found = await oauth2.discover(url, self._settings, refresh=True)
-        except asyncio.CancelledError:
-            self.status_label.setText("Discovery cancelled.")
-            raise
         except WorkbenchError as exc:
             self._set_busy(False)
             self.status_label.setText("")
@@ -514,9 +524,6 @@ class AuthPanel(QWidget):
 
         try:
             token = await oauth2.obtain_token(auth, force=True, settings=self._settings, open_browser=open_browser)
-        except asyncio.CancelledError:
-            self.status_label.setText("Token request cancelled.")
-            raise
         except WorkbenchError as exc:
             self._set_busy(False)
             self.status_label.setText("")

@@ -10,4 +10,9 @@ service CasesService {
   entity Cases as projection on wb.Cases;
   entity Tasks as projection on wb.Tasks;
   entity Labels as projection on wb.Labels;
+  // The same tasks behind server-driven paging (CAP ignores Prefer: odata.maxpagesize), so
+  // following @odata.nextLink and a maximum page size can be tested: pages of 10, at most 30.
+  @cds.query.limit: { default: 10, max: 30 }
+  @cds.redirection.target: false
+  entity PagedTasks as projection on wb.Tasks;
 }

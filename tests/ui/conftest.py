@@ -1,0 +1,55 @@
+"""UI fixtures: a qasync event loop on the test QApplication, and a main window over a tmp workspace.
+
+The window sends requests as asyncio tasks; `qasync_loop` installs qasync's QEventLoop so those
+tasks run while pytest-qt processes Qt events (`qtbot.waitUntil`), exactly as in the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "sample-workspace"
+
+
+@pytest.fixture
+def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path) -> Path:
+    """A copy of the sample workspace (two collections, two environments) in tmp_path."""
+    target = tmp_path / "workspace"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    return target
+
+
+@pytest.fixture
+def main_window(qtbot, qasync_loop, workspace_dir: Path):  # type: ignore[no-untyped-def]
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow(str(workspace_dir))
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.cancel_send()
+    for editor in window.editors():
+        editor.mark_saved(editor.to_model())  # no "save changes?" question on close

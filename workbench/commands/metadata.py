@@ -1,0 +1,77 @@
+"""`workbench metadata SOURCE [--json]`: summarise an OData `$metadata` (CSDL) document.
+
+SOURCE is a file (CSDL XML v2/v3/v4 or CSDL JSON) or a service URL (its `$metadata` is
+fetched). Exit 2 with one line for a malformed or unsafe document, 1 when the service cannot
+be reached or refuses the request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+from workbench.core.csdl import Model
+from workbench.core.errors import AuthError, CsdlError, SendError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SOURCE",
+                        help="a CSDL file (XML or JSON) or a service URL (its $metadata is fetched)")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"version", "counts", "model"} as one JSON object')
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.csdl_source import is_url, load_metadata_sync
+
+    try:
+        model = load_metadata_sync(args.source)
+    except CsdlError as exc:
+        # A service that answered with an error page is a failure of the thing asked, not bad input.
+        code = EXIT_FAILED if is_url(args.source) and " answered " in exc.message else EXIT_BAD_INPUT
+        return fail(exc.message, code)
+    except (SendError, AuthError) as exc:
+        return fail(exc.message, EXIT_FAILED)
+    if args.json:
+        from workbench.core.csdl import model_to_dict
+
+        json.dump({"version": model.version, "counts": model.counts(), "model": model_to_dict(model)},
+                  sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        write_summary(model, sys.stdout)
+    return EXIT_OK
+
+
+def write_summary(model: Model, out: TextIO) -> None:
+    """A readable overview: version, counts, then the entity sets and singletons with keys."""
+    counts = model.counts()
+    out.write(f"OData {model.version} metadata" + (f" ({model.source})" if model.source else "") + "\n")
+    out.write("schemas: " + ", ".join(s.namespace + (f" (alias {s.alias})" if s.alias else "")
+                                      for s in model.schemas) + "\n")
+    out.write("  ".join(f"{name.replace('_', ' ')}: {value}" for name, value in counts.items()) + "\n")
+    sets = list(model.entity_sets())
+    if sets:
+        out.write("\nentity sets:\n")
+        width = max(len(es.name) for es in sets)
+        for es in sets:
+            entity_type = model.entity_type(es.entity_type)
+            key = ", ".join(model.key_of(entity_type)) if entity_type else "?"
+            out.write(f"  {es.name:<{width}}  {es.entity_type}  key ({key})\n")
+    singletons = list(model.singletons())
+    if singletons:
+        out.write("\nsingletons:\n")
+        for sg in singletons:
+            out.write(f"  {sg.name}  {sg.type}\n")
+    imports = [*(f"  {fi.name}()  function {fi.function}" for fi in model.function_imports()),
+               *(f"  {ai.name}()  action {ai.action}" for ai in model.action_imports())]
+    if imports:
+        out.write("\noperation imports:\n" + "\n".join(imports) + "\n")
+    if model.references:
+        out.write("\nreferences:\n")
+        for ref in model.references:
+            names = ", ".join(i.namespace + (f" as {i.alias}" if i.alias else "") for i in ref.includes)
+            out.write(f"  {ref.uri}" + (f"  ({names})" if names else "") + "\n")

@@ -1,0 +1,98 @@
+"""`workbench odata parse URL [--json | --canonical]` and `workbench odata check URL --metadata SOURCE`.
+
+`parse` shows how the workbench reads a URL (an outline, the AST as JSON, or the canonical
+URL written back from the AST: the same request, in the one spelling servers accept).
+`check` validates the URL against the service's `$metadata` and prints each problem with a
+caret under the character it starts at. Exit codes: 0 fine, 1 problems found, 2 the URL does
+not parse or the metadata cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+from workbench.core.errors import CsdlError, ODataQueryError, WorkbenchError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="{parse,check}")
+    sub.required = True
+    p = sub.add_parser("parse", help="parse an OData URL and print it (outline, --json AST or --canonical URL)")
+    p.add_argument("url", metavar="URL", help="an OData request URL, raw or percent-encoded (quote it for the shell)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the parsed query (AST) as one JSON object")
+    mode.add_argument("--canonical", action="store_true",
+                      help="print the URL serialised back from the AST (canonical option order and encoding)")
+    p.add_argument("--service-root", metavar="URL", help="where the resource path starts (default: guessed)")
+    c = sub.add_parser("check", help="check an OData URL against the service's $metadata")
+    c.add_argument("url", metavar="URL", help="an OData request URL")
+    c.add_argument("--metadata", metavar="SOURCE", required=True,
+                   help="a $metadata file (CSDL XML or JSON) or the service's URL")
+    c.add_argument("--max-top", metavar="N", type=int,
+                   help="the largest $top the service documents (e.g. 1000 for Jitterbit App Builder)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "parse":
+        return _parse(args)
+    return _check(args)
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from workbench.core.odata import to_json
+    from workbench.core.odata_parser import parse_url
+    from workbench.core.odata_serializer import canonical
+
+    try:
+        url = parse_url(args.url, args.service_root)
+    except ODataQueryError as exc:
+        _caret(args.url, exc.position, sys.stderr)
+        return fail(_where(exc), EXIT_BAD_INPUT)
+    if args.json:
+        print(json.dumps(to_json(url), ensure_ascii=False, indent=2))
+    elif args.canonical:
+        print(canonical(url))
+    else:
+        from workbench.core.odata_serializer import outline
+
+        print(outline(url))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from workbench.core.odata_validate import check_url, load_model
+
+    try:
+        model = load_model(args.metadata)
+    except (CsdlError, WorkbenchError) as exc:
+        return fail(f"cannot load the metadata {args.metadata}: {exc.message}", EXIT_BAD_INPUT)
+    try:
+        problems = check_url(args.url, model, max_top=args.max_top)
+    except ODataQueryError as exc:
+        _caret(args.url, exc.position, sys.stderr)
+        return fail(_where(exc), EXIT_BAD_INPUT)
+    if not problems:
+        print("no problems found")
+        return EXIT_OK
+    for problem in problems:
+        print(f"position {problem.position}: {problem.message}")
+        _caret(args.url, problem.position, sys.stdout)
+    print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    return EXIT_FAILED
+
+
+def _where(exc: ODataQueryError) -> str:
+    return f"{exc.message} (at position {exc.position})" if exc.position is not None else exc.message
+
+
+def _caret(url: str, position: int | None, out: "object") -> None:
+    """The URL and a `^` under `position`; long URLs are cut to a window around it."""
+    if position is None or position < 0:
+        return
+    start = max(0, position - 60)
+    line = url[start:start + 120]
+    prefix = "…" if start else ""
+    out.write(f"  {prefix}{line}\n  {' ' * (len(prefix) + position - start)}^\n")  # type: ignore[attr-defined]

@@ -1,0 +1,162 @@
+"""`workbench view FILE [--screenshot PNG] [--timings]`: a file in the response viewer.
+
+Opens a JSON, XML or CSDL file as if it had been received (status 200, the content type its
+extension or first bytes say), in a window holding just the response pane. `--screenshot`
+saves the window once the first view is painted; `--timings` prints one JSON line with
+`first_view_ms` (hand-over to first painted view), `max_stall_ms` (longest gap between two
+event-loop turns while loading, measured by a 5 ms timer) and `peak_rss_mb`
+(`getrusage` ru_maxrss). Either flag makes the command exit when done (offscreen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+
+_TYPES = {".json": "application/json", ".xml": "application/xml", ".edmx": "application/xml",
+          ".csdl": "application/xml", ".atom": "application/atom+xml"}
+TIMEOUT_S = 300
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a JSON, XML or CSDL ($metadata) file")
+    parser.add_argument("--screenshot", metavar="PNG", help="save the window as PNG once the first view is painted, then exit")
+    parser.add_argument("--timings", action="store_true",
+                        help="print one JSON line: first_view_ms, max_stall_ms, peak_rss_mb (then exit)")
+
+
+def content_type_for(path: Path, head: bytes) -> str:
+    """The media type the file would have been served with (extension, else sniffed)."""
+    from workbench.core.body_parse import classify
+
+    by_ext = _TYPES.get(path.suffix.lower())
+    if by_ext:
+        return by_ext
+    kind = classify("", head)
+    return {"json": "application/json", "xml": "application/xml"}.get(kind, "")
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        return fail(f"{path}: no such file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        size = path.stat().st_size
+    except OSError as exc:
+        return fail(f"{path}: cannot read it ({exc.strerror or exc})")
+    if not head.strip():
+        return fail(f"{path}: the file is empty")
+    content_type = content_type_for(path, head)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if content_type == "application/json" and stripped not in (b"{", b"[", b'"') and not stripped.isalnum() and stripped != b"-":
+        return fail(f"{path}: not a JSON document (it starts with {stripped!r})")
+    if content_type.endswith("xml") and stripped != b"<":
+        return fail(f"{path}: not an XML document (it does not start with '<')")
+    if not content_type:
+        return fail(f"{path}: not a JSON or XML file")
+    if args.screenshot or args.timings:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return _show(path, size, content_type, args.screenshot, args.timings)
+
+
+def _show(path: Path, size: int, content_type: str, screenshot: str | None, timings: bool) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from workbench.core.http import Response
+    from workbench.ui.theme import apply_theme
+    from workbench.ui.widgets.response_pane import ResponsePane
+
+    # Worker threads parse while the UI paints: a short switch interval keeps the UI's waits
+    # for the GIL short (the default 5 ms would add up over many small Qt→Python calls).
+    sys.setswitchinterval(0.001)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("API Workbench")
+    apply_theme(app)
+    window = QMainWindow()
+    window.setWindowTitle(f"{path.name} — API Workbench viewer")
+    pane = ResponsePane(window)
+    window.setCentralWidget(pane)
+    window.resize(1180, 780)
+    window.show()
+    app.processEvents()
+
+    response = Response(status=200, reason="OK", http_version="", headers=(
+        ("content-type", content_type), ("content-length", str(size))), size=size, elapsed_ms=0.0,
+        body_file=str(path.resolve()), url=path.resolve().as_uri())
+    state: dict[str, float | int | bool | None] = {"first": None, "max_gap": 0.0, "last": 0.0, "code": EXIT_OK,
+                                                   "shot": False, "done": False}
+    noninteractive = bool(screenshot or timings)
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gap = now - float(state["last"])  # type: ignore[arg-type]
+        state["last"] = now
+        if gap > float(state["max_gap"]):  # type: ignore[arg-type]
+            state["max_gap"] = gap
+
+    meter = QTimer()
+    meter.setInterval(5)
+    meter.timeout.connect(tick)
+
+    def take_screenshot() -> None:
+        if screenshot and not state["shot"]:
+            state["shot"] = True
+            if not window.grab().save(screenshot, "PNG"):
+                state["code"] = fail(f"cannot write screenshot {screenshot}", EXIT_FAILED)
+        maybe_quit()
+
+    def first_view() -> None:
+        pane.repaint()  # the first view is counted once it is painted
+        if state["first"] is None:
+            state["first"] = time.perf_counter()
+        if screenshot:
+            QTimer.singleShot(250, take_screenshot)
+
+    def finished() -> None:
+        meter.stop()
+        state["done"] = True
+        if state["first"] is None:
+            first_view()
+        if pane.parse_error is not None and noninteractive:
+            state["code"] = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
+        maybe_quit()
+
+    def maybe_quit() -> None:
+        if not noninteractive or not state["done"]:
+            return
+        if screenshot and not state["shot"]:
+            return
+        if timings:
+            print(json.dumps({
+                "first_view_ms": round((float(state["first"]) - t0) * 1000, 1),  # type: ignore[arg-type]
+                "max_stall_ms": round(float(state["max_gap"]) * 1000, 1),  # type: ignore[arg-type]
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }), flush=True)
+            state["timings_printed"] = True
+        app.quit()
+
+    def give_up() -> None:
+        state["code"] = fail(f"{path}: loading did not finish within {TIMEOUT_S} s", EXIT_FAILED)
+        app.quit()
+
+    pane.first_view_ready.connect(first_view)
+    pane.loading_finished.connect(finished)
+    if noninteractive:
+        QTimer.singleShot(TIMEOUT_S * 1000, give_up)
+    t0 = time.perf_counter()
+    state["last"] = t0
+    meter.start()
+    pane.show_response(response)
+    app.exec()
+    pane._reset()  # cancel workers before the interpreter goes down
+    return int(state["code"])  # type: ignore[arg-type]

@@ -1,0 +1,857 @@
+"""Reading response bodies for the viewers without ever freezing the window, whatever the size.
+
+A 100 MB JSON body parsed with `orjson.loads` holds the GIL for about half a second and turns
+into 4-6x its size of Python objects, so the viewers never do that for big bodies. Instead:
+
+- `JsonIndex` is a *structure index*: byte ranges of each container's children, found by a
+  scanner that walks only brackets (strings and scalars are skipped by one C regex call each
+  run). Containers bigger than `SMALL_CONTAINER_BYTES` are indexed while the document is
+  scanned (progressively, so the tree fills while it loads); small ones are scanned when first
+  expanded. A value becomes a Python object only when shown (`orjson.loads` of its slice), so
+  a 100 MB document costs the bytes plus a few MB of offsets. Every C call is short, so a
+  scanning thread hands the GIL back to the UI thread every few milliseconds.
+- `iter_pretty` streams indented text from `ijson` events for the first view of a big body
+  (RFC 8259 JSON text, re-indented by two spaces) and stops at a limit: the Pretty view says
+  it shows the first part; the Tree view always has the whole document.
+- `parse_full` is the one full parse (orjson, falling back to the stdlib for numbers orjson
+  refuses) for bodies small enough to hold as objects (JSONPath filter, contract checks).
+
+It also classifies bodies (`classify`), recognises RFC 9457 problem details and OData error
+bodies (`error_details`), pretty-prints XML safely and splits JSON `$batch` responses.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import re
+import threading
+from array import array
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Literal
+
+import orjson
+
+from workbench.core.errors import ViewError
+
+BodyKind = Literal["empty", "json", "xml", "html", "image", "text", "multipart", "binary"]
+
+#: Containers at most this big are scanned on demand (when expanded); bigger ones while loading.
+SMALL_CONTAINER_BYTES = 256 * 1024
+#: Bodies at most this big are parsed whole with orjson (one short GIL hold).
+FULL_PARSE_BYTES = 8 * 1024 * 1024
+#: Regex searches run over windows of this size so no single C call holds the GIL for long.
+SEARCH_WINDOW = 2 * 1024 * 1024
+
+_WS = re.compile(rb"[ \t\r\n]*")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# A run without brackets, whole strings included: one C call skips the scalars of a record.
+_FLAT = re.compile(rb'[^\[\]{}"]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^\[\]{}"]*+)*+', re.S)
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+
+KIND_NAMES = {"o": "object", "a": "array", "s": "string", "n": "number", "b": "boolean", "z": "null"}
+
+
+class JsonSyntaxError(ViewError):
+    """The body is not valid JSON (RFC 8259); `offset` is the byte where reading stopped."""
+
+    def __init__(self, message: str, offset: int = -1, detail: str | None = None) -> None:
+        super().__init__(message, detail)
+        self.offset = offset
+
+
+def human_size(size: float) -> str:
+    """1536 → "1.5 KB" (binary units, as file managers show them)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def line_col(data: bytes | mmap.mmap, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset (for error messages)."""
+    offset = max(0, min(offset, len(data)))
+    line = data.count(b"\n", 0, offset) + 1
+    last = data.rfind(b"\n", 0, offset)
+    return line, offset - last
+
+
+# --------------------------------------------------------------------------- classification
+_XML_TYPES = ("application/xml", "text/xml", "application/atom+xml", "application/xhtml+xml")
+
+
+def classify(content_type: str, head: bytes) -> BodyKind:
+    """Which viewer fits a body: by media type first, then by sniffing the first bytes.
+
+    Servers often send JSON as text/plain or XML as application/octet-stream, so an unknown or
+    generic type is sniffed (magic numbers for images, `{`/`[` for JSON, `<` for XML/HTML).
+    """
+    if not head:
+        return "empty"
+    ct = content_type.split(";")[0].strip().lower()
+    if ct.startswith("image/") and ct != "image/svg+xml":
+        return "image"
+    if ct.startswith("multipart/"):
+        return "multipart"
+    if "json" in ct:
+        return "json"
+    if ct == "text/html":
+        return "html"
+    if ct in _XML_TYPES or ct.endswith("+xml"):
+        return "xml"
+    sniff = head.lstrip()[:64]
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")) or (
+            head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if sniff[:1] in (b"{", b"["):
+        return "json"
+    low = sniff.lower()
+    if low.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if low.startswith(b"<"):
+        return "xml"
+    if ct.startswith("text/") or ct in ("application/javascript", "application/yaml", "application/x-yaml",
+                                        "application/x-www-form-urlencoded"):
+        return "text"
+    if b"\x00" in head[:4096]:
+        return "binary"
+    try:
+        head[:4096].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head[:4096]) - 4:  # a cut multi-byte char at the end is fine
+            return "binary"
+    return "text"
+
+
+# --------------------------------------------------------------------------- full parse
+def parse_full(data: bytes | bytearray | memoryview | mmap.mmap) -> Any:
+    """The whole document as Python objects (orjson; stdlib fallback for e.g. 1e400)."""
+    raw = bytes(data) if not isinstance(data, bytes) else data
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            pass
+        raise JsonSyntaxError(f"Invalid JSON: {exc}", getattr(exc, "pos", -1), detail=str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- pretty text
+class _Reader:
+    """A file-like view over bytes or an mmap (ijson reads it in pieces, no copy of the whole)."""
+
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        self._view = memoryview(data)
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
+        chunk = bytes(self._view[self._pos:end])
+        self._pos = end
+        return chunk
+
+
+def _scalar_text(event: str, value: Any) -> str:
+    if event == "string":
+        return orjson.dumps(value).decode()
+    if event == "boolean":
+        return "true" if value else "false"
+    if event == "null":
+        return "null"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+@dataclass
+class PrettyProgress:
+    """What `iter_pretty` produced: chars so far, whether it stopped at the limit, an error."""
+
+    chars: int = 0
+    truncated: bool = False
+    error: JsonSyntaxError | None = None
+
+
+def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32 * 1024,
+                progress: PrettyProgress | None = None, cancel: threading.Event | None = None) -> Iterator[str]:
+    """Indented JSON text in chunks, from ijson events, stopping after about `limit_chars`.
+
+    The incremental parser means the first chunk exists after reading a few KB, whatever the
+    body size; a syntax error ends the stream and is reported in `progress.error` (the text up
+    to that point is still worth showing).
+    """
+    import ijson
+
+    progress = progress if progress is not None else PrettyProgress()
+    parts: list[str] = []
+    size = 0
+    depth = 0
+    first = True
+    after_key = False
+    dumps = orjson.dumps
+    reader = _Reader(data)
+    try:
+        for event, value in ijson.basic_parse(reader, use_float=True, buf_size=64 * 1024):
+            if event == "map_key":
+                text = ("\n" if first else ",\n") + "  " * depth + dumps(value).decode() + ": "
+                first = False
+                after_key = True
+            elif event == "end_map" or event == "end_array":
+                depth -= 1
+                close = "}" if event == "end_map" else "]"
+                text = close if first else "\n" + "  " * depth + close
+                first = False
+                after_key = False
+            else:
+                if after_key or depth == 0:
+                    prefix = ""
+                else:
+                    prefix = ("\n" if first else ",\n") + "  " * depth
+                after_key = False
+                if event == "start_map":
+                    text = prefix + "{"
+                    depth += 1
+                    first = True
+                elif event == "start_array":
+                    text = prefix + "["
+                    depth += 1
+                    first = True
+                else:
+                    text = prefix + _scalar_text(event, value)
+                    first = False
+            parts.append(text)
+            size += len(text)
+            if size >= chunk_chars:
+                chunk = "".join(parts)
+                parts.clear()
+                progress.chars += len(chunk)
+                size = 0
+                yield chunk
+                if cancel is not None and cancel.is_set():
+                    return
+                if progress.chars >= limit_chars:
+                    progress.truncated = True
+                    return
+    except ijson.common.JSONError as exc:
+        offset = reader._pos
+        progress.error = JsonSyntaxError(f"Invalid JSON: {exc}", offset, detail=str(exc))
+    if parts:
+        chunk = "".join(parts) + ("\n" if progress.error is None else "")
+        progress.chars += len(chunk)
+        yield chunk
+
+
+def pretty_text(obj: Any) -> str:
+    """Indented JSON text of an already parsed value (two spaces, key order kept)."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n"
+    except TypeError:  # e.g. a stdlib-parsed number orjson cannot write
+        return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- structure index
+class _Container:
+    """The children of one object or array: byte offsets, kinds and (for objects) keys."""
+
+    __slots__ = ("start", "end", "is_object", "keys", "starts", "ends", "kinds", "subs", "complete")
+
+    def __init__(self, start: int, is_object: bool) -> None:
+        self.start = start
+        self.end = -1
+        self.is_object = is_object
+        self.keys: list[str] | None = [] if is_object else None
+        self.starts = array("q")
+        self.ends = array("q")
+        self.kinds = bytearray()
+        self.subs: dict[int, _Container] = {}
+        self.complete = False
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+
+class JsonNode:
+    """One value in the document: its key (member name or array index), kind and byte range."""
+
+    __slots__ = ("key", "kind", "start", "row", "parent", "_container", "_end")
+
+    def __init__(self, key: str | int | None, kind: str, start: int, row: int,
+                 parent: "JsonNode | None", container: _Container | None, end: int) -> None:
+        self.key = key
+        self.kind = kind  # one of KIND_NAMES
+        self.start = start
+        self.row = row
+        self.parent = parent
+        self._container = container  # the parent's container (root: None)
+        self._end = end
+
+    @property
+    def end(self) -> int:
+        """Exclusive end offset; -1 while a big container is still being scanned."""
+        if self._end < 0 and self._container is not None:
+            end = self._container.ends[self.row]
+            if end >= 0:
+                self._end = end
+        return self._end
+
+    @property
+    def is_container(self) -> bool:
+        return self.kind in ("o", "a")
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    def path(self) -> str:
+        """The JSONPath of this value, e.g. `$.value[3].name` or `$['@odata.context']`."""
+        parts: list[str] = []
+        node: JsonNode | None = self
+        while node is not None and node.parent is not None:
+            key = node.key
+            if isinstance(key, int):
+                parts.append(f"[{key}]")
+            elif isinstance(key, str) and _IDENT.match(key):
+                parts.append(f".{key}")
+            else:
+                parts.append("['" + str(key).replace("\\", "\\\\").replace("'", "\\'") + "']")
+            node = node.parent
+        return "$" + "".join(reversed(parts))
+
+    def __repr__(self) -> str:
+        return f"JsonNode({self.path()}, {self.kind_name}, {self.start}-{self._end})"
+
+
+def _kind_of(byte: int) -> str:
+    if byte == 0x7B:
+        return "o"
+    if byte == 0x5B:
+        return "a"
+    if byte == 0x22:
+        return "s"
+    if byte in (0x74, 0x66):
+        return "b"
+    if byte == 0x6E:
+        return "z"
+    return "n"
+
+
+class JsonIndex:
+    """A lazily built structure index over one JSON document (see the module docstring).
+
+    `build()` runs in a worker thread; the UI thread may read children of containers while
+    they are still being filled (arrays only grow, and `complete` says when they are done).
+    """
+
+    def __init__(self, data: bytes | mmap.mmap, small_container: int = SMALL_CONTAINER_BYTES) -> None:
+        self.data = data
+        self.size = len(data)
+        self.small_container = small_container
+        self.error: JsonSyntaxError | None = None
+        self.complete = False
+        self._registry: dict[int, _Container] = {}
+        self._cache: dict[int, _Container] = {}
+        start = _WS.match(data, 0).end() if self.size else 0
+        if start >= self.size:
+            raise JsonSyntaxError("The body is empty: there is no JSON value to show.", 0)
+        kind = _kind_of(data[start])
+        self.root = JsonNode(None, kind, start, 0, None, None, -1)
+        if not self.root.is_container:
+            self.root._end = self._scalar_end(start, kind)
+            self.complete = True
+        else:
+            self._registry[start] = _Container(start, kind == "o")
+            if self.size <= small_container:
+                try:
+                    self.build()  # small: index now, it takes well under a millisecond per KB
+                except JsonSyntaxError:
+                    pass  # kept in self.error; callers show it
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> "JsonIndex":
+        """Index a file through mmap: pages are read as the scanner reaches them, not up front."""
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return cls(b"")
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return cls(mapped)
+
+    # ------------------------------------------------------------------ scanning
+    def _fail(self, message: str, offset: int) -> JsonSyntaxError:
+        line, col = line_col(self.data, offset)
+        return JsonSyntaxError(f"Invalid JSON at line {line}, column {col}: {message}", offset)
+
+    def _scalar_end(self, pos: int, kind: str) -> int:
+        data = self.data
+        if kind == "s":
+            m = _STRING.match(data, pos)
+            if m is None:
+                raise self._fail("unterminated string", pos)
+            return m.end()
+        if kind == "b":
+            for word in (b"true", b"false"):
+                if data[pos:pos + len(word)] == word:
+                    return pos + len(word)
+            raise self._fail("unexpected character", pos)
+        if kind == "z":
+            if data[pos:pos + 4] == b"null":
+                return pos + 4
+            raise self._fail("unexpected character", pos)
+        m = _NUMBER.match(data, pos)
+        if m is None or m.end() == pos:
+            raise self._fail(f"unexpected character {chr(data[pos])!r}", pos)
+        return m.end()
+
+    def _container_end(self, pos: int, limit: int) -> int:
+        """End of the container opening at `pos`, or -1 when it is longer than `limit` bytes."""
+        data = self.data
+        n = self.size
+        stop = min(n, pos + limit) if limit > 0 else n
+        flat = _FLAT.match
+        depth = 0
+        while True:
+            c = data[pos]
+            if c == 0x7B or c == 0x5B:
+                depth += 1
+            elif c == 0x7D or c == 0x5D:
+                depth -= 1
+                if depth == 0:
+                    return pos + 1
+            elif stop < n:
+                return -1  # a string runs past the window: the container is big
+            else:
+                raise self._fail("unterminated string", pos)
+            pos = flat(data, pos + 1, stop).end()
+            if pos >= stop:
+                if stop < n:
+                    return -1
+                raise self._fail("the document ends inside an object or array", n)
+
+    def _scan(self, box: _Container, cancel: threading.Event | None, eager: bool) -> None:
+        """Fill `box` with its children; with `eager`, big children are indexed right away."""
+        data = self.data
+        n = self.size
+        ws = _WS.match
+        string = _STRING.match
+        is_object = box.is_object
+        close = 0x7D if is_object else 0x5D
+        keys, starts, ends, kinds = box.keys, box.starts, box.ends, box.kinds
+        try:
+            pos = ws(data, box.start + 1).end()
+            if data[pos] == close:
+                box.end = pos + 1
+                box.complete = True
+                return
+            count = 0
+            while True:
+                if is_object:
+                    if data[pos] != 0x22:
+                        raise self._fail("expected a member name in double quotes", pos)
+                    m = string(data, pos)
+                    if m is None:
+                        raise self._fail("unterminated member name", pos)
+                    raw = m.group()
+                    key = raw[1:-1].decode("utf-8", "replace") if b"\\" not in raw else orjson.loads(raw)
+                    pos = ws(data, m.end()).end()
+                    if data[pos] != 0x3A:
+                        raise self._fail("expected ':' after the member name", pos)
+                    pos = ws(data, pos + 1).end()
+                c = data[pos]
+                if c == 0x7B or c == 0x5B:
+                    kind = "o" if c == 0x7B else "a"
+                    end = self._container_end(pos, self.small_container) if eager else self._container_end(pos, 0)
+                    if end < 0:
+                        sub = _Container(pos, kind == "o")
+                        row = len(kinds)
+                        if is_object:
+                            keys.append(key)  # type: ignore[union-attr]
+                        starts.append(pos)
+                        ends.append(-1)
+                        box.subs[row] = sub
+                        self._registry[pos] = sub
+                        kinds.append(ord(kind))
+                        self._scan(sub, cancel, eager)
+                        end = sub.end
+                        ends[row] = end
+                        pos = end
+                        appended = True
+                    else:
+                        appended = False
+                elif c == 0x22:
+                    kind = "s"
+                    m = string(data, pos)
+                    if m is None:
+                        raise self._fail("unterminated string", pos)
+                    end = m.end()
+                    appended = False
+                else:
+                    kind = _kind_of(c)
+                    end = self._scalar_end(pos, kind)
+                    appended = False
+                if not appended:
+                    if is_object:
+                        keys.append(key)  # type: ignore[union-attr]
+                    starts.append(pos)
+                    ends.append(end)
+                    kinds.append(ord(kind))
+                pos = ws(data, end).end()
+                if pos >= n:
+                    raise self._fail("the document ends inside an object or array", n)
+                c = data[pos]
+                if c == 0x2C:
+                    pos = ws(data, pos + 1).end()
+                    count += 1
+                    if cancel is not None and not count & 1023 and cancel.is_set():
+                        raise _Cancelled()
+                    continue
+                if c == close:
+                    box.end = pos + 1
+                    box.complete = True
+                    return
+                raise self._fail(f"expected ',' or '{chr(close)}'", pos)
+        except IndexError:
+            raise self._fail("the document ends inside an object or array", n) from None
+
+    def build(self, cancel: threading.Event | None = None) -> bool:
+        """Index the document (call from a worker thread). False when cancelled.
+
+        Raises `JsonSyntaxError` for structural errors (kept in `self.error` as well); the parts
+        indexed before the error stay browsable.
+        """
+        if self.complete or self.error is not None:
+            if self.error is not None:
+                raise self.error
+            return True
+        box = self._registry[self.root.start]
+        if box.kinds or box.complete:  # a second build (another thread) would double the rows
+            return True
+        try:
+            self._scan(box, cancel, eager=True)
+            pos = _WS.match(self.data, box.end).end()
+            if pos < self.size:
+                raise self._fail("unexpected data after the JSON value", pos)
+        except _Cancelled:
+            return False
+        except RecursionError:
+            self.error = JsonSyntaxError("The document is nested too deeply to index.", -1)
+            raise self.error from None
+        except JsonSyntaxError as exc:
+            self.error = exc
+            raise
+        finally:
+            self.root._end = box.end
+        self.complete = True
+        return True
+
+    # ------------------------------------------------------------------ reading
+    def container(self, node: JsonNode) -> _Container:
+        """The children table of a container node (scanned now if it is a small one)."""
+        box = self._registry.get(node.start) or self._cache.get(node.start)
+        if box is not None:
+            return box
+        box = _Container(node.start, node.kind == "o")
+        self._scan(box, None, eager=False)
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[node.start] = box
+        return box
+
+    def child_count(self, node: JsonNode) -> int:
+        if not node.is_container:
+            return 0
+        try:
+            return len(self.container(node))
+        except JsonSyntaxError:
+            return 0
+
+    def is_filled(self, node: JsonNode) -> bool:
+        """True once every child of `node` is known (big containers fill while indexing)."""
+        if not node.is_container:
+            return True
+        box = self._registry.get(node.start)
+        return box.complete if box is not None else True
+
+    def children(self, node: JsonNode, first: int = 0, last: int | None = None) -> list[JsonNode]:
+        """Children `first` ≤ row < `last` of a container (only those indexed so far)."""
+        box = self.container(node)
+        count = len(box)
+        last = count if last is None else min(last, count)
+        out: list[JsonNode] = []
+        keys = box.keys
+        for row in range(first, last):
+            key: str | int = keys[row] if keys is not None else row
+            out.append(JsonNode(key, chr(box.kinds[row]), box.starts[row], row, node, box, box.ends[row]))
+        return out
+
+    def child(self, node: JsonNode, key: str | int) -> JsonNode | None:
+        """The member `key` of an object (first match) or item `key` of an array."""
+        box = self.container(node)
+        if box.keys is not None:
+            if not isinstance(key, str) or key not in box.keys:
+                return None
+            row = box.keys.index(key)
+        else:
+            if not isinstance(key, int) or not 0 <= key < len(box):
+                return None
+            row = key
+        return self.children(node, row, row + 1)[0]
+
+    def raw(self, node: JsonNode) -> bytes:
+        end = node.end
+        if end < 0:
+            raise ViewError("This part of the document is still being indexed.")
+        return bytes(self.data[node.start:end])
+
+    def value(self, node: JsonNode) -> Any:
+        """The node as Python objects (parses only its own slice)."""
+        return parse_full(self.raw(node))
+
+    def preview(self, node: JsonNode, max_chars: int = 200) -> str:
+        """A one-line text for the value column: scalars as written, containers summarised."""
+        if node.kind == "o" or node.kind == "a":
+            count = self.child_count(node)
+            filled = "" if self.is_filled(node) else "+"
+            if node.kind == "o":
+                return f"{{{count}{filled} {'key' if count == 1 else 'keys'}}}"
+            return f"[{count}{filled} {'item' if count == 1 else 'items'}]"
+        end = node.end
+        raw = bytes(self.data[node.start:min(end, node.start + max_chars * 4 + 2)])
+        if node.kind == "s":
+            if end - node.start <= max_chars * 4 + 2:
+                try:
+                    text = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    text = raw[1:-1].decode("utf-8", "replace")
+            else:
+                text = raw[1:].decode("utf-8", "replace")
+            text = text.replace("\n", "⏎").replace("\r", "")
+            return text if len(text) <= max_chars else text[:max_chars] + "…"
+        return raw.decode("utf-8", "replace")
+
+    def pretty(self, node: JsonNode) -> str:
+        """Indented text of one value (for "copy value")."""
+        if node.kind == "s":
+            value = self.value(node)
+            return value if isinstance(value, str) else str(value)
+        if not node.is_container:
+            return self.raw(node).decode("utf-8", "replace")
+        return pretty_text(self.value(node)).rstrip("\n")
+
+    def node_at(self, offset: int, exact_start: bool = False) -> list[JsonNode]:
+        """The chain root → deepest value containing byte `offset` (for search results).
+
+        An offset inside a member name lands on that member (the member whose value follows).
+        """
+        chain = [self.root]
+        node = self.root
+        while node.is_container:
+            try:
+                box = self.container(node)
+            except JsonSyntaxError:
+                break
+            starts = box.starts
+            count = len(box)
+            lo, hi = 0, count
+            while lo < hi:  # last child starting at or before offset
+                mid = (lo + hi) // 2
+                if starts[mid] <= offset:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            row = lo - 1
+            if row >= 0 and (box.ends[row] < 0 or offset < box.ends[row]):
+                node = self.children(node, row, row + 1)[0]
+            elif box.is_object and lo < count:
+                node = self.children(node, lo, lo + 1)[0]  # offset in the name of member `lo`
+                chain.append(node)
+                break
+            else:
+                break
+            chain.append(node)
+            if exact_start and node.start == offset:
+                break
+        return chain
+
+    def find(self, needle: str, start: int, backwards: bool = False, key_only: bool = False,
+             case_sensitive: bool = False, cancel: threading.Event | None = None) -> tuple[int, int] | None:
+        """Next (or previous) match of `needle` from byte `start`: (match offset, node offset).
+
+        Searches the raw bytes in windows (short GIL holds). With `key_only`, only member names
+        equal to `needle` match and the node offset is that member's value. The text form
+        matches what is written in the body (an escaped `\\u00e9` does not match "é").
+        """
+        if not needle:
+            return None
+        flags = 0 if case_sensitive else re.IGNORECASE
+        if key_only:
+            encoded = orjson.dumps(needle)
+            pattern = re.compile(re.escape(encoded) + rb"[ \t\r\n]*:[ \t\r\n]*", flags)
+        else:
+            pattern = re.compile(_needle_pattern(needle, case_sensitive), flags)
+        overlap = len(needle.encode("utf-8")) * 2 + 64
+        data = self.data
+        if not backwards:
+            pos = max(0, start)
+            while pos < self.size:
+                stop = min(self.size, pos + SEARCH_WINDOW)
+                m = pattern.search(data, pos, min(self.size, stop + overlap))
+                if m is not None:
+                    return m.start(), (m.end() if key_only else m.start())
+                if cancel is not None and cancel.is_set():
+                    return None
+                pos = stop
+            return None
+        end = min(self.size, start)
+        while end > 0:
+            begin = max(0, end - SEARCH_WINDOW)
+            last = None
+            for m in pattern.finditer(data, begin, min(self.size, end + overlap)):
+                if m.start() >= end:
+                    break
+                last = m
+            if last is not None:
+                return last.start(), (last.end() if key_only else last.start())
+            if cancel is not None and cancel.is_set():
+                return None
+            end = begin
+        return None
+
+    def materialize(self, cancel: threading.Event | None = None) -> Any:
+        """The whole document as Python objects, built child by child (short GIL holds)."""
+        if self.size <= FULL_PARSE_BYTES:
+            return parse_full(self.data)
+        return self._materialize(self.root, cancel)
+
+    def _materialize(self, node: JsonNode, cancel: threading.Event | None) -> Any:
+        box = self._registry.get(node.start)
+        if box is None:
+            return self.value(node)
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled()
+        kids = self.children(node)
+        if box.is_object:
+            return {kid.key: self._materialize(kid, cancel) for kid in kids}
+        return [self._materialize(kid, cancel) for kid in kids]
+
+
+def _needle_pattern(needle: str, case_sensitive: bool) -> bytes:
+    """A bytes regex for `needle`; non-ASCII letters get both cases spelled out (re.I on
+    bytes only folds ASCII)."""
+    out = []
+    for ch in needle:
+        if case_sensitive or ch.isascii() or ch.lower() == ch.upper():
+            out.append(re.escape(ch.encode("utf-8")))
+        else:
+            variants = {ch.lower().encode("utf-8"), ch.upper().encode("utf-8"), ch.encode("utf-8")}
+            out.append(b"(?:" + b"|".join(re.escape(v) for v in sorted(variants)) + b")")
+    return b"".join(out)
+
+
+class _Cancelled(Exception):
+    """Internal: a worker saw its cancel event."""
+
+
+def index_bytes(data: bytes | mmap.mmap, cancel: threading.Event | None = None) -> JsonIndex:
+    """Index a whole document now (tests, CLI): `JsonIndex(data)` then `build()`."""
+    index = JsonIndex(data)
+    index.build(cancel)
+    return index
+
+
+# --------------------------------------------------------------------------- error bodies
+@dataclass(frozen=True, slots=True)
+class ErrorDetails:
+    """What an error body says, in one shape for both formats the card shows.
+
+    `flavour` "problem" is RFC 9457 problem details (type, title, status, detail, instance and
+    extension members such as the common `errors` list); "odata" is the OData JSON error
+    (OData JSON Format 4.01 §21: error.code, message, target, details, innererror; v2/v3
+    bodies put the message in `{"lang", "value"}`).
+    """
+
+    flavour: Literal["problem", "odata"]
+    title: str = ""
+    status: int | None = None
+    detail: str = ""
+    type: str = ""
+    instance: str = ""
+    code: str = ""
+    target: str = ""
+    errors: tuple[Any, ...] = ()
+    extensions: dict[str, Any] = field(default_factory=dict)
+    innererror: Any = None
+
+
+_PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
+
+
+def _message_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("value") or value.get("message") or "")
+    return "" if value is None else str(value)
+
+
+def error_details(content_type: str, body: Any) -> ErrorDetails | None:
+    """Recognise a problem+json or OData error body; None for anything else."""
+    if not isinstance(body, dict):
+        return None
+    ct = content_type.split(";")[0].strip().lower()
+    error = body.get("error", body.get("odata.error"))
+    if isinstance(error, dict) and ("code" in error or "message" in error):
+        details = error.get("details") or ()
+        return ErrorDetails(
+            flavour="odata",
+            title=_message_text(error.get("message")),
+            code=str(error.get("code") or ""),
+            target=str(error.get("target") or ""),
+            errors=tuple(details) if isinstance(details, list) else (details,),
+            innererror=error.get("innererror", error.get("@SAP__common.ExceptionCategory")),
+            extensions={k: v for k, v in error.items()
+                        if k not in ("code", "message", "target", "details", "innererror")},
+        )
+    looks_like_problem = "title" in body and ("type" in body or isinstance(body.get("status"), int))
+    if ct == "application/problem+json" or looks_like_problem:
+        status = body.get("status")
+        errors = body.get("errors")
+        if isinstance(errors, dict):  # e.g. ASP.NET's {"field": ["message", ...]}
+            errors = [{"pointer": k, "detail": v} for k, v in errors.items()]
+        return ErrorDetails(
+            flavour="problem",
+            title=str(body.get("title") or ""),
+            status=status if isinstance(status, int) else None,
+            detail=str(body.get("detail") or ""),
+            type=str(body.get("type") or "about:blank"),
+            instance=str(body.get("instance") or ""),
+            errors=tuple(errors) if isinstance(errors, list) else (),
+            extensions={k: v for k, v in body.items() if k not in _PROBLEM_MEMBERS and k != "errors"},
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- XML
+def parse_xml(data: bytes) -> Any:
+    """An lxml element tree, parsed without entities, DTDs or network (XXE-safe)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_blank_text=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ViewError(f"Invalid XML: {exc}", detail=str(exc)) from exc
+
+
+def pretty_xml(root: Any) -> str:
+    from lxml import etree
+
+    return etree.tostring(root, pretty_print=True, encoding="unicode")
+
+
+EDMX_NAMESPACES = ("http://docs.oasis-open.org/odata/ns/edmx", "http://schemas.microsoft.com/ado/2007/06/edmx")
+
+
+def is_csdl(root: Any) -> bool:
+    """True for a `$metadata` document (CSDL XML: an `edmx:Edmx` root, v4 or v2/v3)."""
+    tag = getattr(root, "tag", "")
+    return isinstance(tag, str) and tag.endswith("}Edmx") and tag[1:].split("}")[0] in EDMX_NAMESPACES
