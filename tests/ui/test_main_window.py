@@ -59,6 +59,7 @@ def test_click_send_shows_status_header_and_body(main_window, qtbot, httpbin: pe
     qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "200" in _pane_text(main_window), timeout=10000)
     assert "OK" in _pane_text(main_window)
+    qtbot.waitUntil(lambda: '"search"' in _body_text(main_window), timeout=5000)
     body = _body_text(main_window)
     assert '"search": "workbench"' in body and '"page": "2"' in body
     assert '"debug"' not in body  # a disabled parameter is not sent
@@ -79,6 +80,7 @@ def test_ctrl_enter_sends_json_body_with_variables(main_window, qtbot, httpbin: 
     editor.url.setFocus()
     qtbot.keyClick(editor.url, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "200" in _pane_text(main_window), timeout=10000)
+    qtbot.waitUntil(lambda: '"requestedBy"' in _body_text(main_window), timeout=5000)
     body = _body_text(main_window)
     assert '"requestedBy": "demo"' in body  # collection variable resolved
     assert "{{$guid}}" not in body

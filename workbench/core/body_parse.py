@@ -27,6 +27,7 @@ import mmap
 import os
 import re
 import threading
+import time
 from array import array
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal
@@ -502,8 +503,10 @@ class JsonIndex:
                 if c == 0x2C:
                     pos = ws(data, pos + 1).end()
                     count += 1
-                    if cancel is not None and not count & 1023 and cancel.is_set():
-                        raise _Cancelled()
+                    if not count & 1023:
+                        if cancel is not None and cancel.is_set():
+                            raise _Cancelled()
+                        time.sleep(0)  # hand the GIL to the UI thread if it is waiting
                     continue
                 if c == close:
                     box.end = pos + 1

@@ -128,14 +128,18 @@ def sample_entity(model: Model, entity_type: EntityType, for_update: bool = Fals
                   skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """A create (or update) body: every settable structural property with a typed sample.
 
-    Computed properties (Core.Computed) are left out; for an update also the key and
-    immutable (Core.Immutable) ones, since a PATCH must not change them (OData Protocol §11.4.3).
+    Computed properties (Core.Computed) and read-only ones (Core.Permissions Read) are left
+    out — except a key the service does not compute, which a create must carry; for an update
+    also the key and immutable (Core.Immutable) ones, since a PATCH must not change them
+    (OData Protocol §11.4.3).
     """
     keys = set(model.key_of(entity_type))
     body: dict[str, Any] = {}
     for prop in model.all_properties(entity_type):
-        if prop.computed or prop.name in skip or prop.permissions == "Read":
+        if prop.computed or prop.name in skip:
             continue
+        if prop.permissions == "Read" and (for_update or prop.name not in keys):
+            continue  # read-only; a key the service does not compute must still be sent on create
         if for_update and (prop.name in keys or prop.immutable):
             continue
         if prop.type == "Edm.Stream":

@@ -9,15 +9,17 @@ the whole load is a coroutine a caller can cancel.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.collections import KeyValue, Request
 from workbench.core.csdl import Model
 from workbench.core.errors import CsdlError
-from workbench.core.send import SendContext, send
+
+if TYPE_CHECKING:  # httpx and the send machinery load only when a URL is fetched
+    from workbench.core.send import SendContext
 
 METADATA_ACCEPT = "application/xml, application/json;q=0.9, */*;q=0.1"
 
@@ -76,12 +78,15 @@ def metadata_request(service: str, template: Request | None = None) -> Request:
                    meta={**dict(base.meta), "odata_service": url.rsplit("/$metadata", 1)[0]})
 
 
-async def fetch_metadata(service: str, template: Request | None = None, context: SendContext | None = None) -> Model:
+async def fetch_metadata(service: str, template: Request | None = None,
+                         context: "SendContext | None" = None) -> Model:
     """`GET {service}/$metadata` with the request's auth, then parse it off the event loop.
 
     A non-2xx answer is a CsdlError naming the status, because the body is then an error page,
     not CSDL; transport failures arrive as SendError from `send`.
     """
+    from workbench.core.send import send
+
     request = metadata_request(service, template)
     exchange = await send(request, context)
     response = exchange.response
@@ -90,20 +95,30 @@ async def fetch_metadata(service: str, template: Request | None = None, context:
         raise CsdlError(f"GET {exchange.request.url} answered {response.status} {response.reason}: "
                         "no metadata to show.", detail=snippet or None)
     data = response.read_body()
+    import asyncio
+
     return await asyncio.to_thread(parse_bytes, data, exchange.request.url, response.content_type)
 
 
-async def load_metadata(source: str, template: Request | None = None, context: SendContext | None = None) -> Model:
+async def load_metadata(source: str, template: Request | None = None,
+                        context: "SendContext | None" = None) -> Model:
     """Load a model from a file path or a service URL (entry point for the UI and the CLI).
 
     `template` is a request of the service whose auth/headers the `$metadata` GET reuses, and
     `context` the send context (collection, environment, settings) it runs in.
     """
+    import asyncio  # here, so a CLI reading a file does not pay for loading asyncio
+
     if is_url(source) or (context is not None and "{{" in source):
         return await fetch_metadata(source, template, context)
     return await asyncio.to_thread(load_file, source)
 
 
-def load_metadata_sync(source: str, template: Request | None = None, context: SendContext | None = None) -> Model:
-    """`load_metadata` for callers without an event loop (the CLI)."""
+def load_metadata_sync(source: str, template: Request | None = None,
+                       context: "SendContext | None" = None) -> Model:
+    """`load_metadata` for callers without an event loop (the CLI); files are read directly."""
+    if not is_url(source):
+        return load_file(source)
+    import asyncio
+
     return asyncio.run(load_metadata(source, template, context))

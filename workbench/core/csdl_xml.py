@@ -190,9 +190,12 @@ class _Reader:
         self.source = source
         self.aliases: dict[str, str] = {}
         self.qcache: dict[str, str] = {}
-        self.property_cache: dict[tuple[str, str], Property] = {}
+        self.property_cache: dict[tuple[tuple[str, str], ...], Property] = {}
+        self.parameter_cache: dict[tuple[tuple[str, str], ...], Parameter] = {}
+        self.return_cache: dict[tuple[tuple[str, str], ...], ReturnType] = {}
         self.external: dict[str, list[Annotation]] = {}
         self.member_targets: set[str] = set()  # heads of targets with a "/" (types with annotated members)
+        self.annotated_members: dict[str, set[str]] = {}  # head → first segment after "/"
         self.version = "4.0"
         self.v2 = False
         self.references: list[Reference] = []
@@ -281,9 +284,10 @@ class _Reader:
                     found = self.annotations_of(el, qualifier)
                     if found:
                         self.external.setdefault(target, []).extend(found)
-                        head, slash, _ = target.partition("/")
+                        head, slash, rest = target.partition("/")
                         if slash:
                             self.member_targets.add(head)
+                            self.annotated_members.setdefault(head, set()).add(rest)
                 elif self.v2 and local == "Association":
                     self._association(el, ns)
                 elif self.v2 and local == "EntityType":
@@ -465,23 +469,30 @@ class _Reader:
     def structured(self, el: Any, ns: str, entity: bool) -> EntityType | ComplexType:
         name = el.get("Name") or ""
         qname = f"{ns}.{name}"
-        members = qname in self.member_targets
+        annotated = self.annotated_members.get(qname)
+        members = annotated is not None
         props: list[Property] = []
         navs: list[NavigationProperty] = []
         key: list[str] = []
         key_aliases: dict[str, str] = {}
         inline: list[Annotation] = []
         sap = self.v2
-        external_get = self.external.get
+        external = self.external
         cache = self.property_cache
+        local_get = _LOCAL.get
         for child in el:
-            local = _LOCAL.get(child.tag) or _local(child.tag)
+            tag = child.tag
+            local = local_get(tag) or _local(tag)
             if local == "Property":
-                attrib = child.attrib
-                extra = external_get(f"{qname}/{attrib.get('Name')}") if members else None
-                if extra is None and not sap and len(attrib) == 2 and not len(child):
-                    # Name + Type only: frozen values are shared between types (a third of Graph's).
-                    cache_key = (attrib.get("Name"), attrib.get("Type"))
+                extra = None
+                if annotated is not None:
+                    pname = child.get("Name")
+                    if pname in annotated:
+                        extra = external.get(f"{qname}/{pname}")
+                if extra is None and not sap and not len(child):
+                    # All attributes as the key: equal properties are one shared frozen value
+                    # (a third of Graph's properties repeat, e.g. `id: Edm.String`).
+                    cache_key = tuple(child.items())
                     prop = cache.get(cache_key)
                     if prop is None:
                         prop = cache[cache_key] = self.property(child)
@@ -662,16 +673,19 @@ class _Reader:
         members: list[EnumMember] = []
         inline: list[Annotation] = []
         next_value = 0
-        check = qname in self.member_targets
+        annotated = self.annotated_members.get(qname, ())
+        local_get = _LOCAL.get
         for child in el:
-            local = _LOCAL.get(child.tag) or _local(child.tag)
+            tag = child.tag
+            local = local_get(tag) or _local(tag)
             if local == "Member":
-                raw = child.get("Value")
+                get = child.get
+                raw = get("Value")
                 value = int(raw) if raw is not None else next_value
                 next_value = value + 1
-                mname = child.get("Name") or ""
+                mname = get("Name") or ""
                 annotations = tuple(self.annotations_of(child)) if len(child) else ()
-                if check:
+                if mname in annotated:
                     annotations = self.merged(annotations, f"{qname}/{mname}")
                 members.append(_new_member(mname, value, annotations))
             elif local == "Annotation":
@@ -710,11 +724,23 @@ class _Reader:
         for child in el:
             local = _LOCAL.get(child.tag) or _local(child.tag)
             if local == "Parameter":
-                params.append(self.parameter(child))
+                if len(child):
+                    params.append(self.parameter(child))
+                else:  # shared like properties: Graph's 3,000 parameters have 900 distinct shapes
+                    cache_key = tuple(child.items())
+                    param = self.parameter_cache.get(cache_key)
+                    if param is None:
+                        param = self.parameter_cache[cache_key] = self.parameter(child)
+                    params.append(param)
             elif local == "ReturnType":
-                type_name, collection = _split_type(child.get("Type") or "")
-                returns = ReturnType(self.q(type_name), collection, child.get("Nullable") != "false",
-                                     tuple(self.annotations_of(child)) if len(child) else ())
+                cache_key = tuple(child.items())
+                returns = None if len(child) else self.return_cache.get(cache_key)
+                if returns is None:
+                    type_name, collection = _split_type(child.get("Type") or "")
+                    returns = ReturnType(self.q(type_name), collection, child.get("Nullable") != "false",
+                                         tuple(self.annotations_of(child)) if len(child) else ())
+                    if not len(child):
+                        self.return_cache[cache_key] = returns
             elif local == "Annotation":
                 inline.append(self.annotation(child))
         is_bound = el.get("IsBound") == "true"

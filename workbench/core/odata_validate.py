@@ -64,21 +64,20 @@ _MATH_FUNCS = ("round", "floor", "ceiling")
 def load_model(source: str) -> Model:
     """Load `$metadata` from a file (CSDL XML or JSON) or a service URL.
 
-    Adapter over the CSDL readers of `csdl_xml`/`csdl_json` (and `csdl_source` when present),
-    so `workbench odata check --metadata` takes whatever a user has at hand.
+    Adapter over `csdl_source` (file or `GET {service}/$metadata`), so `workbench odata check
+    --metadata` takes whatever a user has at hand. Not for use inside a running event loop
+    (the UI awaits `csdl_source.load_metadata` itself).
     """
     try:
-        from workbench.core import csdl_source  # type: ignore[attr-defined]
-    except ImportError:
+        from workbench.core import csdl_source
+    except ImportError:  # the CSDL loader of another module; fall back to reading it here
         csdl_source = None  # type: ignore[assignment]
-    loader = getattr(csdl_source, "load_model", None) if csdl_source is not None else None
-    if loader is not None:
-        try:
-            result = loader(source)
-        except TypeError:
-            result = None
-        if isinstance(result, Model):
-            return result
+    if csdl_source is not None:
+        if csdl_source.is_url(source):
+            import asyncio
+
+            return asyncio.run(csdl_source.load_metadata(source))
+        return csdl_source.load_file(source)
     if source.startswith(("http://", "https://")):
         import httpx
 

@@ -30,7 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Callable, Iterable, Literal, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import orjson
@@ -100,8 +100,12 @@ def _count_folders(folders: Iterable[Folder]) -> int:
 
 
 def import_openapi(source: str | Path, *, group_by: GroupBy = "tag", auth: Auth | None = None,
-                   root: str | None = None) -> ImportResult:
-    """Read and convert a descriptor (file, folder, ZIP or URL); never modifies the source."""
+                   root: str | None = None, should_stop: Callable[[], bool] | None = None) -> ImportResult:
+    """Read and convert a descriptor (file, folder, ZIP or URL); never modifies the source.
+
+    `should_stop` is polled between operations (the UI's Cancel, from another thread); when it
+    returns True the import ends with SpecImportError("import cancelled").
+    """
     if group_by not in ("tag", "path"):
         raise SpecImportError(f"group_by must be 'tag' or 'path', not {group_by!r}")
     store = open_source(source, auth, root)
@@ -114,8 +118,14 @@ def import_openapi(source: str | Path, *, group_by: GroupBy = "tag", auth: Auth 
     text = str(source)
     source_url = text if re.match(r"^https?://", text, re.I) else ""
     name_hint = Path(urlsplit(text).path if source_url else text).stem
+    _check_stop(should_stop)
     return convert(doc, group_by=group_by, source_url=source_url, name_hint=name_hint,
-                   source_label=text)
+                   source_label=text, should_stop=should_stop)
+
+
+def _check_stop(should_stop: Callable[[], bool] | None) -> None:
+    if should_stop is not None and should_stop():
+        raise SpecImportError("import cancelled")
 
 
 def check_version(version: str, where: str = "descriptor") -> str:
@@ -130,9 +140,11 @@ def check_version(version: str, where: str = "descriptor") -> str:
 
 
 def convert(doc: dict[str, Any], *, group_by: GroupBy = "tag", source_url: str = "", name_hint: str = "",
-            source_label: str = "") -> ImportResult:
+            source_label: str = "", should_stop: Callable[[], bool] | None = None) -> ImportResult:
     """Convert a bundled descriptor (internal `$ref`s only) into a collection and environments."""
-    return _Converter(doc, group_by, source_url, name_hint, source_label).run()
+    converter = _Converter(doc, group_by, source_url, name_hint, source_label)
+    converter.should_stop = should_stop
+    return converter.run()
 
 
 # --------------------------------------------------------------------------- conversion
@@ -164,7 +176,8 @@ class _Converter:
         self.doc = doc
         self.v2 = self.dialect == "2.0"
         self.refs = LocalRefs(doc)
-        self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1")
+        self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1", check=self.sample_fits)
+        self._validators: dict[int, Any] = {}
         self.group_by = group_by
         self.source_url = source_url
         self.source_label = source_label
@@ -178,6 +191,7 @@ class _Converter:
         self.scheme_var_names: dict[str, dict[str, str]] = {}
         self.warned: set[str] = set()
         self.relative_token_urls: dict[str, str] = {}
+        self.should_stop: Callable[[], bool] | None = None
 
     def warn(self, message: str) -> None:
         if message not in self.warned:
@@ -220,6 +234,7 @@ class _Converter:
                 if key not in METHODS and key not in ("parameters", "summary", "description", "servers", "$ref") \
                         and not str(key).startswith("x-"):
                     self.warn(f"{key.upper()} {path}: not an HTTP method OpenAPI knows; skipped")
+            _check_stop(self.should_stop)
             for method in METHODS:
                 op = item.get(method)
                 if op is None:
@@ -742,6 +757,9 @@ class _Converter:
         encoding = media.get("encoding") if isinstance(media.get("encoding"), Mapping) else {}
         return self.make_body(media_type, example, schema, where, encoding)
 
+    def sample_fits(self, schema: Mapping[str, Any], value: Any) -> bool:
+        return self.example_problem(schema, value) is None
+
     def example_problem(self, schema: Any, example: Any) -> str | None:
         """Why `example` fails `schema` (JSON Schema validation, formats included), or None."""
         if not isinstance(schema, Mapping) or not schema:
@@ -750,8 +768,11 @@ class _Converter:
         import referencing.exceptions
 
         try:
-            holder = _self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
-            validator = jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
+            validator = self._validators.get(id(schema))
+            if validator is None:
+                holder = _self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
+                validator = jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
+                self._validators[id(schema)] = validator
             error = jsonschema.exceptions.best_match(validator.iter_errors(example))
         except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable,
                 RecursionError, TypeError, ValueError):

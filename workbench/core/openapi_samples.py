@@ -17,7 +17,7 @@ schema in 400 operations builds its sample once. A circular schema is cut where 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from workbench.core.openapi_refs import LocalRefs
 
@@ -160,9 +160,13 @@ def _first(values: Any) -> Any:
 class SampleGenerator:
     """Builds sample values from the schemas of one bundled descriptor (see the module docstring)."""
 
-    def __init__(self, refs: LocalRefs, openapi30: bool = False) -> None:
+    def __init__(self, refs: LocalRefs, openapi30: bool = False,
+                 check: Callable[[Mapping[str, Any], Any], bool] | None = None) -> None:
         self.refs = refs
         self.openapi30 = openapi30  # `exclusiveMinimum: true` is a flag there, a number in 3.1
+        # Full JSON Schema validation (supplied by the importer): used for object/array examples
+        # and to pick a `oneOf` branch whose value matches exactly one branch.
+        self.check = check
         self._cache: dict[tuple[int, str, int], Any] = {}
 
     # ------------------------------------------------------------------ public
@@ -199,7 +203,9 @@ class SampleGenerator:
             return _CUT
         for key in ("example", "x-example"):
             if key in schema and schema[key] is not None and fits(schema, schema[key]):
-                return schema[key]
+                example = schema[key]
+                if not isinstance(example, (dict, list)) or self.check is None or self.check(schema, example):
+                    return example
         if "examples" in schema and isinstance(schema["examples"], list) and schema["examples"] \
                 and fits(schema, schema["examples"][0]):
             return schema["examples"][0]
@@ -215,12 +221,19 @@ class SampleGenerator:
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
             if isinstance(branches, list) and branches:
-                branch = self._pick_branch(branches)
                 merged_props = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
-                value = self._value(branch, mode, depth, stack)
-                if merged_props.get("properties") and isinstance(value, dict):
-                    value = {**self._object(merged_props, mode, depth, stack), **value}
-                return value
+                first: Any = _CUT
+                for branch in self._branch_order(branches):
+                    value = self._value(branch, mode, depth, stack)
+                    if merged_props.get("properties") and isinstance(value, dict):
+                        value = {**self._object(merged_props, mode, depth, stack), **value}
+                    if first is _CUT:
+                        first = value
+                    if key == "anyOf" or self.check is None or value is _CUT or len(branches) > 12:
+                        return value
+                    if self.check(schema, strip_cuts(value)):
+                        return value  # valid for exactly one branch, as oneOf demands
+                return first
         kind = _type_of(schema)
         if kind == "object":
             return self._object(schema, mode, depth, stack)
@@ -240,12 +253,13 @@ class SampleGenerator:
             return "sample"
         return "string" if not schema else {}
 
-    def _pick_branch(self, branches: list[Any]) -> Any:
-        for branch in branches:
+    def _branch_order(self, branches: list[Any]) -> list[Any]:
+        """Non-null branches first (a null sample is rarely what a user wants to send)."""
+        def is_null(branch: Any) -> bool:
             target = self.refs.deref(branch) if isinstance(branch, Mapping) else branch
-            if isinstance(target, Mapping) and _type_of(target) != "null":
-                return branch
-        return branches[0]
+            return isinstance(target, Mapping) and _type_of(target) == "null"
+
+        return [b for b in branches if not is_null(b)] + [b for b in branches if is_null(b)]
 
     def _all_of(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
         merged: dict[str, Any] = {}

@@ -37,14 +37,15 @@ class BackgroundJob:
         self._fn = fn
         self._relay = _Relay()
         self.finished = False
+        # First: mark finished, so the callbacks below already see the job as done.
+        self._relay.done.connect(self._forget)
+        self._relay.failed.connect(self._forget)
         if on_done is not None:
             self._relay.done.connect(lambda r: None if self.cancelled else on_done(r))
         if on_error is not None:
             self._relay.failed.connect(lambda e: None if self.cancelled else on_error(e))
         if on_progress is not None:
             self._relay.progress.connect(lambda v: None if self.cancelled else on_progress(v))
-        self._relay.done.connect(self._forget)
-        self._relay.failed.connect(self._forget)
         self._thread = threading.Thread(target=self._run, daemon=True, name="workbench-viewer")
         if start:
             self.start()

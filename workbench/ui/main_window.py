@@ -116,6 +116,14 @@ class MainWindow(QMainWindow):
         self._reload_timer.setInterval(400)
         self._reload_timer.timeout.connect(self.reload_workspace)
 
+        # OData tools: query-builder dock (View → Query builder) and Tools → $batch editor…
+        from workbench.ui.widgets.batch_editor import open_batch_dialog
+        from workbench.ui.widgets.query_builder import install_query_builder
+
+        self.query_builder = install_query_builder(self)
+        self.act_batch = self._act("$batch editor…", lambda: open_batch_dialog(self))
+        self._tools_menu.addAction(self.act_batch)
+
         self.reload_workspace()
         self._restore_ui_state()
         QTimer.singleShot(0, self._start_watching)
@@ -173,6 +181,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_new)
         file_menu.addAction(panel.act_new_folder)
         file_menu.addAction(panel.act_new_collection)
+        self.act_import_openapi = self._act("Import…", self.import_spec, "Ctrl+I")  # issue 4: OpenAPI import
+        file_menu.addAction(self.act_import_openapi)
+        self.setAcceptDrops(True)  # drop a descriptor file (JSON/YAML/ZIP) on the window to import it
         file_menu.addSeparator()
         file_menu.addAction(self.act_save)
         file_menu.addAction(self.act_save_all)
@@ -197,6 +208,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_history)
         self._view_menu = view_menu
         self._tools_menu = menu.addMenu("&Tools")
+        from workbench.ui.widgets.metadata_browser import open_metadata_browser  # issue 6
+
+        self.act_metadata = self._act("Metadata browser…", lambda: open_metadata_browser(self))
+        self._tools_menu.addAction(self.act_metadata)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
         help_menu.addAction("About API Workbench", self._show_about)
@@ -719,6 +734,30 @@ class MainWindow(QMainWindow):
             self._sized = True
             height = max(self.centre.height(), 400)
             self.centre.setSizes([height * 11 // 20, height * 9 // 20])
+
+    # ------------------------------------------------------------------ OpenAPI import (issue 4)
+    def import_spec(self, source: str = "") -> Any:
+        """File → Import… (Ctrl+I), or a dropped file: the import dialog (started at once for a drop)."""
+        from workbench.ui.widgets.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self, self.workspace_root)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _path: self.reload_workspace())
+        dialog.show()
+        if source:
+            dialog.set_source(source)
+            dialog.start_import()
+        return dialog
+
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_spec(files[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         dirty = [e for e in self.editors() if e.is_dirty()]

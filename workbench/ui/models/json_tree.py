@@ -51,8 +51,10 @@ class JsonTreeModel(QAbstractItemModel):
             root = index.root
             if root.is_container:
                 self._top = root
-                self._kids[id(root)] = []
                 self._owners[id(root)] = root
+                # The first rows right away: a tree that opens empty looks broken.
+                total = index.child_count(root)
+                self._kids[id(root)] = index.children(root, 0, min(total, FETCH_BATCH))
             else:
                 # A scalar document: one row for it.
                 self._kids[0] = [root]

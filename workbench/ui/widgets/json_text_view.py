@@ -17,10 +17,10 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QPainter,
-    QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -35,26 +35,30 @@ def _fmt(color: str, bold: bool = False) -> QTextCharFormat:
     return fmt
 
 
-class JsonHighlighter(QSyntaxHighlighter):
-    """Keys, strings, numbers and literals in the colours the tree view uses."""
+class JsonHighlighter:
+    """Keys, strings, numbers and literals in the colours the tree view uses.
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    Not a QSyntaxHighlighter: that one calls Python once per block as text is inserted, which
+    for a few MB of text is tens of thousands of calls, each of which may wait for the GIL
+    while a parser thread runs. Spans are computed for the blocks being painted instead.
+    """
+
+    def __init__(self) -> None:
         self.key = _fmt("#953800")
         self.string = _fmt("#0a3069")
         self.number = _fmt("#0550ae")
         self.literal = _fmt("#8250df", bold=True)
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt naming
-        if len(text) > 4000:  # a giant line: colour its start only, keep the turn short
-            text = text[:4000]
-        for m in _TOKEN.finditer(text):
+    def spans(self, text: str) -> list[tuple[int, int, QTextCharFormat]]:
+        out: list[tuple[int, int, QTextCharFormat]] = []
+        for m in _TOKEN.finditer(text[:4000]):  # a giant line: colour its start only
             if m.group(1) is not None:
-                self.setFormat(m.start(1), len(m.group(1)), self.key if m.group(2) else self.string)
+                out.append((m.start(1), len(m.group(1)), self.key if m.group(2) else self.string))
             elif m.group(3) is not None:
-                self.setFormat(m.start(3), len(m.group(3)), self.number)
+                out.append((m.start(3), len(m.group(3)), self.number))
             else:
-                self.setFormat(m.start(4), len(m.group(4)), self.literal)
+                out.append((m.start(4), len(m.group(4)), self.literal))
+        return out
 
 
 class _Gutter(QWidget):
@@ -83,12 +87,47 @@ class FoldingTextEdit(QPlainTextEdit):
         font.setPointSize(max(9, font.pointSize()))
         self.setFont(font)
         self.folding = highlight
-        self.highlighter = JsonHighlighter(self.document()) if highlight else None
+        self.highlighter: Any = JsonHighlighter() if highlight else None
+        self._painted_epoch = 1
         self._gutter = _Gutter(self)
         self._folded: set[int] = set()
         self.blockCountChanged.connect(self._update_margin)
         self.updateRequest.connect(self._on_update_request)
         self._update_margin()
+
+    # ------------------------------------------------------------------ colours
+    def set_highlighter(self, highlighter: Any) -> None:
+        """An object with `spans(text) -> [(start, length, QTextCharFormat)]`, or None."""
+        self.highlighter = highlighter
+        self._painted_epoch += 1
+        self.viewport().update()
+
+    def _highlight_visible(self) -> None:
+        """Colour the blocks about to be painted (once per block; the last one always)."""
+        if self.highlighter is None:
+            return
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        last = self.document().lastBlock().blockNumber()
+        epoch = self._painted_epoch
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            if block.isVisible() and (block.userState() != epoch or block.blockNumber() == last):
+                ranges = []
+                for start, length, fmt in self.highlighter.spans(block.text()):
+                    r = QTextLayout.FormatRange()
+                    r.start, r.length, r.format = start, length, fmt
+                    ranges.append(r)
+                block.layout().setFormats(ranges)
+                block.setUserState(epoch)
+            block = block.next()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        self._highlight_visible()
+        super().paintEvent(event)
 
     # ------------------------------------------------------------------ gutter
     def gutter_width(self) -> int:
@@ -216,6 +255,7 @@ class FoldingTextEdit(QPlainTextEdit):
 
     def clear_text(self) -> None:
         self._folded.clear()
+        self._painted_epoch += 1
         self.clear()
 
 

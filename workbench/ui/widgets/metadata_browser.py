@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import html
 import time
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction
@@ -245,7 +245,8 @@ class MetadataBrowser(QWidget):
 
         if is_url(source):
             self._service_root = source.split("?", 1)[0].removesuffix("/$metadata").rstrip("/")
-        return self._start(load_metadata(source, self._template, self._context), f"Loading {source}…")
+        template, context = self._template, self._context
+        return self._start(lambda: load_metadata(source, template, context), f"Loading {source}…")
 
     def load_bytes(self, data: bytes, source: str = "", service_root: str = "") -> asyncio.Task[Any] | None:
         """Show a `$metadata` document already in memory (e.g. a response body); parsed off the UI thread."""
@@ -260,7 +261,7 @@ class MetadataBrowser(QWidget):
             except WorkbenchError as exc:
                 self._fail(exc.message)
             return None
-        return self._start(asyncio.to_thread(parse_bytes, data, source), "Parsing metadata…")
+        return self._start(lambda: asyncio.to_thread(parse_bytes, data, source), "Parsing metadata…")
 
     def cancel_load(self) -> None:
         if self._task is not None and not self._task.done():
@@ -272,7 +273,8 @@ class MetadataBrowser(QWidget):
     def is_loading(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def _start(self, work: Any, message: str) -> asyncio.Task[Any]:
+    def _start(self, work: Callable[[], Awaitable[Model]], message: str) -> asyncio.Task[Any]:
+        """Run `work()` (made inside the task, so a load cancelled before it starts leaves nothing behind)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self.status.setText(message)
@@ -281,9 +283,9 @@ class MetadataBrowser(QWidget):
         self._task = task
         return task
 
-    async def _run(self, work: Any) -> None:
+    async def _run(self, work: Callable[[], Awaitable[Model]]) -> None:
         try:
-            model = await work
+            model = await work()
             model, index = await asyncio.to_thread(_prepare, model)
         except asyncio.CancelledError:
             raise
@@ -426,6 +428,7 @@ class MetadataBrowser(QWidget):
         return found is not None and self._select_element(found)
 
     def _select_element(self, element: Any) -> bool:
+        current = self.current_object()
         index = self.tree_model.index_of_element(element)
         if not index.isValid() and self.tree_model.filter_text:
             self.search_edit.blockSignals(True)
@@ -435,7 +438,6 @@ class MetadataBrowser(QWidget):
             index = self.tree_model.index_of_element(element)
         if not index.isValid():
             return False
-        current = self.current_object()
         if current is not None and current is not element:
             self._history.append(current)
         self.tree.scrollTo(index)
@@ -693,3 +695,67 @@ def _annotations_html(annotations: tuple[csdl.Annotation, ...]) -> str:
     rows = "".join(f"<li>{html.escape(a.term)}{'#' + html.escape(a.qualifier) if a.qualifier else ''}: "
                    f"{html.escape(str(a.value))[:300]}</li>" for a in annotations)
     return f"<p><b>Annotations</b></p><ul>{rows}</ul>"
+
+
+def open_metadata_browser(window: Any, source: str = "") -> MetadataBrowser:
+    """Tools → Metadata browser…: one browser window per main window, wired to its tabs.
+
+    New requests open as unsaved tabs, a generated collection is saved into the workspace,
+    and "Open in query builder" opens a list request of the set with the query-builder dock.
+    The current tab's request (auth, headers) and environment are used to fetch `$metadata`.
+    """
+    from dataclasses import replace as _replace
+    from pathlib import Path
+
+    from workbench.core import storage
+    from workbench.core.csdl_requests import new_request
+
+    browser: MetadataBrowser | None = getattr(window, "_metadata_browser", None)
+    if browser is None:
+        browser = MetadataBrowser(window)
+        browser.setWindowFlag(Qt.WindowType.Window, True)
+        browser.resize(1200, 760)
+        window._metadata_browser = browser
+
+        def open_request(request: Request) -> None:
+            window.open_unsaved(request)
+
+        def save_collection(collection: Any) -> None:
+            try:
+                saved = storage.save_collection(window.workspace_root, collection)
+            except WorkbenchError as exc:
+                browser.status.setText(f"⚠ {exc.message}")  # type: ignore[union-attr]
+                return
+            window.reload_workspace()
+            browser.status.setText(f"Collection saved to {saved.path} in the workspace.")  # type: ignore[union-attr]
+
+        def query_builder(name: str) -> None:
+            model = browser.model  # type: ignore[union-attr]
+            if model is None:
+                return
+            request = new_request(model, name, "list", browser._service_root or "{{serviceRoot}}")  # type: ignore[union-attr]
+            window.open_unsaved(_replace(request, params=()))
+            dock = getattr(getattr(window, "query_builder", None), "dock", None)
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+
+        browser.request_created.connect(open_request)
+        browser.collection_generated.connect(save_collection)
+        browser.open_in_query_builder.connect(query_builder)
+    editor = window.current_editor() if hasattr(window, "current_editor") else None
+    if editor is not None:
+        context = SendContext(collection=window.collection_of(editor.collection_path),
+                              environment=window.active_environment(), settings=window.workspace.settings,
+                              base_dir=Path(window.workspace_root) / editor.collection_path)
+        browser.set_request_context(editor.to_model(), context)
+        if not source and not browser.source_edit.text():
+            url = editor.to_model().url
+            if url:
+                browser.source_edit.setText(url)
+    browser.show()
+    browser.raise_()
+    browser.activateWindow()
+    if source:
+        browser.load_source(source)
+    return browser

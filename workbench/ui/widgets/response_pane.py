@@ -60,7 +60,7 @@ from workbench.ui.widgets.xml_view import XmlView
 
 __all__ = ["ResponsePane", "human_size"]
 
-CHUNK_CHARS = 32 * 1024
+CHUNK_CHARS = 16 * 1024
 #: Bodies up to this size are also checked against a JSON Schema / entity type.
 CONTRACT_BODY_BYTES = 16 * 1024 * 1024
 _metadata_cache: dict[str, Any] = {}
@@ -141,7 +141,7 @@ class TimingChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.timings: Timings | None = None
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(176)
 
     def set_timings(self, timings: Timings | None) -> None:
         self.timings = timings

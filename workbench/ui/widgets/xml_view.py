@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -31,9 +31,10 @@ _XML_TOKEN = re.compile(r'(</?[\w:.-]+)|([\w:.-]+)(=)("[^"]*"|\'[^\']*\')|(/?>)|
 TEXT_PREVIEW = 200
 
 
-class XmlHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+class XmlHighlighter:
+    """Tags, attributes, values and comments (spans for the painted blocks only)."""
+
+    def __init__(self) -> None:
         self.tag = QTextCharFormat()
         self.tag.setForeground(QColor("#116329"))
         self.attr = QTextCharFormat()
@@ -43,17 +44,19 @@ class XmlHighlighter(QSyntaxHighlighter):
         self.comment = QTextCharFormat()
         self.comment.setForeground(QColor("#6e7781"))
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802
+    def spans(self, text: str) -> list[tuple[int, int, QTextCharFormat]]:
+        out: list[tuple[int, int, QTextCharFormat]] = []
         for m in _XML_TOKEN.finditer(text[:4000]):
             if m.group(1):
-                self.setFormat(m.start(1), len(m.group(1)), self.tag)
+                out.append((m.start(1), len(m.group(1)), self.tag))
             elif m.group(2):
-                self.setFormat(m.start(2), len(m.group(2)), self.attr)
-                self.setFormat(m.start(4), len(m.group(4)), self.value)
+                out.append((m.start(2), len(m.group(2)), self.attr))
+                out.append((m.start(4), len(m.group(4)), self.value))
             elif m.group(5):
-                self.setFormat(m.start(5), len(m.group(5)), self.tag)
+                out.append((m.start(5), len(m.group(5)), self.tag))
             elif m.group(6):
-                self.setFormat(m.start(6), len(m.group(6)), self.comment)
+                out.append((m.start(6), len(m.group(6)), self.comment))
+        return out
 
 
 def _local(tag: Any) -> str:
@@ -80,7 +83,7 @@ class XmlView(QWidget):
         super().__init__(parent)
         self.text_view = JsonTextView(self, highlight=False)
         self.text_view.edit.folding = False
-        self.highlighter = XmlHighlighter(self.text_view.edit.document())
+        self.text_view.edit.set_highlighter(XmlHighlighter())
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Element", "Attributes", "Text"])
         self.tree.setUniformRowHeights(True)
