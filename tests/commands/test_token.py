@@ -55,7 +55,7 @@ def test_script_form_discovery_body_auth_and_show_token(oidc_server: peers.Peer,
     # The summary (no flag) reuses the cached token and never prints it whole.
     code, out, _ = _run(["token", "--grant", "client_credentials", "--discovery", oidc_server.url,
                          "--client-id", "post-client", "--client-auth", "body", "--scope", "api"], capsys)
-    assert code == 0 and token not in out and "cached token reused" in out
+    assert code == 0 and token not in out and "cached token reused" in out and "Cached in:     memory only" in out
     assert "signature not verified" in out and "client_id: post-client" in out
 
 
@@ -198,3 +198,17 @@ def test_full_flow_leaves_no_secret_in_workspace(strict_token: strict.StrictToke
 
 def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+def test_send_with_refused_token_exits_1_with_server_words(strict_token: strict.StrictTokenServer, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`workbench send` on a request whose inherited OAuth2 client is refused: one line, exit 1."""
+    root = tmp_path / "ws"
+    storage.init_workspace(root)
+    coll = storage.save_collection(root, Collection(
+        "Refused", auth=Auth("oauth2", {"token_url": f"{strict_token.url}/token", "client_id": "body-only",
+                                        "client_secret": "body-secret", "client_auth": "basic"}),
+        requests=(Request("resource", url=f"{strict_token.url}/resource", auth=Auth("inherit")),)))
+    code, out, err = _run(["send", str(root / coll.path / "resource.yaml"), "--no-history"], capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "invalid_client" in err and "must authenticate with method 'body'" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from typing import Iterator
 
@@ -111,6 +112,11 @@ def test_token_freshness_margin() -> None:
     assert t.is_fresh(900.0) and not t.is_fresh(945.0)  # margin: min(60, 10% of lifetime)
     assert oauth2.Token("a").is_fresh() and oauth2.Token("a").expires_in() is None
     assert oauth2.Token.from_json(t.to_json()) == t
+    full = oauth2.Token("AT", refresh_token="RT", id_token="IT", raw={"access_token": "AT", "id_token": "IT",
+                                                                     "refresh_token": "RT", "ext": 1})
+    stored = full.to_json()
+    assert stored.count("AT") == 1 and stored.count("IT") == 1  # not repeated in raw (keyring size limits)
+    assert oauth2.Token.from_json(stored).raw == {"ext": 1}
 
 
 # --------------------------------------------------------------------------- oidc-provider
@@ -472,3 +478,42 @@ def test_tls_failure_is_plain_and_verify_setting_is_respected(tls_token_server: 
     assert "TLS handshake with 127.0.0.1" in info.value.message and "certificate" in info.value.message
     token = run(oauth2.obtain_token(auth, settings=Settings(verify_tls=False)))
     assert token.access_token in tls_token_server.valid_tokens
+
+
+def test_refresh_token_grant_follows_rotation(strict_token: strict.StrictTokenServer) -> None:
+    """A pasted refresh token is used once; after rotation the newest one we hold is used (also on force)."""
+    strict_token.refresh_tokens["rt-pasted"] = ("basic-only", "alice")
+    auth = oauth(grant_type="refresh_token", refresh_token="rt-pasted", token_url=f"{strict_token.url}/token",
+                 client_id="basic-only", client_secret="basic-secret")
+    start = len(strict_token.requests)
+
+    async def flow() -> tuple[oauth2.Token, oauth2.Token]:
+        first = await oauth2.obtain_token(auth)
+        return first, await oauth2.obtain_token(auth, force=True)
+
+    first, second = run(flow())
+    seen = _seen_since(strict_token, start)
+    assert [s.form["refresh_token"] for s in seen] == ["rt-pasted", first.refresh_token]
+    assert second.access_token in strict_token.valid_tokens
+
+
+def test_secret_store_prunes_tokens_of_unused_auths(strict_token: strict.StrictTokenServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct auth has a slot; slots unused for KEEP_DAYS or beyond KEEP_MAX are removed."""
+    monkeypatch.setattr(oauth2.TokenCache, "KEEP_MAX", 2)
+    auths = [oauth(token_url=f"{strict_token.url}/token", client_id="basic-only", client_secret="basic-secret",
+                   scope=scope) for scope in ("api", "read", "write")]
+    keys = [oauth2.OAuth2Config.from_auth(a).cache_key() for a in auths]
+    for auth in auths:
+        run(oauth2.obtain_token(auth, force=True))
+    store = secrets.backend()
+    assert store.get(oauth2.TokenCache.PREFIX + keys[0]) is None  # the oldest went
+    assert all(store.get(oauth2.TokenCache.PREFIX + k) for k in keys[1:])
+    index = json.loads(store.get(oauth2.TokenCache.INDEX) or "{}")
+    assert sorted(index) == sorted(keys[1:])
+    # An auth not used for KEEP_DAYS is pruned on the next save.
+    index[keys[1]] = time.time() - 31 * 86400
+    store.set(oauth2.TokenCache.INDEX, json.dumps(index))
+    run(oauth2.obtain_token(auths[2], force=True))
+    assert store.get(oauth2.TokenCache.PREFIX + keys[1]) is None
+    assert oauth2.cached_token(auths[1]) is None

@@ -98,3 +98,34 @@ def test_literal_fits_numeric_promotion_and_ranges() -> None:
     assert literal_fits(Literal("datetime", "2025-01-01T00:00:00", prefix="datetime"), "Edm.DateTime")
     assert literal_fits(Literal("enum", "A", type_name="Ns.E"), "Ns.E")
     assert literal_type(Literal("guid", GUID)) == "Edm.Guid"
+
+
+def test_v2_serialisation_typed_from_the_shared_northwind_metadata(shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Literals typed from a real v2 $metadata come out in v2 forms, and the URL validates."""
+    from workbench.core.odata import BinaryOp, Call, ODataUrl, QueryOptions, Segment, and_all, prop
+    from workbench.core.odata_parser import parse_url
+    from workbench.core.odata_serializer import canonical, serialize_url
+    from workbench.core.odata_validate import load_model, validate
+
+    model = load_model(str(shared_data / "csdl" / "Northwind-V2-service.edmx"))
+    orders = model.entity_type_of_set("Orders")
+    details = model.entity_type_of_set("Order_Details")
+    assert orders is not None and details is not None
+
+    def typed(entity, name, value):  # type: ignore[no-untyped-def]
+        return literal_for(value, model.property(entity, name).type, version=model.version)  # type: ignore[union-attr]
+
+    expr = and_all([
+        BinaryOp("gt", prop("OrderDate"), typed(orders, "OrderDate", datetime(1997, 1, 1))),
+        BinaryOp("ge", prop("Freight"), typed(orders, "Freight", "10.5")),
+        Call("substringof", (typed(orders, "ShipName", "Alfreds"), prop("ShipName"))),
+    ])
+    url = ODataUrl("http://h/V2/Northwind/Northwind.svc", (Segment("Orders"),), QueryOptions(filter=expr, top=3),
+                   version=model.version)
+    assert serialize_url(url, encode=False) == (
+        "http://h/V2/Northwind/Northwind.svc/Orders?$filter=OrderDate gt datetime'1997-01-01T00:00:00' "
+        "and Freight ge 10.5M and substringof('Alfreds',ShipName)&$top=3")
+    assert validate(parse_url(canonical(url), version=model.version), model) == []
+    assert parse_url(canonical(url)).options == url.options
+    assert literal_text(typed(details, "Discount", "0.25")) == "0.25f"
+    assert literal_text(literal_for(GUID, "Edm.Guid", version=model.version)) == f"guid'{GUID}'"

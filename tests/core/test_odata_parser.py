@@ -41,6 +41,12 @@ def test_service_root_heuristics() -> None:
     assert [s.name for s in url.segments] == ["b", "c"]
 
 
+def test_leading_workbench_variable_acts_as_the_service_root() -> None:
+    url = parse_url("{{serviceRoot}}/People('x')/Trips?$top=1")
+    assert url.service_root == "{{serviceRoot}}" and [s.name for s in url.segments] == ["People", "Trips"]
+    assert parse_url("{{host}}/odata/v4/cases/Cases").service_root == "{{host}}/odata/v4/cases"
+
+
 def test_relative_url_as_in_batch_parts() -> None:
     url = parse_url("Customers?$top=1&$select=name")
     assert url.service_root == "" and url.segments == (Segment("Customers"),)

@@ -20,6 +20,7 @@ from workbench.core import storage
 from workbench.core.collections import Environment, KeyValue, Request
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi import BUNDLE_FILE, import_into_workspace, import_openapi, load_operation_contract
+from workbench.core.prepare import prepare
 from workbench.core.send import SendContext, send
 
 
@@ -246,7 +247,8 @@ def test_security_schemes_map_to_auth_with_placeholders(tmp_path: Path) -> None:
             "oauth": {"type": "oauth2", "flows": {
                 "authorizationCode": {"authorizationUrl": "https://id.example.com/auth",
                                       "tokenUrl": "https://id.example.com/token", "scopes": {"read": "", "write": ""}},
-                "clientCredentials": {"tokenUrl": "https://id.example.com/token", "scopes": {"read": "", "write": ""}}}},
+                "clientCredentials": {"tokenUrl": "https://id.example.com/token",
+                                      "scopes": {"read": "", "write": ""}}}},
             "bare": {"type": "apiKey", "in": "header", "name": "Authorization"},
             "query": {"type": "apiKey", "in": "query", "name": "api_key"},
             "cookie": {"type": "apiKey", "in": "cookie", "name": "sid"},
@@ -413,5 +415,38 @@ def test_shared_specs_import_with_expected_counts(shared_data: Path) -> None:
     for name, count in expected.items():
         result = import_openapi(shared_data / "openapi" / name)
         assert len(result.collection.all_requests()) == count, name
+    iceberg = import_openapi(shared_data / "openapi" / "iceberg-rest-catalog-open-api.yaml")
+    config = by_op(iceberg, "get /v1/config")
+    # `{scheme}://{host}/{basePath}` with an empty basePath: no `//` in the URL sent.
+    assert prepare(config, iceberg.collection, iceberg.environments[0]).url.startswith("https://localhost/v1/config")
     kube = import_openapi(shared_data / "openapi" / "kubernetes-swagger.json")
     assert kube.collection.auth.type == "apikey" and kube.collection.auth.get("name") == "authorization"
+
+
+def test_content_parameters_are_json_text(tmp_path: Path) -> None:
+    """A parameter with `content: {application/json: …}` (OAS 3 §4.8.12.3) is sent as JSON text."""
+    spec = {"openapi": "3.0.3", "info": {"title": "J", "version": "1"}, "paths": {"/q": {"get": {
+        "parameters": [{"name": "filter", "in": "query", "required": True, "content": {"application/json": {
+            "schema": {"type": "object", "required": ["age"], "properties": {"age": {"type": "integer"}}}}}}],
+        "responses": {"200": {"description": "ok"}}}}}}
+    request = import_openapi(write(tmp_path, spec)).collection.all_requests()[0]
+    assert request.params == (KeyValue("filter", '{"age":1}', True, ""),)
+
+
+def test_form_body_optional_fields_disabled_required_enabled_through_one_of(tmp_path: Path) -> None:
+    """urlencoded bodies: required fields enabled, optional present but disabled; `required` is
+    found through allOf and the oneOf branch the sample came from (Iceberg's token endpoint)."""
+    spec = {"openapi": "3.0.3", "info": {"title": "F", "version": "1"}, "paths": {"/token": {"post": {
+        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {"oneOf": [
+            {"type": "object", "required": ["grant_type", "client_id"], "properties": {
+                "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                "client_id": {"type": "string"}, "scope": {"type": "string"},
+                "meta": {"type": "object", "properties": {"k": {"type": "string"}}}}},
+            {"type": "object", "required": ["refresh_token"], "properties": {"refresh_token": {"type": "string"}}},
+        ]}}}},
+        "responses": {"200": {"description": "ok"}}}}}}
+    body = import_openapi(write(tmp_path, spec)).collection.all_requests()[0].body
+    assert body.kind == "form" and body.content_type == "application/x-www-form-urlencoded"
+    assert [(r.name, r.value, r.enabled) for r in body.form] == [
+        ("grant_type", "client_credentials", True), ("client_id", "string", True), ("scope", "string", False),
+        ("meta[k]", "string", False)]

@@ -147,3 +147,23 @@ def test_environment_merge_keeps_values(tmp_path: Path) -> None:
     theirs = Environment("E", (KeyValue("baseUrl", "https://b"), KeyValue("apiKey", ""), KeyValue("region", "eu")))
     merged = merge_environment(ours, base, theirs)
     assert merged.as_dict() == {"baseUrl": "http://localhost:8080", "apiKey": "k", "region": "eu"}
+
+
+def test_reimport_without_the_earlier_bundle_never_loses_edits(tmp_path: Path) -> None:
+    """No openapi.json to compare with: existing requests keep their content, new operations arrive."""
+    ws = tmp_path / "ws"
+    v1 = tmp_path / "v1.yaml"
+    v1.write_text(yaml.safe_dump(V1))
+    summary = import_into_workspace(v1, ws)
+    coll_dir = ws / summary.collection_path
+    storage.save_request(ws, summary.collection_path, replace(request_named(ws, "Get pet"), docs="mine"))
+    (coll_dir / "openapi.json").unlink()
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(yaml.safe_dump(V2))
+    second = import_into_workspace(v2, ws)
+    assert any("openapi.json (the earlier import) is missing" in w for w in second.warnings)
+    get = request_named(ws, "Get pet")
+    assert get.docs == "mine" and get.url == "{{baseUrl}}/pets/{{id}}"  # kept as it was
+    assert [p.name for p in get.params] == ["limit", "fields"]  # the new parameter arrives
+    assert second.changes is not None and second.changes.added == ("Create pet",)
+    assert (coll_dir / "openapi.json").exists()

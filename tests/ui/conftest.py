@@ -29,7 +29,16 @@ def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
+        # asyncio.to_thread runs on qasync's QThreadExecutor; a pool thread left running when Qt
+        # tears down aborts the process ("QThread: Destroyed while thread is still running").
+        executor = getattr(loop, "_QEventLoop__default_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=True)
+            loop.set_default_executor(None)
         asyncio.set_event_loop(None)
+        # `already_running=True` marked this loop as the running one; unmark it, or a later test's
+        # asyncio.run() fails with "cannot be called from a running event loop".
+        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
@@ -45,11 +54,15 @@ def main_window(qtbot, qasync_loop, workspace_dir: Path):  # type: ignore[no-unt
     from workbench.ui.main_window import MainWindow
 
     window = MainWindow(str(workspace_dir))
-    qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.startup_finished, timeout=10000)  # response pane, file watcher, docks
     yield window
+    # Closed here rather than by qtbot.addWidget (which closes before fixtures are torn down),
+    # so edits a test left unsaved can be accepted first: no modal "save changes?" question.
     window.cancel_send()
     for editor in window.editors():
-        editor.mark_saved(editor.to_model())  # no "save changes?" question on close
+        editor.mark_saved(editor.to_model())
+    window.close()
+    window.deleteLater()

@@ -22,8 +22,15 @@ def _fresh_cache() -> None:
 def panel(qtbot) -> AuthPanel:  # type: ignore[no-untyped-def]
     widget = AuthPanel()
     qtbot.addWidget(widget)
+    widget.resize(800, 600)
     widget.show()
     return widget
+
+
+def _click(qtbot, panel: AuthPanel, button) -> None:  # type: ignore[no-untyped-def]
+    """Click like a user: scroll the button into view first (Qt 6 delivers test clicks by position)."""
+    panel.scroll_area.ensureWidgetVisible(button)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def _choose(combo, data: str) -> None:  # type: ignore[no-untyped-def]
@@ -86,14 +93,15 @@ def test_client_credentials_click_through(panel: AuthPanel, qtbot, qasync_loop, 
     _choose(panel.type_combo, "oauth2")
     _choose(panel.grant_combo, "client_credentials")
     qtbot.keyClicks(panel.discovery_url, oidc_server.url)
-    qtbot.mouseClick(panel.discover_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(panel.token_url.text()), timeout=15000)
+    _click(qtbot, panel, panel.discover_button)
+    qtbot.waitUntil(lambda: bool(panel.token_url.text()) or panel.last_error() is not None, timeout=15000)
+    assert panel.last_error() is None, panel.last_error()
     assert panel.token_url.text() == f"{oidc_server.url}/token"
     assert "client_secret_basic" in panel.discovery_info.text()
     qtbot.keyClicks(panel.client_id, "basic-client")
     qtbot.keyClicks(panel.client_secret, "basic-secret")
     qtbot.keyClicks(panel.scope, "api")
-    qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, panel, panel.get_token_button)
     assert panel.is_busy() and not panel.get_token_button.isEnabled()
     with qtbot.waitSignal(panel.token_obtained, timeout=15000):
         pass
@@ -113,18 +121,18 @@ def test_body_client_auth_and_error_details(panel: AuthPanel, qtbot, qasync_loop
                                             oidc_server: peers.Peer) -> None:
     panel.set_auth(Auth("oauth2", {"token_url": f"{oidc_server.url}/token", "client_id": "post-client",
                                    "client_secret": "wrong", "client_auth": "body"}))
-    qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, panel, panel.get_token_button)
     qtbot.waitUntil(lambda: panel.last_error() is not None, timeout=15000)
     assert panel.error_label.isVisible() and "invalid_client" in panel.error_label.text()
     assert "client authentication failed" in panel.error_label.text()
     assert panel.details_button.isVisible() and not panel.details_text.isVisible()
-    qtbot.mouseClick(panel.details_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, panel, panel.details_button)
     assert panel.details_text.isVisible()
     assert "HTTP status 401" in panel.details_text.toPlainText()
     assert '"error":"invalid_client"' in panel.details_text.toPlainText()
     panel.client_secret.clear()
     qtbot.keyClicks(panel.client_secret, "post-secret")
-    qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, panel, panel.get_token_button)
     qtbot.waitUntil(lambda: panel.current_token() is not None, timeout=15000)
     assert not panel.error_label.isVisible()
 
@@ -136,18 +144,18 @@ def test_cancel_a_hanging_token_request(panel: AuthPanel, qtbot, qasync_loop) ->
         port = silent.getsockname()[1]
         panel.set_auth(Auth("oauth2", {"token_url": f"http://127.0.0.1:{port}/token", "client_id": "a",
                                        "client_secret": "b"}))
-        qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+        _click(qtbot, panel, panel.get_token_button)
         qtbot.waitUntil(lambda: "Requesting" in panel.status_label.text(), timeout=15000)
         assert panel.cancel_button.isEnabled()
         first = panel._task
-        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+        _click(qtbot, panel, panel.cancel_button)
         assert "Cancelled" in panel.status_label.text()
         qtbot.waitUntil(lambda: first is not None and first.done(), timeout=5000)
         assert first is not None and first.cancelled()
         assert not panel.is_busy() and panel.get_token_button.isEnabled() and panel.current_token() is None
         assert panel.last_error() is None
         # Closing the panel cancels a running request too.
-        qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+        _click(qtbot, panel, panel.get_token_button)
         second = panel._task
         assert panel.is_busy()
         panel.close()
@@ -162,7 +170,31 @@ def test_inherited_oauth2_gets_token_from_panel(panel: AuthPanel, qtbot, qasync_
     panel.set_resolver(lambda text: text.replace("{{user}}", "alice"))
     panel.set_auth(Auth("inherit"), inherited, "folder Orders")
     assert not panel.token_box.isHidden()
-    qtbot.mouseClick(panel.get_token_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, panel, panel.get_token_button)
     qtbot.waitUntil(lambda: panel.current_token() is not None or panel.last_error() is not None, timeout=15000)
     assert panel.last_error() is None
     assert '"sub": "alice"' in panel.jwt_text.toPlainText() and "Refresh token: yes" in panel.status_label.text()
+
+
+def test_authorization_code_with_pkce_from_panel(panel: AuthPanel, qtbot, qasync_loop,  # type: ignore[no-untyped-def]
+                                                 oauth_mock: peers.Peer) -> None:
+    """The 'browser' (set through the opener callback) follows the mock's redirect to our loopback listener."""
+    import httpx
+
+    opened: list[str] = []
+
+    async def browser(url: str) -> None:
+        opened.append(url)
+        async with httpx.AsyncClient(follow_redirects=True) as client:
+            await client.get(url)
+
+    panel.set_browser_opener(browser)
+    panel.set_auth(Auth("oauth2", {"grant_type": "authorization_code", "discovery_url": oauth_mock.url,
+                                   "client_id": "desktop", "scope": "openid"}))
+    _click(qtbot, panel, panel.get_token_button)
+    assert "sign in" in panel.status_label.text()
+    qtbot.waitUntil(lambda: panel.current_token() is not None or panel.last_error() is not None, timeout=15000)
+    assert panel.last_error() is None, panel.last_error()
+    assert opened and opened[0].startswith(f"{oauth_mock.url}/authorize?response_type=code")
+    assert "code_challenge=" in opened[0]
+    assert '"sub": "johndoe"' in panel.jwt_text.toPlainText() and "— ID token —" in panel.jwt_text.toPlainText()

@@ -29,7 +29,7 @@ def test_import_a_file_shows_summary_and_emits_collection(dialog: ImportDialog, 
     with qtbot.waitSignal(dialog.imported, timeout=10000) as signal:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["Tic Tac Toe"]
-    assert "3 requests in 1 folders, 1 environments" in dialog.status.text()
+    assert "3 requests, 1 folder, 1 environment, 2 warnings" in dialog.status.text()
     assert "webhook 'markStatus'" in dialog.details.toPlainText()
     workspace = storage.load_workspace(tmp_path / "ws")
     assert [len(c.all_requests()) for c in workspace.collections] == [3]

@@ -162,12 +162,14 @@ def test_open_tabs_are_restored_from_ui_json(qtbot, qasync_loop, workspace_dir: 
     from workbench.ui.main_window import MainWindow
 
     first = MainWindow(str(workspace_dir))
-    qtbot.addWidget(first)
     first.open_request(ECHO, "Teapot status.yaml")
     first.open_request(ECHO, "Echo query parameters.yaml")
     first.close()
     second = MainWindow(str(workspace_dir))
     qtbot.addWidget(second)
+    assert second.editors() == []  # tabs come back after the first paint, not before
+    second.show()
+    qtbot.waitUntil(lambda: second.startup_finished, timeout=10000)
     assert [e.key for e in second.editors()] == [(ECHO, "Teapot status.yaml"), (ECHO, "Echo query parameters.yaml")]
     assert second.current_editor().key == (ECHO, "Echo query parameters.yaml")
 

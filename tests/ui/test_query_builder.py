@@ -113,6 +113,17 @@ def test_hand_edited_url_updates_the_form(builder: QueryBuilder) -> None:
     assert builder.expand_select.text() == "Name" and builder.expand_top.value() == 1
     # the form and the URL agree
     assert builder.compose() == parse_url(url)
+
+
+def test_expand_options_the_form_has_no_field_for_are_kept(builder: QueryBuilder) -> None:
+    url = f"{ROOT}/Products?$expand=Category($select=Name;$skip=2;$levels=3),Reviews/$ref"
+    builder.set_url(url)
+    builder.expand_tree.setCurrentItem(builder.expand_node("Category"))
+    builder.expand_top.setValue(4)  # an edit in the form rebuilds the URL
+    assert builder.url() == f"{ROOT}/Products?$expand=Category($select=Name;$top=4;$skip=2;$levels=3),Reviews/$ref"
+    builder.expand_select.setText("Name,")
+    builder.expand_select.textEdited.emit("Name,")  # half-typed: the last valid $select stays
+    assert "Category($select=Name;" in builder.url()
     # problems found by validation are listed (Reviews is not expandable there)
     assert "Reviews cannot be expanded" in builder.problems_label.text()
 

@@ -313,6 +313,11 @@ def test_xml_metadata_pretty_and_tree(qtbot, pane: ResponsePane, odata_server) -
     from workbench.ui.widgets.xml_view import metadata_browser_class
 
     assert pane.xml_view.metadata_btn.isVisibleTo(pane) == (metadata_browser_class() is not None)
+    if metadata_browser_class() is not None:
+        pane.xml_view.metadata_btn.click()
+        browser = pane.xml_view.browser
+        qtbot.addWidget(browser)
+        assert browser.isVisible() and browser.windowTitle() == "Metadata browser"
 
 
 def test_json_batch_parts_are_listed_and_shown(qtbot, pane: ResponsePane, odata_server) -> None:  # type: ignore[no-untyped-def]
@@ -374,3 +379,53 @@ def test_50_mb_body_leaves_the_window_responsive(qtbot, pane: ResponsePane, tmp_
     last = model.ensure_row(value, count - 1)
     assert model.data(last) == f"[{count - 1}]"
     assert pane.json_index is not None and pane.json_index.complete
+
+
+def test_size_limit_gives_a_clear_message(qtbot, pane: ResponsePane, httpbin) -> None:  # type: ignore[no-untyped-def]
+    pane.max_view_bytes = 1000
+    show(qtbot, pane, fetch(f"{httpbin.url}/bytes/5000"))
+    assert "above the viewer limit of 1000 B" in pane.banner.text()
+    assert pane.tab_visible("binary") and not pane.tab_visible("pretty") and pane.save_btn.isEnabled()
+
+
+def test_multipart_batch_parts(qtbot, pane: ResponsePane, odata_server) -> None:  # type: ignore[no-untyped-def]
+    body = "\r\n".join([
+        "--batch_1", "Content-Type: application/http", "Content-Transfer-Encoding: binary", "",
+        "GET Users(1)?$select=userName HTTP/1.1", "Accept: application/json", "", "",
+        "--batch_1", "Content-Type: application/http", "Content-Transfer-Encoding: binary", "",
+        "GET Users(999) HTTP/1.1", "Accept: application/json", "", "",
+        "--batch_1--", ""]).encode()
+    exchange = fetch(f"{odata_server.url}/$batch", "POST", body, (("Content-Type", "multipart/mixed; boundary=batch_1"),))
+    assert exchange.response.content_type == "multipart/mixed"
+    show(qtbot, pane, exchange)
+    qtbot.waitUntil(lambda: pane.parts_list.count() == 2, timeout=5000)
+    part = pane._part_pane
+    qtbot.waitUntil(lambda: part is not None and not part.is_loading(), timeout=5000)
+    assert part.status.text().startswith("200") and '"userName": "anna"' in part.pretty_view.text()
+    pane.parts_list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: not part.is_loading(), timeout=5000)
+    assert part.status.text().startswith("404")
+
+
+def test_pretty_text_folds_and_colours(qtbot, pane: ResponsePane) -> None:  # type: ignore[no-untyped-def]
+    show(qtbot, pane, _records_exchange(3))
+    edit = pane.pretty_view.edit
+    doc = edit.document()
+    value_line = next(i for i in range(doc.blockCount()) if doc.findBlockByNumber(i).text().startswith('  "value": ['))
+    close = edit._closing_block(value_line)
+    assert doc.findBlockByNumber(close).text() == "  ]"
+    edit.toggle_fold(value_line)
+    assert edit.is_folded(value_line)
+    assert not doc.findBlockByNumber(value_line + 1).isVisible() and doc.findBlockByNumber(close).isVisible()
+    edit.toggle_fold(value_line + 1)  # not an opening line once hidden? it opens "{": fold it inside
+    edit.toggle_fold(value_line)  # unfold the outer one: the inner fold stays folded
+    assert doc.findBlockByNumber(value_line + 1).isVisible()
+    assert not doc.findBlockByNumber(value_line + 2).isVisible()
+    edit.unfold_all()
+    assert all(doc.findBlockByNumber(i).isVisible() for i in range(doc.blockCount()))
+    spans = edit.highlighter.spans('    "title": "case 1", "n": 12, "ok": true')
+    kinds = [(start, length) for start, length, _ in spans]
+    assert kinds == [(4, 7), (13, 8), (23, 3), (28, 2), (32, 4), (38, 4)]
+    pane.pretty_view.find_edit.setText('"ID": 2')
+    assert pane.pretty_view.find_next()
+    assert edit.textCursor().selectedText() == '"ID": 2'

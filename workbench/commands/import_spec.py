@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
         return EXIT_OK
     out = sys.stdout
-    out.write(f"Imported {summary.collection!r} into {args.into}/{summary.collection_path}: "
-              f"{summary.requests} requests in {summary.folders} folders, {summary.environments} environments\n")
+    counts = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in (
+        (summary.requests, "request"), (summary.folders, "folder"), (summary.environments, "environment")))
+    out.write(f"Imported {summary.collection!r} into {args.into}/{summary.collection_path}: {counts}\n")
     if summary.changes is not None:
         for line in summary.changes.lines():
             out.write(f"  {line}\n")

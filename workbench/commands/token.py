@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.core.collections import Auth, Collection, Environment, Request, Settings
+from workbench.core.collections import Auth, Collection, Environment, Request, Settings, Workspace
 
 SECRET_ENV = "WORKBENCH_CLIENT_SECRET"
 PASSWORD_ENV = "WORKBENCH_PASSWORD"
@@ -108,6 +108,8 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
     from workbench.core.variables import Resolver
 
     target = Path(args.target)
+    workspace: Workspace | None
+    collection: Collection | None
     if target.is_dir():
         if not (target / storage.COLLECTION_FILE).is_file():
             raise _BadInput(f"{target}: not a collection folder (no {storage.COLLECTION_FILE})")
@@ -122,7 +124,7 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
         request = storage.request_from_yaml(storage.read_yaml(target), target.name, str(target))
         root_found, coll_path, rel = storage.locate(target)
         workspace = storage.load_workspace(root_found) if root_found is not None else None
-        collection: Collection | None = workspace.collection(coll_path) if workspace and coll_path else None
+        collection = workspace.collection(coll_path) if workspace and coll_path else None
         if collection is not None:
             request = collection.find_request(rel) or request
         where = f"request {request.name!r}"
@@ -148,7 +150,7 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
 def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
     from workbench.core import jwt
     from workbench.core.errors import AuthError
-    from workbench.core.secrets import redact
+    from workbench.core.secrets import backend_label, redact
 
     try:
         decoded = jwt.decode(token.access_token)
@@ -160,12 +162,13 @@ def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
     left = token.expires_in()
     lines = [
         f"Token type:    {token.token_type}",
-        f"Access token:  {redact(token.access_token, keep=8)} ({len(token.access_token)} chars; --show-token prints it)",
+        f"Access token:  {redact(token.access_token, keep=4)} ({len(token.access_token)} chars; --show-token prints it)",
         f"Scope:         {token.scope or '(none returned)'}",
         "Expires in:    " + ("not told by the server" if left is None else
                              f"{left} s (at {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(token.expires_at))})"),
         f"Refresh token: {'yes' if token.refresh_token else 'no'}",
         f"Source:        {'cached token reused' if reused else 'new token from the server'}",
+        f"Cached in:     {backend_label()}",
     ]
     if claims is None:
         lines.append("Claims:        (opaque token, not a JWT)")

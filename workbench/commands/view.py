@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"{path}: the file is empty")
     content_type = content_type_for(path, head)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if content_type == "application/json" and stripped not in (b"{", b"[", b'"') and not stripped.isalnum() and stripped != b"-":
+    if content_type == "application/json" and stripped not in tuple(bytes([c]) for c in b'{["-0123456789tfn'):
         return fail(f"{path}: not a JSON document (it starts with {stripped!r})")
     if content_type.endswith("xml") and stripped != b"<":
         return fail(f"{path}: not an XML document (it does not start with '<')")
@@ -79,7 +79,8 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     # Worker threads parse while the UI paints: a short switch interval keeps the UI's waits
     # for the GIL short (the default 5 ms would add up over many small Qt→Python calls).
     sys.setswitchinterval(0.001)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("API Workbench")
     apply_theme(app)
     window = QMainWindow()
@@ -132,10 +133,13 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
         maybe_quit()
 
     def maybe_quit() -> None:
-        if not noninteractive or not state["done"]:
+        # --timings waits for the whole load; --screenshot alone exits once the shot is saved.
+        if not noninteractive or (timings and not state["done"]):
             return
         if screenshot and not state["shot"]:
             return
+        if not state["done"] and pane.parse_error is not None and state["code"] == EXIT_OK:
+            state["code"] = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
         if timings:
             print(json.dumps({
                 "first_view_ms": round((float(state["first"]) - t0) * 1000, 1),  # type: ignore[arg-type]

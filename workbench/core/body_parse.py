@@ -30,7 +30,7 @@ import threading
 import time
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal, cast
 
 import orjson
 
@@ -51,6 +51,9 @@ _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # A run without brackets, whole strings included: one C call skips the scalars of a record.
 _FLAT = re.compile(rb'[^\[\]{}"]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^\[\]{}"]*+)*+', re.S)
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+# Both patterns also match the empty string, so their `match` never returns None.
+_ws_match = cast("Callable[[Any, int], re.Match[bytes]]", _WS.match)
+_flat_match = cast("Callable[[Any, int, int], re.Match[bytes]]", _FLAT.match)
 
 KIND_NAMES = {"o": "object", "a": "array", "s": "string", "n": "number", "b": "boolean", "z": "null"}
 
@@ -75,7 +78,9 @@ def human_size(size: float) -> str:
 def line_col(data: bytes | mmap.mmap, offset: int) -> tuple[int, int]:
     """1-based line and column of a byte offset (for error messages)."""
     offset = max(0, min(offset, len(data)))
-    line = data.count(b"\n", 0, offset) + 1
+    line = 1
+    for start in range(0, offset, 8 * 1024 * 1024):  # mmap has no count(): go by pieces
+        line += bytes(data[start:min(offset, start + 8 * 1024 * 1024)]).count(b"\n")
     last = data.rfind(b"\n", 0, offset)
     return line, offset - last
 
@@ -353,7 +358,7 @@ class JsonIndex:
         self.complete = False
         self._registry: dict[int, _Container] = {}
         self._cache: dict[int, _Container] = {}
-        start = _WS.match(data, 0).end() if self.size else 0
+        start = _ws_match(data, 0).end() if self.size else 0
         if start >= self.size:
             raise JsonSyntaxError("The body is empty: there is no JSON value to show.", 0)
         kind = _kind_of(data[start])
@@ -409,7 +414,7 @@ class JsonIndex:
         data = self.data
         n = self.size
         stop = min(n, pos + limit) if limit > 0 else n
-        flat = _FLAT.match
+        flat = _flat_match
         depth = 0
         while True:
             c = data[pos]
@@ -433,7 +438,7 @@ class JsonIndex:
         """Fill `box` with its children; with `eager`, big children are indexed right away."""
         data = self.data
         n = self.size
-        ws = _WS.match
+        ws = _ws_match
         string = _STRING.match
         is_object = box.is_object
         close = 0x7D if is_object else 0x5D
@@ -531,7 +536,7 @@ class JsonIndex:
             return True
         try:
             self._scan(box, cancel, eager=True)
-            pos = _WS.match(self.data, box.end).end()
+            pos = _ws_match(self.data, box.end).end()
             if pos < self.size:
                 raise self._fail("unexpected data after the JSON value", pos)
         except _Cancelled:
@@ -567,6 +572,16 @@ class JsonIndex:
             return len(self.container(node))
         except JsonSyntaxError:
             return 0
+
+    def has_children(self, node: JsonNode) -> bool:
+        """True for a non-empty object or array, read from its first bytes (no scan)."""
+        if not node.is_container:
+            return False
+        box = self._registry.get(node.start) or self._cache.get(node.start)
+        if box is not None and len(box):
+            return True
+        pos = _ws_match(self.data, node.start + 1).end()
+        return pos < self.size and self.data[pos] not in (0x7D, 0x5D)
 
     def is_filled(self, node: JsonNode) -> bool:
         """True once every child of `node` is known (big containers fill while indexing)."""
@@ -628,7 +643,7 @@ class JsonIndex:
                     text = raw[1:-1].decode("utf-8", "replace")
             else:
                 text = raw[1:].decode("utf-8", "replace")
-            text = text.replace("\n", "⏎").replace("\r", "")
+            text = str(text).replace("\n", "⏎").replace("\r", "")
             return text if len(text) <= max_chars else text[:max_chars] + "…"
         return raw.decode("utf-8", "replace")
 
@@ -848,7 +863,7 @@ def parse_xml(data: bytes) -> Any:
 def pretty_xml(root: Any) -> str:
     from lxml import etree
 
-    return etree.tostring(root, pretty_print=True, encoding="unicode")
+    return str(etree.tostring(root, pretty_print=True, encoding="unicode"))
 
 
 EDMX_NAMESPACES = ("http://docs.oasis-open.org/odata/ns/edmx", "http://schemas.microsoft.com/ado/2007/06/edmx")

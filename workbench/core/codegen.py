@@ -25,7 +25,7 @@ from workbench.core.collections import Body, Collection, Environment, Request
 from workbench.core.errors import WorkbenchError
 from workbench.core.prepare import prepare, variables_for
 from workbench.core.secrets import SECRET_PARAMS, is_reference
-from workbench.core.variables import Resolver
+from workbench.core.variables import VARIABLE, Resolver
 
 Language = Literal["curl", "python", "javascript", "csharp"]
 LANGUAGES: tuple[Language, ...] = ("curl", "python", "javascript", "csharp")
@@ -33,6 +33,11 @@ LANGUAGE_LABELS: dict[str, str] = {"curl": "curl (bash)", "python": "Python (htt
                                    "javascript": "JavaScript (fetch, Node 18+)", "csharp": "C# (HttpClient, .NET 6+)"}
 
 _MARK = re.compile(r"__WBSECRET_([A-Z0-9]+(?:_[A-Z0-9]+)*)__")
+# Dynamic variables are computed by the generated code at run time, as the workbench does per send.
+_DYNAMIC = {"$guid": "GUID", "$randomUUID": "GUID", "$timestamp": "TIMESTAMP", "$isoTimestamp": "ISOTIMESTAMP",
+            "$randomInt": "RANDOMINT"}
+_ANY_MARK = re.compile(r"__WB(SECRET|DYN)_([A-Z0-9]+(?:_[A-Z0-9]+)*)__")
+_DYN_MARK = re.compile(r"__WBDYN_([A-Z]+)__")
 _SECRETISH = re.compile(r"(secret|passw|pwd|token|api_?key|apikey|credential|private)", re.I)
 _CREDENTIAL_HEADERS = re.compile(r"^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|"
                                  r"x-auth-token|token|x-access-token)$", re.I)
@@ -46,8 +51,9 @@ class CodegenError(WorkbenchError):
 
 
 def env_name(name: str) -> str:
-    """An environment-variable name for a workbench variable (`api.key` → `API_KEY`)."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
+    """An environment-variable name for a workbench variable (`api.key`, `apiKey` → `API_KEY`)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)  # accessToken -> access_Token
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "_", spaced).strip("_").upper()
     cleaned = re.sub(r"_+", "_", cleaned) or "SECRET"
     return f"V_{cleaned}" if cleaned[0].isdigit() else cleaned
 
@@ -75,6 +81,7 @@ class CodeRequest:
     basic: tuple[str, str] | None = None  # (username, password) when auth is basic
     query_auth: tuple[str, str] | None = None  # (name, value) of an API key sent in the query
     env_vars: tuple[str, ...] = ()
+    dynamics: tuple[str, ...] = ()  # GUID, TIMESTAMP, ISOTIMESTAMP, RANDOMINT used by the request
     note: str = ""
 
 
@@ -86,6 +93,7 @@ def build(request: Request, collection: Collection | None = None, env: Environme
     secret_vars |= {n for n in values if _SECRETISH.search(n)}
     secret_vars |= {n for n, v in values.items() if is_reference(v)}
     masked = {n: marker(n) for n in secret_vars}
+    masked.update({name: f"__WBDYN_{kind}__" for name, kind in _DYNAMIC.items() if name not in values})
     safe_overrides = {**(overrides or {}), **masked}
     body = request.body
     # Files are referenced by path in the code, not read now: prepare sees no file body.
@@ -102,7 +110,9 @@ def build(request: Request, collection: Collection | None = None, env: Environme
     params = {k: v for k, v in auth.params.items()}
     for key, value in params.items():
         if key in SECRET_PARAMS and value and not has_marker(value):
-            params[key] = marker(_AUTH_ENV_NAMES.get(key, key))
+            # An undefined `{{accessToken}}` names its own variable; a literal gets a default name.
+            placeholder = VARIABLE.fullmatch(value.strip())
+            params[key] = marker(placeholder.group(1) if placeholder else _AUTH_ENV_NAMES.get(key, key))
     basic = None
     query_auth = None
     note = ""
@@ -148,8 +158,9 @@ def build(request: Request, collection: Collection | None = None, env: Environme
     all_text = " ".join([prepared.url, *(v for _, v in headers), text, *(v for _, v in form),
                          *(p[1] for p in parts), *(basic or ()), *(query_auth or ())])
     env_vars = tuple(dict.fromkeys(_MARK.findall(all_text)))
+    dynamics = tuple(dict.fromkeys(_DYN_MARK.findall(all_text)))
     return CodeRequest(prepared.method, prepared.url, tuple(headers), body.kind, text, form, parts, file,
-                       basic, query_auth, env_vars, note)
+                       basic, query_auth, env_vars, dynamics, note)
 
 
 def _only_markers_and_words(value: str) -> bool:
@@ -174,34 +185,51 @@ def _set_header(headers: list[tuple[str, str]], name: str, value: str) -> list[t
 # --------------------------------------------------------------------------- string rendering
 
 
-def _pieces(text: str) -> list[tuple[bool, str]]:
-    """Split into (is_secret_env_var, text) pieces."""
-    out: list[tuple[bool, str]] = []
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """Split into ("text" | "SECRET" | "DYN", value) pieces."""
+    out: list[tuple[str, str]] = []
     pos = 0
-    for m in _MARK.finditer(text):
+    for m in _ANY_MARK.finditer(text):
         if m.start() > pos:
-            out.append((False, text[pos:m.start()]))
-        out.append((True, m.group(1)))
+            out.append(("text", text[pos:m.start()]))
+        out.append((m.group(1), m.group(2)))
         pos = m.end()
     if pos < len(text) or not out:
-        out.append((False, text[pos:]))
+        out.append(("text", text[pos:]))
     return out
 
 
-def _concat(text: str, literal: Callable[[str], str], read: Callable[[str], str]) -> str:
-    return " + ".join(read(t) if secret else literal(t) for secret, t in _pieces(text))
+def _concat(text: str, literal: Callable[[str], str], read: Callable[[str], str], dynamic: Mapping[str, str]) -> str:
+    parts = []
+    for kind, value in _pieces(text):
+        parts.append(literal(value) if kind == "text" else read(value) if kind == "SECRET" else dynamic[value])
+    return " + ".join(parts)
+
+
+_PY_DYNAMIC = {"GUID": "str(uuid.uuid4())", "TIMESTAMP": "str(int(time.time()))",
+               "ISOTIMESTAMP": 'datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")',
+               "RANDOMINT": "str(random.randint(0, 1000))"}
+_PY_IMPORTS = {"GUID": "import uuid", "TIMESTAMP": "import time", "ISOTIMESTAMP": "from datetime import datetime, timezone",
+               "RANDOMINT": "import random"}
+_JS_DYNAMIC = {"GUID": "crypto.randomUUID()", "TIMESTAMP": "String(Math.floor(Date.now() / 1000))",
+               "ISOTIMESTAMP": "new Date().toISOString()", "RANDOMINT": "String(Math.floor(Math.random() * 1001))"}
+_CS_DYNAMIC = {"GUID": "Guid.NewGuid().ToString()", "TIMESTAMP": "DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString()",
+               "ISOTIMESTAMP": "DateTime.UtcNow.ToString(\"yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'\")",
+               "RANDOMINT": "Random.Shared.Next(0, 1001).ToString()"}
+_SH_DYNAMIC = {"GUID": "$(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)", "TIMESTAMP": "$(date +%s)",
+               "ISOTIMESTAMP": "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)", "RANDOMINT": "$((RANDOM % 1001))"}
 
 
 def _py(text: str) -> str:
-    return _concat(text, json.dumps, lambda n: f'os.environ["{n}"]')
+    return _concat(text, json.dumps, lambda n: f'os.environ["{n}"]', _PY_DYNAMIC)
 
 
 def _js(text: str) -> str:
-    return _concat(text, json.dumps, lambda n: f'process.env.{n}')
+    return _concat(text, json.dumps, lambda n: f'process.env.{n}', _JS_DYNAMIC)
 
 
 def _cs(text: str) -> str:
-    return _concat(text, _cs_literal, lambda n: f'Environment.GetEnvironmentVariable("{n}")')
+    return _concat(text, _cs_literal, lambda n: f'Environment.GetEnvironmentVariable("{n}")', _CS_DYNAMIC)
 
 
 def _cs_literal(text: str) -> str:
@@ -212,9 +240,11 @@ def _cs_literal(text: str) -> str:
 def _sh(text: str) -> str:
     """A bash word: single quotes for literal text, "${NAME}" for secrets."""
     out = []
-    for secret, t in _pieces(text):
-        if secret:
+    for kind, t in _pieces(text):
+        if kind == "SECRET":
             out.append(f'"${{{t}}}"')
+        elif kind == "DYN":
+            out.append(f'"{_SH_DYNAMIC[t]}"')
         elif t:
             out.append("'" + t.replace("'", "'\\''") + "'")
     return "".join(out) or "''"
@@ -258,7 +288,9 @@ def _curl(spec: CodeRequest) -> str:
 def _python(spec: CodeRequest) -> str:
     needs_os = bool(spec.env_vars) or (spec.body_kind == "multipart" and any(p[2] for p in spec.parts))
     lines = ['"""Generated by API Workbench."""', *_env_comment(spec, "#")]
-    lines += ["import os", "", "import httpx", ""] if needs_os else ["import httpx", ""]
+    stdlib = sorted({_PY_IMPORTS[d] for d in spec.dynamics} | ({"import os"} if needs_os else set()),
+                    key=lambda line: (line.startswith("from"), line))
+    lines += [*stdlib, "", "import httpx", ""] if stdlib else ["import httpx", ""]
     lines.append(f"url = {_py(spec.url)}")
     if spec.headers:
         lines.append("headers = {")

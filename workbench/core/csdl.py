@@ -683,7 +683,8 @@ class Model:
             for group in (schema.entity_types, schema.complex_types, schema.enum_types, schema.type_definitions):
                 for item in group:
                     types[f"{ns}.{item.name}"] = item
-            for op in (*schema.functions, *schema.actions):
+            ops: tuple[Operation, ...] = (*schema.functions, *schema.actions)
+            for op in ops:
                 key = f"{ns}.{op.name}"
                 self._operations[key] = self._operations.get(key, ()) + (op,)
         # Default container first, so an unqualified set name finds the default one's.
@@ -931,7 +932,8 @@ class Model:
         """Functions and actions bound to `binding_type` (optionally to its collection)."""
         wanted = self.resolve(binding_type)
         out: list[Operation] = []
-        for op in (*self.functions(), *self.actions()):
+        candidates: list[Operation] = [*self.functions(), *self.actions()]
+        for op in candidates:
             param = op.binding_parameter
             if param is not None and param.type == wanted and (collection is None or param.collection == collection):
                 out.append(op)

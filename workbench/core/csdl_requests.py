@@ -180,7 +180,7 @@ def new_request(model: Model, entity_set: str, kind: RequestKind, base: str = BA
         raise CsdlError(f"{es.name} is a singleton: it can be read and updated, not {kind}d.")
     collection_url = f"{base}/{es.name}"
     if kind == "list":
-        params = (KeyValue("$top", "10"),)
+        params: tuple[KeyValue, ...] = (KeyValue("$top", "10"),)
         if not v4:
             params += (KeyValue("$format", "json"),)
         return Request(name=f"List {es.name}", method="GET", url=collection_url, params=params,
@@ -192,8 +192,8 @@ def new_request(model: Model, entity_set: str, kind: RequestKind, base: str = BA
                        docs=es.description, meta=meta)
     entity_url = collection_url + key_predicate(model, entity_type)
     if kind == "get":
-        params = () if v4 else (KeyValue("$format", "json"),)
-        return Request(name=f"Get {entity_type.name} by key", method="GET", url=entity_url, params=params,
+        get_params: tuple[KeyValue, ...] = () if v4 else (KeyValue("$format", "json"),)
+        return Request(name=f"Get {entity_type.name} by key", method="GET", url=entity_url, params=get_params,
                        headers=_json_headers(model, False), docs=es.description, meta=meta)
     if kind == "update":
         return _update(model, entity_type, entity_url, f"Update {entity_type.name}", meta)
@@ -283,8 +283,8 @@ def generate_collection(model: Model, name: str = "", service_root: str = "") ->
     singletons = tuple(r for sg in model.singletons() for r in entity_set_requests(model, sg.name))
     if singletons:
         folders.append(Folder(name="Singletons", requests=singletons))
-    operations = tuple(operation_import_request(model, item)
-                       for item in (*model.function_imports(), *model.action_imports()))
+    imports: list[FunctionImport | ActionImport] = [*model.function_imports(), *model.action_imports()]
+    operations = tuple(operation_import_request(model, item) for item in imports)
     if operations:
         folders.append(Folder(name="Operations", requests=operations))
     container = model.entity_container

@@ -3,16 +3,19 @@
 Fetching goes through `send.send`, the same path as any saved request, so the metadata of a
 protected service is read with the request's (or collection's) auth, variables and settings —
 a user who can call the service can browse it. Parsing a large document (Microsoft Graph,
-3.5 MB) runs in a worker thread (`asyncio.to_thread`) so the UI's event loop never stalls, and
+3.5 MB) runs in a worker thread (`in_worker`, like `asyncio.to_thread`) so the UI's event loop
+never stalls, and
 the whole load is a coroutine a caller can cancel.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from workbench.core.collections import KeyValue, Request
 from workbench.core.csdl import Model
@@ -22,6 +25,25 @@ if TYPE_CHECKING:  # httpx and the send machinery load only when a URL is fetche
     from workbench.core.send import SendContext
 
 METADATA_ACCEPT = "application/xml, application/json;q=0.9, */*;q=0.1"
+T = TypeVar("T")
+_workers: ThreadPoolExecutor | None = None
+_workers_lock = threading.Lock()
+
+
+async def in_worker(fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn(*args)` in a worker thread and await it (what `asyncio.to_thread` does).
+
+    A plain-Python pool of our own rather than the loop's default executor: under qasync that
+    default is a pool of QThreads, which Qt aborts the process over if they are still alive
+    when the application object goes away.
+    """
+    import asyncio
+
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="csdl-parse")
+    return await asyncio.get_running_loop().run_in_executor(_workers, lambda: fn(*args))
 
 
 def is_url(source: str) -> bool:
@@ -95,9 +117,7 @@ async def fetch_metadata(service: str, template: Request | None = None,
         raise CsdlError(f"GET {exchange.request.url} answered {response.status} {response.reason}: "
                         "no metadata to show.", detail=snippet or None)
     data = response.read_body()
-    import asyncio
-
-    return await asyncio.to_thread(parse_bytes, data, exchange.request.url, response.content_type)
+    return await in_worker(parse_bytes, data, exchange.request.url, response.content_type)
 
 
 async def load_metadata(source: str, template: Request | None = None,
@@ -107,11 +127,9 @@ async def load_metadata(source: str, template: Request | None = None,
     `template` is a request of the service whose auth/headers the `$metadata` GET reuses, and
     `context` the send context (collection, environment, settings) it runs in.
     """
-    import asyncio  # here, so a CLI reading a file does not pay for loading asyncio
-
     if is_url(source) or (context is not None and "{{" in source):
         return await fetch_metadata(source, template, context)
-    return await asyncio.to_thread(load_file, source)
+    return await in_worker(load_file, source)
 
 
 def load_metadata_sync(source: str, template: Request | None = None,

@@ -18,11 +18,12 @@ Speed: one `etree.fromstring` and a tight loop over children with a dispatch on 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
-from typing import Any
+from typing import Any, Callable, cast
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from workbench.core.csdl import (
     Action,
@@ -503,11 +504,17 @@ class _Reader:
                     prop = self._v2_property(prop, child, qname)
                 props.append(prop)
             elif local == "NavigationProperty":
-                nav = self.v2_navigation(child, qname) if sap else self.navigation(child)
-                if members:
-                    extra = self.external.get(f"{qname}/{nav.name}")
+                extra = None
+                if annotated is not None:
+                    nname = child.get("Name")
+                    if nname in annotated:
+                        extra = external.get(f"{qname}/{nname}")
+                if sap:
+                    nav = self.v2_navigation(child, qname)
                     if extra:
                         nav = _with_annotations(nav, extra)
+                else:
+                    nav = self.navigation(child, extra)
                 navs.append(nav)
             elif local == "Key":
                 for ref in child:
@@ -527,13 +534,16 @@ class _Reader:
                 inline.append(Annotation(f"{COMMON}.Label", label))
         annotations = self.merged(inline, qname)
         base = el.get("BaseType")
+        abstract = open_type = has_stream = False
+        if len(el.attrib) > 1:  # only Name is common; flags are rare
+            abstract = el.get("Abstract") == "true"
+            open_type = el.get("OpenType") == "true"
+            has_stream = (el.get("HasStream") or el.get(f"{{{M_NS}}}HasStream")) == "true"
         if entity:
-            has_stream = el.get("HasStream") or el.get(f"{{{M_NS}}}HasStream")
-            return EntityType(name, ns, tuple(key), tuple(props), tuple(navs), self.q(base) if base else "",
-                              el.get("Abstract") == "true", el.get("OpenType") == "true", has_stream == "true",
-                              annotations, key_aliases)
-        return ComplexType(name, ns, tuple(props), tuple(navs), self.q(base) if base else "",
-                           el.get("Abstract") == "true", el.get("OpenType") == "true", annotations)
+            return _new_entity_type(name, ns, tuple(key), tuple(props), tuple(navs), self.q(base) if base else "",
+                                    abstract, open_type, has_stream, annotations, key_aliases)
+        return _new_complex_type(name, ns, tuple(props), tuple(navs), self.q(base) if base else "",
+                                 abstract, open_type, annotations)
 
     def property(self, el: Any, extra: list[Annotation] | None = None) -> Property:
         # The hottest function (10k calls on Graph): attributes read once, facets only when present.
@@ -562,12 +572,12 @@ class _Reader:
                         get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
                         annotations)
 
-    def navigation(self, el: Any) -> NavigationProperty:
+    def navigation(self, el: Any, extra: list[Annotation] | None = None) -> NavigationProperty:
         get = el.get
         type_name, collection = _split_type(get("Type") or "")
         constraints: list[ReferentialConstraint] = []
         on_delete = ""
-        annotations: list[Annotation] = []
+        annotations: list[Annotation] = list(extra) if extra else []
         for child in el:
             local = _LOCAL.get(child.tag) or _local(child.tag)
             if local == "ReferentialConstraint":
@@ -665,7 +675,7 @@ class _Reader:
                 replaced = {a.term for a in extra}
                 es = _with_annotations(es, extra, replace_terms=replaced)
             sets.append(es)
-        return _replace(container, entity_sets=tuple(sets))
+        return cast(EntityContainer, _replace(container, entity_sets=tuple(sets)))
 
     def enum_type(self, el: Any, ns: str) -> EnumType:
         name = el.get("Name") or ""
@@ -899,8 +909,6 @@ def _fast_factory(cls: type, names: tuple[str, ...]) -> Any:
     descriptors halves the cost, which matters for Graph's 10k properties. Same result as
     `cls(...)` (checked in tests/core/test_csdl_xml.py).
     """
-    import dataclasses
-
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
     lines = [f"def make({', '.join(names)}):", "    obj = new(cls)"]
     for f in dataclasses.fields(cls):
@@ -917,10 +925,15 @@ def _fast_factory(cls: type, names: tuple[str, ...]) -> Any:
     return scope["make"]
 
 
-_new_property = _fast_factory(Property, ("name", "type", "collection", "annotations"))
-_new_member = _fast_factory(EnumMember, ("name", "value", "annotations"))
-_new_parameter = _fast_factory(Parameter, ("name", "type", "collection"))
-_new_annotation = _fast_factory(Annotation, ("term", "value", "qualifier"))
+_new_property: Callable[..., Property] = _fast_factory(Property, ("name", "type", "collection", "annotations"))
+_new_member: Callable[..., EnumMember] = _fast_factory(EnumMember, ("name", "value", "annotations"))
+_new_parameter: Callable[..., Parameter] = _fast_factory(Parameter, ("name", "type", "collection"))
+_new_annotation: Callable[..., Annotation] = _fast_factory(Annotation, ("term", "value", "qualifier"))
+_new_entity_type: Callable[..., EntityType] = _fast_factory(EntityType, ("name", "namespace", "key", "properties", "navigation_properties",
+                                              "base_type", "abstract", "open_type", "has_stream", "annotations",
+                                              "key_aliases"))
+_new_complex_type: Callable[..., ComplexType] = _fast_factory(ComplexType, ("name", "namespace", "properties", "navigation_properties",
+                                                "base_type", "abstract", "open_type", "annotations"))
 _NOT_VALUE_ATTRS = frozenset({"Term", "Qualifier", "Property", "Target"})
 
 
@@ -965,8 +978,6 @@ def _v2_set_annotations(el: Any) -> list[Annotation]:
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
-    import dataclasses
-
     return dataclasses.replace(obj, **changes)
 
 

@@ -26,7 +26,7 @@ import time
 import webbrowser
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
@@ -107,11 +107,14 @@ class Token:
         return now < self.expires_at - margin
 
     def to_json(self) -> str:
+        """For the secret store. The tokens are not repeated inside `raw`: some keyrings cap an
+        entry's size (Windows Credential Manager: 2560 bytes), and a JWT pair can be near that."""
+        raw = {k: v for k, v in self.raw.items() if k not in ("access_token", "refresh_token", "id_token")}
         return json.dumps({
             "access_token": self.access_token, "token_type": self.token_type, "expires_at": self.expires_at,
             "scope": self.scope, "refresh_token": self.refresh_token, "id_token": self.id_token,
-            "raw": dict(self.raw), "obtained_at": self.obtained_at,
-        })
+            "raw": raw, "obtained_at": self.obtained_at,
+        }, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Token":
@@ -167,9 +170,9 @@ class OAuth2Config:
             raise AuthError(f"Redirect port {port_text!r} is not a number.") from None
         if not 0 <= port <= 65535:
             raise AuthError(f"Redirect port {port} is out of range (1-65535, or empty for any free port).")
-        cfg = cls(grant, (p.get("token_url") or "").strip(), (p.get("discovery_url") or "").strip(),  # type: ignore[arg-type]
+        cfg = cls(grant, (p.get("token_url") or "").strip(), (p.get("discovery_url") or "").strip(),
                   (p.get("auth_url") or "").strip(), (p.get("client_id") or "").strip(), p.get("client_secret") or "",
-                  client_auth, (p.get("scope") or "").strip(), (p.get("audience") or "").strip(),  # type: ignore[arg-type]
+                  client_auth, (p.get("scope") or "").strip(), (p.get("audience") or "").strip(),
                   (p.get("resource") or "").strip(), p.get("username") or "", p.get("password") or "",
                   parse_extra(p.get("extra") or ""), port, (p.get("refresh_token") or "").strip(),
                   p.get("header_prefix", "Bearer"), (p.get("refresh_url") or "").strip())
@@ -632,9 +635,42 @@ class TokenCache:
     """
 
     PREFIX = "oauth2-token/"
+    INDEX = "oauth2-token-index"
+    KEEP_DAYS = 30  # a token unused this long (its auth changed or was deleted) is removed
+    KEEP_MAX = 100
 
     def __init__(self) -> None:
         self._memory: dict[str, Token] = {}
+
+    def _index(self) -> dict[str, float]:
+        try:
+            data = json.loads(secrets.backend().get(self.INDEX) or "{}")
+            return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except Exception:  # noqa: BLE001 - a broken index only costs pruning
+            return {}
+
+    def _touch(self, key: str | None, drop: str | None = None) -> None:
+        """Record use of `key` and prune tokens of auths not used for KEEP_DAYS (or beyond KEEP_MAX).
+
+        Every distinct auth setting gets its own slot, so without pruning old tokens would pile up
+        in the keyring each time a user edits a client ID or scope.
+        """
+        index = self._index()
+        now = time.time()
+        if key is not None:
+            index[key] = now
+        if drop is not None:
+            index.pop(drop, None)
+        stale = {k for k, used in index.items() if now - used > self.KEEP_DAYS * 86400}
+        kept = sorted((k for k in index if k not in stale), key=index.__getitem__)  # oldest first
+        if len(kept) > self.KEEP_MAX:
+            stale.update(kept[:len(kept) - self.KEEP_MAX])
+        backend = secrets.backend()
+        for old in stale:
+            index.pop(old, None)
+            self._memory.pop(old, None)
+            backend.delete(self.PREFIX + old)
+        backend.set(self.INDEX, json.dumps(index, sort_keys=True))
 
     def get(self, key: str) -> Token | None:
         if key in self._memory:
@@ -656,6 +692,7 @@ class TokenCache:
         self._memory[key] = token
         try:
             secrets.backend().set(self.PREFIX + key, token.to_json())
+            self._touch(key)
         except Exception:  # noqa: BLE001 - memory still holds it
             pass
 
@@ -663,6 +700,7 @@ class TokenCache:
         self._memory.pop(key, None)
         try:
             secrets.backend().delete(self.PREFIX + key)
+            self._touch(None, drop=key)
         except Exception:  # noqa: BLE001
             pass
 
@@ -710,13 +748,18 @@ async def obtain_token(auth: Auth, *, force: bool = False, settings: Settings | 
     cfg = OAuth2Config.from_auth(auth)
     key = cfg.cache_key()
     async with _lock_for(key):
-        cached = None if force else cache.get(key)
+        known = cache.get(key)
+        cached = None if force else known
         if cached is not None and cached.is_fresh():
             return cached
         token: Token | None = None
-        if cached is not None and cached.refresh_token:
+        refresh_with = cached.refresh_token if cached is not None else ""
+        if force and cfg.grant_type == "refresh_token" and known is not None and known.refresh_token:
+            # A pasted refresh token may have been rotated (RFC 9700 §4.14.2): use the newest we hold.
+            refresh_with = known.refresh_token
+        if refresh_with:
             try:
-                token = await refresh(cfg, cached.refresh_token, settings)
+                token = await refresh(cfg, refresh_with, settings)
             except TokenError:
                 token = None
         if token is None:
@@ -761,5 +804,3 @@ def attach_to_context(ctx: Any, workspace_root: Path | None, open_browser: Brows
     ctx.token_provider = provider
     ctx.token_invalidator = invalidate
 
-
-TokenProvider = Callable[[Auth], Awaitable[str]]

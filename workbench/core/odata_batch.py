@@ -208,7 +208,7 @@ def batch_request(parts: Sequence[BatchPart], service_root: str, fmt: BatchForma
     Sending it through `send.send` applies the collection's auth and headers like any request.
     """
     built = build_batch(parts, fmt, version=version)
-    headers = (KeyValue("Content-Type", built.content_type), KeyValue("Accept", _accept(fmt)))
+    headers: tuple[KeyValue, ...] = (KeyValue("Content-Type", built.content_type), KeyValue("Accept", _accept(fmt)))
     if version.startswith(("1.", "2.", "3.")):
         headers += (KeyValue("DataServiceVersion", "2.0"), KeyValue("MaxDataServiceVersion", "2.0"))
     body = Body("raw", built.content_type, built.body.decode("utf-8"))

@@ -178,7 +178,7 @@ def _dto_text(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
-        text = value.isoformat()
+        text: str = value.isoformat()
         return text.replace("+00:00", "Z")
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00Z"
@@ -200,7 +200,8 @@ def _datetime_text(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.isoformat(timespec="seconds" if not value.microsecond else "milliseconds")
+        stamp: str = value.isoformat(timespec="seconds" if not value.microsecond else "milliseconds")
+        return stamp
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00"
     text = str(value).strip()

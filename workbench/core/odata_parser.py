@@ -623,7 +623,7 @@ def _root_index(parts: list[tuple[str, int]], resource_names: Collection[str] | 
         if name.lower().endswith(".svc"):
             return idx + 1
     for idx, (seg, _) in enumerate(parts):
-        if "(" in seg and idx > 0:
+        if "(" in seg:
             return idx
     idx = len(parts) - 1
     while idx > 0 and names[idx] in ("$count", "$value", "$ref", ""):
@@ -690,7 +690,8 @@ def parse_url(url: str, service_root: str | None = None, *, version: str = "4.0"
     query_offset = lead + len(path_part) + 1
     # Authority: scheme://host[:port] stays out of the path split.
     authority = ""
-    m = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]*", path_part)
+    # A leading `{{baseUrl}}` (a workbench variable) stands for scheme and host, like an authority.
+    m = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]*|\{\{[^}]*\}\}", path_part)
     if m:
         authority = m.group(0)
     rest = path_part[len(authority):]

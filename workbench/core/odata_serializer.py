@@ -296,8 +296,8 @@ def _outline_options(options: QueryOptions, indent: str) -> list[str]:
             lines.extend(_outline_options(item.options, indent + "    "))
     if options.orderby:
         lines.append(f"{indent[:-2]}$orderby:")
-        for item in options.orderby:
-            lines.append(f"{indent}{expr_text(item.expr)} {'desc' if item.descending else 'asc'}")
+        for order in options.orderby:
+            lines.append(f"{indent}{expr_text(order.expr)} {'desc' if order.descending else 'asc'}")
     for name, value in option_pairs(options):
         if name not in ("$select", "$filter", "$expand", "$orderby"):
             lines.append(f"{indent[:-2]}{name}: {value}")

@@ -96,9 +96,9 @@ def load_model(source: str) -> Model:
         except OSError as exc:
             raise CsdlError(f"Cannot read {path}: {exc.strerror or exc}") from exc
     if data.lstrip()[:1] == b"{":
-        from workbench.core import csdl_json  # type: ignore[attr-defined]
+        from workbench.core import csdl_json
 
-        return csdl_json.parse_json(data, source)  # type: ignore[no-any-return]
+        return csdl_json.parse_json(data, source)
     from workbench.core.csdl_xml import parse_xml
 
     return parse_xml(data, source)
@@ -287,8 +287,8 @@ class _Checker:
                     self.add(f"{path} can only be sorted ascending (Capabilities.SortRestrictions)", order.pos)
                 if not order.descending and path in caps.descending_only_properties:
                     self.add(f"{path} can only be sorted descending (Capabilities.SortRestrictions)", order.pos)
-        for item in options.expand:
-            self.check_expand(item, scope, caps)
+        for expand in options.expand:
+            self.check_expand(expand, scope, caps)
         if options.top is not None:
             if not caps.top_supported:
                 self.add("This entity set does not support $top (Capabilities.TopSupported)", options.position_of("$top"))

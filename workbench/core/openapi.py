@@ -136,7 +136,8 @@ def check_version(version: str, where: str = "descriptor") -> str:
     if match:
         minor = int(match.group(1))
         return "3.0" if minor == 0 else "3.1"
-    raise SpecImportError(f"{where}: unsupported OpenAPI version {version!r} (supported: Swagger 2.0, OpenAPI 3.0 and 3.1)")
+    raise SpecImportError(f"{where}: unsupported OpenAPI version {version!r} "
+                          "(supported: Swagger 2.0, OpenAPI 3.0 and 3.1)")
 
 
 def convert(doc: dict[str, Any], *, group_by: GroupBy = "tag", source_url: str = "", name_hint: str = "",
@@ -208,7 +209,7 @@ class _Converter:
 
     def run(self) -> ImportResult:
         doc = self.doc
-        info = doc.get("info") if isinstance(doc.get("info"), Mapping) else {}
+        info = _as_map(doc.get("info"))
         title = str(info.get("title") or self.name_hint or "Imported API").strip() or "Imported API"
         servers = self.servers()
         global_security = doc.get("security")
@@ -264,7 +265,10 @@ class _Converter:
             tag_docs.setdefault(tag, "")
         folders, root_requests = self.group(entries, tag_order, tag_docs)
         webhook_docs = self.webhooks()
-        variables = [KeyValue("baseUrl", servers[0].url, True, "Base URL of the API (the environments set it per server)")]
+        if not entries:
+            self.warn("the descriptor has no operations under `paths`: the collection is empty")
+        variables = [KeyValue("baseUrl", servers[0].url, True,
+                              "Base URL of the API (the environments set it per server)")]
         seen = {"baseUrl"}
         for row in servers[0].variables:
             if row.name not in seen:
@@ -326,7 +330,8 @@ class _Converter:
             parts.append(f"API version: {info['version']} (OpenAPI {self.version})")
         contact = info.get("contact")
         if isinstance(contact, Mapping) and (contact.get("email") or contact.get("url")):
-            parts.append("Contact: " + " ".join(str(contact.get(k)) for k in ("name", "email", "url") if contact.get(k)))
+            who = " ".join(str(contact.get(k)) for k in ("name", "email", "url") if contact.get(k))
+            parts.append(f"Contact: {who}")
         ext = self.doc.get("externalDocs")
         if isinstance(ext, Mapping) and ext.get("url"):
             parts.append(f"More: {ext['url']}")
@@ -376,7 +381,7 @@ class _Converter:
     def server(self, server: Mapping[str, Any]) -> _Server:
         url = str(server["url"]).strip()
         variables: list[KeyValue] = []
-        declared = server.get("variables") if isinstance(server.get("variables"), Mapping) else {}
+        declared = _as_map(server.get("variables"))
         for name, var in declared.items():
             if not isinstance(var, Mapping):
                 continue
@@ -398,6 +403,14 @@ class _Converter:
 
         templated = re.sub(r"\{([^{}]+)\}", placeholder, url)
         templated = self.absolute(templated)
+        # `{scheme}://{host}/{basePath}` with an empty basePath would give `https://host//v1/...`:
+        # an optional path variable carries its own leading slash instead (Iceberg's servers).
+        for i, row in enumerate(variables):
+            holder = "/{{" + row.name + "}}"
+            if row.value == "" and templated.endswith(holder):
+                templated = templated[: -len(holder)] + "{{" + row.name + "}}"
+                variables[i] = replace(row, description=_one_line_join(row.description,
+                                                                       "(empty, or a path starting with /)"))
         return _Server(templated.rstrip("/") if templated.rstrip("/") not in ("", "http:", "https:") else templated,
                        str(server.get("description") or ""), variables)
 
@@ -630,7 +643,7 @@ class _Converter:
         if schema is None and isinstance(param.get("content"), Mapping) and param["content"]:
             media = next(iter(param["content"].values()))
             schema = media.get("schema") if isinstance(media, Mapping) else None
-        return schema if isinstance(schema, Mapping) else {}
+        return _as_map(schema)
 
     def param_sample(self, param: Mapping[str, Any]) -> Any:
         if "example" in param and param["example"] is not None:
@@ -649,6 +662,8 @@ class _Converter:
 
     def param_value(self, param: Mapping[str, Any]) -> str:
         value = self.param_sample(param)
+        if not self.v2 and isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
+            return orjson.dumps(value).decode()  # `content: {application/json: …}` parameters are JSON text
         if isinstance(value, dict) and not self.v2:
             # style simple/form without explode: k,v,k,v (OAS §4.8.12.4 style values)
             return ",".join(f"{k},{to_text(v)}" for k, v in value.items())
@@ -667,6 +682,8 @@ class _Converter:
             return [(name, to_text(value))]
         style = param.get("style", "form")
         explode = param.get("explode", style == "form")
+        if isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
+            return [(name, orjson.dumps(value).decode())]
         if isinstance(value, dict):
             if style == "deepObject":
                 return [(f"{name}[{k}]", to_text(v)) for k, v in value.items()] or [(name, "")]
@@ -694,7 +711,8 @@ class _Converter:
             candidate, n = f"{base}_{n}", n + 1
         if candidate not in self.path_vars:
             self.path_vars[candidate] = (value, compat)
-            description = _one_line_join("path parameter:", param.get("description") if param else "")
+            described = param.get("description") if param else ""
+            description = "path parameter" + (f": {_one_line_join(described)}" if described else "")
             self.path_var_rows.append(KeyValue(candidate, value, True, description))
         return candidate
 
@@ -745,8 +763,8 @@ class _Converter:
             return Body()
         media_type = _pick_media_type([str(c) for c in content])
         media = self.deref(content[media_type], where)
-        media = media if isinstance(media, Mapping) else {}
-        schema = media.get("schema") if isinstance(media.get("schema"), Mapping) else {}
+        media = _as_map(media)
+        schema = _as_map(media.get("schema"))
         found, example = self.media_example(media, where)
         if found and (problem := self.example_problem(schema, example)):
             self.warn(f"{where}: the descriptor's request example breaks its own schema ({problem}); "
@@ -754,7 +772,7 @@ class _Converter:
             found = False
         if not found:
             example = strip_cuts(self.samples.sample(schema, "request"))
-        encoding = media.get("encoding") if isinstance(media.get("encoding"), Mapping) else {}
+        encoding = _as_map(media.get("encoding"))
         return self.make_body(media_type, example, schema, where, encoding)
 
     def sample_fits(self, schema: Mapping[str, Any], value: Any) -> bool:
@@ -787,9 +805,9 @@ class _Converter:
         consumes = [str(c) for c in (op.get("consumes") or self.doc.get("consumes") or [])]
         if body_params:
             param = body_params[0]
-            schema = param.get("schema") if isinstance(param.get("schema"), Mapping) else {}
+            schema = _as_map(param.get("schema"))
             media_type = _pick_media_type(consumes) if consumes else "application/json"
-            example_set = param.get("x-examples") if isinstance(param.get("x-examples"), Mapping) else {}
+            example_set = _as_map(param.get("x-examples"))
             if media_type in example_set:
                 example = example_set[media_type]
             elif isinstance(schema, Mapping) and "example" in schema:
@@ -817,13 +835,16 @@ class _Converter:
                   encoding: Mapping[str, Any]) -> Body:
         lower = media_type.lower()
         target = self.refs.deref(schema) if isinstance(schema, Mapping) else {}
-        required = set(target.get("required") or ()) if isinstance(target, Mapping) else set()
+        keys = set(example) if isinstance(example, Mapping) else set()
+        required = self.required_names(target, keys, 0)
         if lower == "application/x-www-form-urlencoded":
             rows = []
             if isinstance(example, Mapping):
                 for key, value in example.items():
-                    for row_name, row_value in _form_rows(str(key), value):
-                        rows.append(KeyValue(row_name, row_value, key in required or not required,
+                    style = _as_map(encoding.get(key)).get("style")
+                    for row_name, row_value in _form_rows(str(key), value, deep=style == "deepObject"):
+                        # Like parameters: required fields enabled, optional ones present but disabled.
+                        rows.append(KeyValue(row_name, row_value, key in required,
                                              self.property_description(target, key)))
             return Body("form", media_type, form=tuple(rows))
         if lower.startswith("multipart/form-data"):
@@ -834,13 +855,13 @@ class _Converter:
                     prop = self.refs.deref(props.get(key)) if isinstance(props, Mapping) and props.get(key) else {}
                     is_file = isinstance(prop, Mapping) and (prop.get("format") in ("binary", "base64") or
                                                              prop.get("contentMediaType") is not None)
-                    enc = encoding.get(key) if isinstance(encoding.get(key), Mapping) else {}
+                    enc = _as_map(encoding.get(key))
                     ctype = str(enc.get("contentType") or ("application/octet-stream" if is_file else ""))
                     if isinstance(value, (dict, list)) and not ctype:
                         ctype = "application/json"
                     parts.append(FormPart(str(key), to_text(value) if ctype != "application/json"
                                           else orjson.dumps(value).decode(), "", ctype.split(",")[0].strip(),
-                                          key in required or not required))
+                                          key in required))
             return Body("multipart", media_type, parts=tuple(parts))
         if _is_json(lower) or lower == "*/*":
             if isinstance(example, str) and example.strip()[:1] in ("{", "["):
@@ -863,6 +884,23 @@ class _Converter:
         return Body("raw", media_type, text=orjson.dumps(example).decode() if isinstance(example, (dict, list))
                     else to_text(example))
 
+    def required_names(self, schema: Any, keys: set[str], depth: int) -> set[str]:
+        """Required properties of an object schema, through allOf and the oneOf/anyOf branch the
+        sample came from (Iceberg's token request is a oneOf of form bodies)."""
+        schema = self.refs.deref(schema) if isinstance(schema, Mapping) else None
+        if not isinstance(schema, Mapping) or depth > 8:
+            return set()
+        names = {str(n) for n in schema.get("required") or ()}
+        for part in schema.get("allOf") or ():
+            names |= self.required_names(part, keys, depth + 1)
+        for key in ("oneOf", "anyOf"):
+            for branch in schema.get(key) or ():
+                branch_names = self.required_names(branch, keys, depth + 1)
+                if branch_names and branch_names <= keys:
+                    names |= branch_names
+                    break
+        return names
+
     def property_description(self, schema: Any, key: str) -> str:
         if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
             prop = schema["properties"].get(key)
@@ -878,9 +916,10 @@ class _Converter:
             found = self.doc.get("securityDefinitions")
         else:
             found = (self.doc.get("components") or {}).get("securitySchemes")
-        return found if isinstance(found, Mapping) else {}
+        return _as_map(found)
 
-    def operation_auth(self, op: Mapping[str, Any], global_security: Any, where: str) -> tuple[Auth, _SchemeVars | None]:
+    def operation_auth(self, op: Mapping[str, Any], global_security: Any,
+                       where: str) -> tuple[Auth, _SchemeVars | None]:
         if "security" not in op:
             return Auth("inherit"), None
         security = op.get("security")
@@ -986,7 +1025,8 @@ class _Converter:
             url = str(scheme.get("openIdConnectUrl") or "")
             client_id = self.auth_var(name, "clientId", f"OAuth2 client id for {name}")
             secret = self.auth_var(name, "clientSecret", f"OAuth2 client secret for {name}")
-            params = {"grant_type": "authorization_code", "discovery_url": self.resolve_oauth_url(url, name, "discoveryUrl"),
+            discovery = self.resolve_oauth_url(url, name, "discoveryUrl")
+            params = {"grant_type": "authorization_code", "discovery_url": discovery,
                       "scope": " ".join(dict.fromkeys(("openid",) + scopes)), "client_id": "{{" + client_id + "}}",
                       "client_secret": "{{" + secret + "}}", "client_auth": "basic"}
             return _SchemeVars(Auth("oauth2", params), [])
@@ -997,14 +1037,14 @@ class _Converter:
         return None
 
     def oauth2(self, name: str, scheme: Mapping[str, Any], scopes: tuple[str, ...]) -> _SchemeVars | None:
-        if self.v2:
+        flows: Mapping[str, Any]
+        if self.v2:  # Swagger 2.0: one flow per scheme, with older names
             flow_name = str(scheme.get("flow") or "")
-            flows = {flow_name: scheme}
             v2_names = {"application": "clientCredentials", "accessCode": "authorizationCode",
                         "password": "password", "implicit": "implicit"}
             flows = {v2_names.get(flow_name, flow_name): scheme}
         else:
-            flows = scheme.get("flows") if isinstance(scheme.get("flows"), Mapping) else {}
+            flows = _as_map(scheme.get("flows"))
         order = ("clientCredentials", "authorizationCode", "password", "implicit")
         chosen = next((f for f in order if isinstance(flows.get(f), Mapping)), None)
         if chosen is None:
@@ -1074,6 +1114,11 @@ def _format_checker() -> Any:
     return _FORMATS
 
 
+def _as_map(value: Any) -> Mapping[str, Any]:
+    """`value` when it is a mapping, else an empty one (descriptors put anything anywhere)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _join_base(base: str, relative: str) -> str:
     """`/v1/oauth2/token` against `https://api.example.com/v2` → `https://api.example.com/v1/oauth2/token`."""
     if relative.startswith("/"):
@@ -1127,34 +1172,36 @@ def _prefer_json(types: list[str]) -> str:
 def _pick_media_type(types: list[str]) -> str:
     """JSON first (validated and edited best), then forms, XML, text, anything else."""
     lowered = [(t, t.lower().split(";")[0].strip()) for t in types]
-    for check in (_is_json, lambda t: t == "application/x-www-form-urlencoded", lambda t: t.startswith("multipart/form-data"),
-                  lambda t: "xml" in t, lambda t: t.startswith("text/")):
+    checks = (_is_json, lambda t: t == "application/x-www-form-urlencoded",
+              lambda t: t.startswith("multipart/form-data"), lambda t: "xml" in t, lambda t: t.startswith("text/"))
+    for check in checks:
         for original, low in lowered:
             if check(low):
                 return original
     return types[0]
 
 
-def _form_rows(name: str, value: Any) -> list[tuple[str, str]]:
-    """Form fields for a nested value, the `a[b][0]` way Stripe-style APIs read (deepObject)."""
+def _form_rows(name: str, value: Any, deep: bool = False) -> list[tuple[str, str]]:
+    """Form fields for a nested value: objects as `a[b]`, arrays repeated (`form`, explode) or
+    indexed `a[0]` under `style: deepObject` (OAS 3 Encoding Object; how Stripe reads them)."""
     if isinstance(value, Mapping):
         rows = []
         for k, v in value.items():
-            rows.extend(_form_rows(f"{name}[{k}]", v))
+            rows.extend(_form_rows(f"{name}[{k}]", v, deep))
         return rows or [(name, "")]
     if isinstance(value, list):
-        if all(not isinstance(v, (Mapping, list)) for v in value):
+        if not deep and all(not isinstance(v, (Mapping, list)) for v in value):
             return [(name, to_text(v)) for v in value] or [(name, "")]
         rows = []
         for i, v in enumerate(value):
-            rows.extend(_form_rows(f"{name}[{i}]", v))
+            rows.extend(_form_rows(f"{name}[{i}]", v, deep))
         return rows
     return [(name, to_text(value))]
 
 
 def _schema_name(schema: Any) -> str:
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     return ""
 
 
@@ -1199,7 +1246,8 @@ def save_bundle(collection_dir: Path, spec: Mapping[str, Any]) -> None:
 def load_bundle(collection_dir: Path) -> dict[str, Any] | None:
     path = Path(collection_dir) / BUNDLE_FILE
     try:
-        return orjson.loads(path.read_bytes())
+        loaded = orjson.loads(path.read_bytes())
+        return loaded if isinstance(loaded, dict) else None
     except FileNotFoundError:
         return None
     except (OSError, orjson.JSONDecodeError) as exc:
@@ -1247,7 +1295,8 @@ def load_operation_contract(collection_dir: Path, operation: str) -> dict[str, A
         _contract_cache[cache_key] = cached
     ops: dict[str, Any] = cached["ops"]
     if operation in ops:
-        return ops[operation]
+        known: dict[str, Any] | None = ops[operation]
+        return known
     contract = _build_contract(cached["doc"], operation)
     ops[operation] = contract
     return contract

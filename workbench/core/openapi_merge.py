@@ -79,9 +79,15 @@ def _find(request: Request, by_id: dict[str, Request], by_op: dict[str, Request]
 
 def merge_rows(ours: tuple[KeyValue, ...], base: tuple[KeyValue, ...] | None,
                theirs: tuple[KeyValue, ...]) -> tuple[KeyValue, ...]:
-    """Row-wise three-way merge by name (order: the new descriptor's, then the user's own rows)."""
+    """Row-wise three-way merge by name (order: the new descriptor's, then the user's own rows).
+
+    Without a base (no earlier import to compare with) every existing row counts as the user's:
+    kept as it is; only rows new in the descriptor are added.
+    """
     if base is None:
-        base = ours
+        ours_by = {r.name: r for r in ours}
+        theirs_names = {r.name for r in theirs}
+        return tuple(ours_by.get(r.name, r) for r in theirs) + tuple(r for r in ours if r.name not in theirs_names)
     base_by = {r.name: r for r in base}
     ours_by = {r.name: r for r in ours}
     out: list[KeyValue] = []
@@ -110,7 +116,12 @@ def merge_request(ours: Request, base: Request | None, theirs: Request) -> tuple
     values: dict[str, Any] = {}
     for name in _FIELDS:
         mine, new = getattr(ours, name), getattr(theirs, name)
-        old = getattr(base, name) if base is not None else mine
+        if base is None:  # nothing to tell edits from spec changes: never lose the user's version
+            values[name] = mine
+            if mine != new:
+                kept.append(name)
+            continue
+        old = getattr(base, name)
         if mine == old:
             values[name] = new
         else:
@@ -228,11 +239,11 @@ def merge_collection(ours: Collection, base: Collection | None, theirs: Collecti
             requests = requests + (request,)
     variables = merge_rows(ours.variables, base.variables if base is not None else None, theirs.variables)
     headers = merge_rows(ours.headers, base.headers if base is not None else None, theirs.headers)
-    auth = theirs.auth if base is None or ours.auth == base.auth else ours.auth
+    auth = theirs.auth if base is not None and ours.auth == base.auth else ours.auth
     if base is not None and ours.auth != base.auth and theirs.auth != base.auth:
         kept_edits.append("collection: auth")
     merged = replace(ours, requests=requests, folders=folders, variables=variables, headers=headers, auth=auth,
-                     docs=theirs.docs if base is None or ours.docs == base.docs else ours.docs,
+                     docs=theirs.docs if base is not None and ours.docs == base.docs else ours.docs,
                      meta={**ours.meta, **theirs.meta}, name=ours.name)
     summary = ChangeSummary(tuple(added), tuple(updated), tuple(removed), tuple(kept_edits), unchanged)
     return merged, summary, warnings, delete
@@ -270,6 +281,9 @@ def write_import(result: ImportResult, workspace_root: Path) -> ImportSummary:
                                           source_label=existing.meta.get("openapi_source", ""))
                 except SpecImportError:
                     base_result = None
+            if base_result is None:
+                warnings.append(f"{existing.path}/openapi.json (the earlier import) is missing or unreadable: "
+                                "existing requests keep their current content; new operations are added")
             merged, changes, merge_warnings, delete = merge_collection(
                 existing, base_result.collection if base_result else None, result.collection)
             warnings.extend(merge_warnings)

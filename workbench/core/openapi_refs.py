@@ -145,7 +145,7 @@ class _Bundler:
 
     def run(self) -> dict[str, Any]:
         self.out: dict[str, Any] = {}
-        walked = self.walk(self.root, self.root_uri)
+        walked: dict[str, Any] = self.walk(self.root, self.root_uri)
         # Homes were placed into self.out while walking; merge them under the walked root.
         for key, value in self.out.items():
             if isinstance(value, dict) and isinstance(walked.get(key), dict):
@@ -163,7 +163,8 @@ def bundle(store: DocumentStore) -> dict[str, Any]:
     """The descriptor as one document with internal `$ref`s only (see the module docstring)."""
     root = store.root
     if not isinstance(root, dict):
-        raise SpecImportError(f"{display_name(store.root_uri)}: not an OpenAPI descriptor (the top level is not a mapping)")
+        raise SpecImportError(f"{display_name(store.root_uri)}: not an OpenAPI descriptor "
+                              "(the top level is not a mapping)")
     if not has_external_refs(root):
         return root
     return _Bundler(store, root).run()

@@ -25,8 +25,8 @@ try:  # the regex parser moved to `re._parser` in 3.11; `sre_parse` warns on imp
     from re import _constants as _sc  # type: ignore[attr-defined]
     from re import _parser as _sp  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_constants as _sc  # type: ignore[no-redef]
-    import sre_parse as _sp  # type: ignore[no-redef]
+    import sre_constants as _sc  # type: ignore[no-redef, unused-ignore]
+    import sre_parse as _sp  # type: ignore[no-redef, unused-ignore]
 
 Mode = Literal["request", "response"]
 MAX_DEPTH = 12
@@ -192,12 +192,12 @@ class SampleGenerator:
             if ref in stack or depth > MAX_DEPTH:
                 return _CUT
             target = self.refs.target(ref)
-            key = (id(target), mode, min(depth, MAX_OPTIONAL_DEPTH + 1))
-            if key in self._cache and not stack_sensitive(self._cache[key]):
-                return self._cache[key]
+            cache_key = (id(target), mode, min(depth, MAX_OPTIONAL_DEPTH + 1))
+            if cache_key in self._cache and not stack_sensitive(self._cache[cache_key]):
+                return self._cache[cache_key]
             value = self._value(target, mode, depth, stack + (ref,))
             if not stack:
-                self._cache[key] = value
+                self._cache[cache_key] = value
             return value
         if depth > MAX_DEPTH:
             return _CUT
@@ -321,7 +321,8 @@ class SampleGenerator:
                 value = self._value(prop, mode, depth + 1, stack)
                 if value is _CUT:
                     if name in required:
-                        out[name] = {} if _type_of(target) == "object" else ([] if _type_of(target) == "array" else None)
+                        kind = _type_of(target) if isinstance(target, Mapping) else ""
+                        out[name] = {} if kind == "object" else ([] if kind == "array" else None)
                     continue
                 out[name] = value
         min_props = schema.get("minProperties")
@@ -437,7 +438,8 @@ def fits(schema: Mapping[str, Any], value: Any) -> bool:
         kind = _type_of(schema)
         return not kind or kind == ("object" if isinstance(value, dict) else "array")
     kind = _type_of(schema)
-    types = schema.get("type") if isinstance(schema.get("type"), list) else [kind] if kind else []
+    declared = schema.get("type")
+    types: list[Any] = declared if isinstance(declared, list) else ([kind] if kind else [])
     if value is None:
         return "null" in types or schema.get("nullable") is True
     if types:

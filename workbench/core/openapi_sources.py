@@ -41,11 +41,13 @@ ZIP_MAX_RATIO = 200  # uncompressed/compressed, per entry above ZIP_RATIO_FLOOR
 ZIP_RATIO_FLOOR = 1024 * 1024  # small entries may compress very well (repetitive YAML)
 ZIP_MAX_ENTRIES = 10_000
 URL_MAX_BYTES = 128 * 1024 * 1024
+FOLDER_MAX_FILES = 5_000  # a folder source is a descriptor's folder, not a home directory
+FOLDER_MAX_FILE_BYTES = 128 * 1024 * 1024
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class _NoDatesLoader(_YamlLoader):  # type: ignore[misc, valid-type]
+class _NoDatesLoader(_YamlLoader):
     """YAML without implicit dates/times: `example: 2024-01-02` must stay the string a server expects."""
 
 
@@ -215,8 +217,11 @@ def open_folder(folder: Path, root: str | None = None, pick: bool = True) -> _Ro
     """A folder holding a descriptor (and the files its `$ref`s point at)."""
     base = folder.resolve()
     files: dict[str, Callable[[], bytes]] = {}
-    for path in sorted(base.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(base).parts):
+    for count, path in enumerate(sorted(base.rglob("*"))):
+        if count > FOLDER_MAX_FILES:
+            raise SpecImportError(f"{folder}: more than {FOLDER_MAX_FILES} files; choose the descriptor's own folder")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(base).parts) \
+                and path.stat().st_size <= FOLDER_MAX_FILE_BYTES:
             rel = path.relative_to(base).as_posix()
             files[rel] = path.read_bytes
     store = _RootedStore("", _read_file_uri, str(folder))
@@ -293,7 +298,8 @@ def open_zip(data: bytes, where: str, root: str | None = None, pick: bool = True
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
             raise SpecImportError(f"{where}: ZIP entry {name!r} cannot be read ({exc})") from exc
         if len(chunk) > info.file_size or len(chunk) > budget[0]:
-            raise SpecImportError(f"{where}: ZIP entry {name!r} is larger than it declares: refused as a possible ZIP bomb")
+            raise SpecImportError(f"{where}: ZIP entry {name!r} is larger than it declares: "
+                                  "refused as a possible ZIP bomb")
         budget[0] -= len(chunk)
         return chunk
 

@@ -12,13 +12,10 @@ without it, from the kernel's start time of this process in /proc/self/stat.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import shutil
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 from workbench.core.secrets import data_dir
@@ -44,7 +41,8 @@ def remember_workspace(root: str) -> None:
     path = _state_path()
     resolved = str(Path(root).resolve())
     state = _read_state()
-    recent = [r for r in state.get("recent", []) if isinstance(r, str) and r != resolved]  # type: ignore[union-attr]
+    old = state.get("recent")
+    recent = [r for r in old if isinstance(r, str) and r != resolved] if isinstance(old, list) else []
     state.update({"last_workspace": resolved, "recent": [resolved, *recent][:MAX_RECENT]})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,9 +71,18 @@ def default_workspace() -> Path:
 
 
 def copy_sample_workspace(target: Path) -> None:
+    import shutil
+    from importlib import resources
+
     source = resources.files("workbench.resources") / "sample-workspace"
     with resources.as_file(source) as src:
         shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+    # A newcomer sees a request ready to send, not an empty editor.
+    state = target / ".workbench"
+    state.mkdir(exist_ok=True)
+    (state / ".gitignore").write_text("*\n", encoding="utf-8")
+    first = ["Getting started", "Echo query parameters.yaml"]
+    (state / "ui.json").write_text(json.dumps({"tabs": [first], "current": first}), encoding="utf-8")
 
 
 def process_start_time() -> float:
@@ -139,11 +146,6 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
 
     apply_theme(app)  # type: ignore[arg-type]
 
-    import qasync
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-
     from workbench.ui.main_window import MainWindow
 
     window = MainWindow(str(root))
@@ -151,9 +153,18 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
         return _screenshot(app, window, screenshot)
     if os.environ.get("WORKBENCH_STARTUP_PROBE"):
         _install_startup_probe(app, window)
-    remember_workspace(str(root))
     window.resize(1280, 800)
     window.show()
+    # Paint first: nothing async can happen before the user acts, so the asyncio machinery
+    # (qasync, the event loop) loads while the user is already looking at the window.
+    app.processEvents()
+    remember_workspace(str(root))
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     with loop:
         app_close = asyncio.Event()
         app.aboutToQuit.connect(app_close.set)

@@ -8,13 +8,14 @@ in through `tools_menu()` and `add_dock()`.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,24 +37,28 @@ from PySide6.QtWidgets import (
 from workbench.core import storage
 from workbench.core.collections import Collection, Request, Workspace
 from workbench.core.errors import WorkbenchError
-from workbench.core.prepare import variables_for
-from workbench.core.urls import split_url
 from workbench.ui import icons
 from workbench.ui.widgets.collection_panel import CollectionPanel
-from workbench.ui.widgets.request_editor import RequestEditor
-from workbench.ui.widgets.response_pane import ResponsePane
+
+if TYPE_CHECKING:  # imported when first needed: the first paint must not wait for them
+    from workbench.ui.widgets.request_editor import RequestEditor
+    from workbench.ui.widgets.response_pane import ResponsePane
 
 UI_STATE_FILE = "ui.json"
+EMPTY_HINT = ("Select a request on the left, or press Ctrl+N for a new one.\n\n"
+              "Ctrl+Enter sends · Esc cancels · Ctrl+S saves · F5 reloads the workspace")
 NO_ENVIRONMENT = "No environment"
 WATCH_LIMIT = 4000  # inotify watches are a shared, limited resource: watch at most this many paths
 
 
 class MainWindow(QMainWindow):
     def __init__(self, workspace_root: str, parent: QWidget | None = None) -> None:
+        self._painted = False
+        self.startup_finished = False  # True once the work deferred past the first paint is done
         super().__init__(parent)
         self.workspace_root = str(workspace_root)
         self.workspace: Workspace = Workspace(self.workspace_root)
-        self._send_task: asyncio.Task[Any] | None = None
+        self._send_task: Any = None  # the running send (an asyncio.Task)
         self._sending_editor: RequestEditor | None = None
         self._history_panel: Any = None
         self.setWindowTitle("API Workbench")
@@ -80,9 +85,13 @@ class MainWindow(QMainWindow):
             f"QTabBar::close-button:hover {{ image: url({icons.icon_path('close-hover')}); }}")
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._current_tab_changed)
-        self.response = ResponsePane(self)
-        self._empty = QLabel("Select a request on the left, or press Ctrl+N for a new one.\n\n"
-                             "Ctrl+Enter sends · Esc cancels · Ctrl+S saves · F5 reloads the workspace", self)
+        # The response pane (JSON/XML viewers, tables) is built right after the first paint;
+        # until then a label with its empty state stands in (see `response`).
+        self._response: ResponsePane | None = None
+        self._response_placeholder = QLabel("No response yet.\nPick a request and press Send (Ctrl+Enter).", self)
+        self._response_placeholder.setObjectName("empty")
+        self._response_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty = QLabel(EMPTY_HINT, self)
         self._empty.setObjectName("empty")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._editor_stack = QStackedWidget(self)
@@ -90,7 +99,7 @@ class MainWindow(QMainWindow):
         self._editor_stack.addWidget(self.tabs)
         self.centre = QSplitter(Qt.Orientation.Vertical, self)
         self.centre.addWidget(self._editor_stack)
-        self.centre.addWidget(self.response)
+        self.centre.addWidget(self._response_placeholder)
         self.centre.setStretchFactor(0, 1)
         self.centre.setStretchFactor(1, 1)
         self.centre.setChildrenCollapsible(False)
@@ -116,17 +125,19 @@ class MainWindow(QMainWindow):
         self._reload_timer.setInterval(400)
         self._reload_timer.timeout.connect(self.reload_workspace)
 
-        # OData tools: query-builder dock (View → Query builder) and Tools → $batch editor…
-        from workbench.ui.widgets.batch_editor import open_batch_dialog
-        from workbench.ui.widgets.query_builder import install_query_builder
-
-        self.query_builder = install_query_builder(self)
-        self.act_batch = self._act("$batch editor…", lambda: open_batch_dialog(self))
+        # OData tools: Tools → $batch editor… (its code loads when used); the query-builder dock
+        # (View → Query builder) is installed right after the first paint (`_install_extensions`).
+        self._extensions_installed = False
+        self._query_builder: Any = None
+        self.act_batch = self._act("$batch editor…", self._open_batch_editor)
         self._tools_menu.addAction(self.act_batch)
 
         self.reload_workspace()
-        self._restore_ui_state()
-        QTimer.singleShot(0, self._start_watching)
+        # Tabs of the last session come back right after the first paint (see _after_first_paint);
+        # until then the centre stays blank rather than showing the "no tab" hint for a moment.
+        self._pending_tabs = self._read_ui_state()
+        if self._pending_tabs.get("tabs"):
+            self._empty.setText("")
 
     # ------------------------------------------------------------------ actions and menus
     def _build_actions(self) -> None:
@@ -165,6 +176,7 @@ class MainWindow(QMainWindow):
         self.act_send = self._act("Send", self.send_current, "Ctrl+Return")
         self.act_send.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.act_cancel = self._act("Cancel request", self.cancel_send, "Esc")
+        self.act_cancel.setEnabled(False)
         self.act_environments = self._act("Manage environments…", self.edit_environments, "Ctrl+E")
         self.act_environments.setIcon(icons.icon("environment"))
         self.act_code = self._act("Generate code…", self.show_code, "Ctrl+Shift+C")
@@ -208,9 +220,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_history)
         self._view_menu = view_menu
         self._tools_menu = menu.addMenu("&Tools")
-        from workbench.ui.widgets.metadata_browser import open_metadata_browser  # issue 6
-
-        self.act_metadata = self._act("Metadata browser…", lambda: open_metadata_browser(self))
+        self.act_metadata = self._act("Metadata browser…", self._open_metadata_browser)  # issue 6
         self._tools_menu.addAction(self.act_metadata)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
@@ -225,6 +235,58 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(lambda *_: slot())
         return act
+
+    # ------------------------------------------------------------------ lazily built parts
+    @property
+    def response(self) -> ResponsePane:
+        """The response pane, built on first use (or right after the first paint)."""
+        if self._response is None:
+            from workbench.ui.widgets.response_pane import ResponsePane
+
+            pane = ResponsePane(self)
+            self._response = pane
+            sizes = self.centre.sizes()
+            self.centre.replaceWidget(1, pane)
+            self._response_placeholder.deleteLater()
+            self.centre.setSizes(sizes)
+        return self._response
+
+    @property
+    def query_builder(self) -> Any:
+        """The OData query-builder dock (installed with the other extensions after the first paint)."""
+        self._install_extensions()
+        return self._query_builder
+
+    def _install_extensions(self) -> None:
+        """Panels that are not visible at start: installed once, after the first paint.
+
+        Later features hook in here (docks, menu entries that need their module loaded), so the
+        window paints without waiting for code it does not show yet.
+        """
+        if self._extensions_installed:
+            return
+        self._extensions_installed = True
+        from workbench.ui.widgets.query_builder import install_query_builder
+
+        self._query_builder = install_query_builder(self)
+
+    def _after_first_paint(self) -> None:
+        self._start_watching()
+        self._restore_ui_state(self._pending_tabs)
+        self._empty.setText(EMPTY_HINT)
+        self.response  # noqa: B018 - build it now that the window is on screen
+        self._install_extensions()
+        self.startup_finished = True
+
+    def _open_batch_editor(self) -> None:
+        from workbench.ui.widgets.batch_editor import open_batch_dialog
+
+        open_batch_dialog(self)
+
+    def _open_metadata_browser(self) -> None:
+        from workbench.ui.widgets.metadata_browser import open_metadata_browser
+
+        open_metadata_browser(self)
 
     def tools_menu(self) -> QMenu:
         """The Tools menu, for panels that add their own entries."""
@@ -286,6 +348,8 @@ class MainWindow(QMainWindow):
             self._give_context(editor)
 
     def _give_context(self, editor: RequestEditor) -> None:
+        from workbench.core.prepare import variables_for
+
         coll = self.collection_of(editor.collection_path)
         env = self.active_environment()
         editor.set_context(coll, variables_for(coll, env), env.secret_names if env else frozenset(),
@@ -358,7 +422,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for root in recent_workspaces():
             if root != str(Path(self.workspace_root).resolve()):
-                self.recent_menu.addAction(root, lambda r=root: self.open_workspace(r))
+                self.recent_menu.addAction(root, functools.partial(self.open_workspace, root))
         if not self.recent_menu.actions():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -398,19 +462,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ tabs
     def editors(self) -> list[RequestEditor]:
-        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), RequestEditor)]
+        editor_type = _editor_type()
+        if editor_type is None:
+            return []
+        widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [cast("RequestEditor", w) for w in widgets if isinstance(w, editor_type)]
 
     @Slot(str, str)
     def open_request(self, collection_path: str, request_path: str) -> RequestEditor | None:
         for i in range(self.tabs.count()):
             editor = self.tabs.widget(i)
-            if isinstance(editor, RequestEditor) and editor.key == (collection_path, request_path):
+            if editor in self.editors() and editor.key == (collection_path, request_path):
                 self.tabs.setCurrentIndex(i)
                 return editor
         collection = self.collection_of(collection_path)
         request = collection.find_request(request_path) if collection else None
         if request is None:
             return None
+        from workbench.ui.widgets.request_editor import RequestEditor
+
         editor = RequestEditor(collection_path, request, self, str(Path(self.workspace_root) / collection_path))
         self._add_editor(editor)
         return editor
@@ -419,6 +489,8 @@ class MainWindow(QMainWindow):
         """A new tab for a request that has no file yet (new, or reopened from history)."""
         if not collection_path:
             collection_path = self.workspace.collections[0].path if self.workspace.collections else ""
+        from workbench.ui.widgets.request_editor import RequestEditor
+
         editor = RequestEditor(collection_path, replace(request, path=""), self,
                                str(Path(self.workspace_root) / collection_path))
         self._add_editor(editor)
@@ -449,7 +521,7 @@ class MainWindow(QMainWindow):
 
     def current_editor(self) -> RequestEditor | None:
         widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, RequestEditor) else None
+        return widget if widget is not None and widget in self.editors() else None
 
     @Slot(int)
     def _current_tab_changed(self, index: int) -> None:
@@ -465,7 +537,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def close_tab(self, index: int, ask: bool = True) -> bool:
         editor = self.tabs.widget(index)
-        if ask and isinstance(editor, RequestEditor) and editor.is_dirty():
+        if ask and editor in self.editors() and editor.is_dirty():
             answer = QMessageBox.question(
                 self, "Unsaved changes", f"Save changes to “{editor.title()}”?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
@@ -560,9 +632,14 @@ class MainWindow(QMainWindow):
         request = editor.to_model()
         self._sending_editor = editor
         editor.set_sending(True)
+        self.act_cancel.setEnabled(True)
+        import asyncio
+
         self._send_task = asyncio.ensure_future(self._send(editor, editor.collection_path, request))
 
     async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
+        import asyncio
+
         from workbench.core import history
         from workbench.core.send import SendContext, send
 
@@ -594,6 +671,9 @@ class MainWindow(QMainWindow):
             editor.set_sending(False)
             if self._sending_editor is editor:
                 self._sending_editor = None
+                # Esc belongs to the widgets again (closing a cell editor, a popup) when nothing runs.
+                self.act_cancel.setEnabled(False)
+        self.response.set_collection_dir(ctx.base_dir)  # its openapi.json is the response contract
         self.response.show_exchange(exchange, request)
         r = exchange.response
         self.statusBar().showMessage(f"{r.status} {r.reason} in {r.elapsed_ms:.0f} ms", 5000)
@@ -643,6 +723,8 @@ class MainWindow(QMainWindow):
             editor = self.open_request(entry.collection, entry.request_path)
             if editor is not None:
                 return editor
+        from workbench.core.urls import split_url
+
         base, params = split_url(entry.url)
         name = f"{entry.method} {base.split('://', 1)[-1]}"[:80]
         collection = entry.collection if self.collection_of(entry.collection) else ""
@@ -714,13 +796,16 @@ class MainWindow(QMainWindow):
         except OSError:
             pass
 
-    def _restore_ui_state(self) -> None:
+    def _read_ui_state(self) -> dict[str, Any]:
         try:
             state = json.loads(self._ui_state_path().read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return
-        if not isinstance(state, dict):
-            return
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _restore_ui_state(self, state: dict[str, Any] | None = None) -> None:
+        """Reopen the tabs listed in `.workbench/ui.json` (those whose files still exist)."""
+        state = self._read_ui_state() if state is None else state
         for item in state.get("tabs") or []:
             if isinstance(item, list) and len(item) == 2:
                 self.open_request(str(item[0]), str(item[1]))
@@ -734,6 +819,12 @@ class MainWindow(QMainWindow):
             self._sized = True
             height = max(self.centre.height(), 400)
             self.centre.setSizes([height * 11 // 20, height * 9 // 20])
+
+    def event(self, event: Any) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().event(event)
 
     # ------------------------------------------------------------------ OpenAPI import (issue 4)
     def import_spec(self, source: str = "") -> Any:
@@ -778,3 +869,9 @@ class MainWindow(QMainWindow):
         self._save_ui_state()
         self.cancel_send()
         super().closeEvent(event)
+
+
+def _editor_type() -> type | None:
+    """The RequestEditor class once its module is loaded (no tab can exist before that)."""
+    module = sys.modules.get("workbench.ui.widgets.request_editor")
+    return getattr(module, "RequestEditor", None) if module is not None else None

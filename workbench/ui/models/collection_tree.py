@@ -210,8 +210,14 @@ class CollectionFilterProxy(QSortFilterProxyModel):
         self._needle = ""
 
     def set_filter_text(self, text: str) -> None:
-        self._needle = text.strip().lower()
-        self.invalidateFilter()
+        # Qt 6.9 replaced invalidateFilter() by a begin/end pair; older Qt only has the former.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._needle = text.strip().lower()
+            self.endFilterChange()
+        else:  # pragma: no cover - Qt < 6.9
+            self._needle = text.strip().lower()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 - Qt override
         if not self._needle:

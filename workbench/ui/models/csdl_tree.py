@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from workbench.core import csdl
 from workbench.core.csdl import (
@@ -67,7 +67,7 @@ _BADGES = {  # kind → (letter, colour)
     "function_import": ("fi", "#1a7f37"), "action_import": ("ai", "#9a6700"),
     "entity_type": ("E", "#8250df"), "complex_type": ("C", "#bc4c00"), "enum_type": ("#", "#1a7f37"),
     "type_definition": ("T", "#57606a"), "function": ("f", "#1a7f37"), "action": ("a", "#9a6700"),
-    "property": ("p", "#6e7781"), "key": ("🔑", "#9a6700"), "navigation": ("→", "#0969da"),
+    "property": ("p", "#6e7781"), "key": ("K", "#9a6700"), "navigation": ("→", "#0969da"),
     "member": ("=", "#6e7781"), "parameter": ("(", "#6e7781"),
 }
 
@@ -106,8 +106,8 @@ class SearchIndex:
                 for element in schema_elements(model, schema, category):
                     members = ""
                     if isinstance(element, (EntityType, ComplexType)):
-                        members = "\n".join(p.name for p in (*element.properties,
-                                                             *element.navigation_properties)).lower()
+                        names = [p.name for p in element.properties] + [n.name for n in element.navigation_properties]
+                        members = "\n".join(names).lower()
                     elif isinstance(element, EnumType):
                         members = "\n".join(m.name for m in element.members).lower()
                     name = getattr(element, "qualified_name", element.name)
@@ -264,8 +264,8 @@ class CsdlTreeModel(QAbstractItemModel):
                 child.is_key = prop.name in keys
                 out.append(child)
             for nav in model.all_navigation_properties(obj):
-                out.append(CsdlNode("navigation", nav, node, len(out), nav.name,
-                                    f"{nav.type_name} [{nav.multiplicity}]"))
+                target = f"Collection({_short(nav.type)})" if nav.collection else _short(nav.type)
+                out.append(CsdlNode("navigation", nav, node, len(out), nav.name, f"{target} [{nav.multiplicity}]"))
         elif isinstance(obj, EnumType):
             for member in obj.members:
                 out.append(CsdlNode("member", member, node, len(out), member.name, str(member.value)))
@@ -383,8 +383,15 @@ class CsdlTreeModel(QAbstractItemModel):
         return self.index_of_element(found) if found is not None else QModelIndex()
 
 
+def _short(type_name: str) -> str:
+    """`Microsoft.OData.SampleService.Models.TripPin.Person` → `Person` (Edm types keep `Edm.`)."""
+    if type_name.startswith("Edm."):
+        return type_name
+    return type_name.rpartition(".")[2]
+
+
 def _type_text(item: Property | Parameter) -> str:
-    text = item.type_name
+    text = f"Collection({_short(item.type)})" if item.collection else _short(item.type)
     facets = []
     if isinstance(item.max_length, int):
         facets.append(str(item.max_length))
@@ -399,16 +406,19 @@ def _type_text(item: Property | Parameter) -> str:
 
 def _element_detail(element: Any) -> str:
     if isinstance(element, EntitySet):
-        return f"Collection({element.entity_type})"
+        return f"Collection({_short(element.entity_type)})"
     if isinstance(element, Singleton):
-        return element.type
+        return _short(element.type)
     if isinstance(element, FunctionImport):
-        return element.function
+        return _short(element.function)
     if isinstance(element, ActionImport):
-        return element.action
+        return _short(element.action)
     if isinstance(element, (Function, Action)):
-        params = ", ".join(f"{p.name}: {p.type_name}" for p in element.parameters)
-        ret = f" → {element.return_type.type_name}" if element.return_type else ""
+        params = ", ".join(f"{p.name}: {_type_text(p)}" for p in element.parameters)
+        ret = ""
+        if element.return_type is not None:
+            rt = element.return_type
+            ret = f" → {'Collection(' + _short(rt.type) + ')' if rt.collection else _short(rt.type)}"
         return f"({params}){ret}"
     if isinstance(element, EnumType):
         return ("flags of " if element.is_flags else "") + element.underlying_type
@@ -420,7 +430,7 @@ def _element_detail(element: Any) -> str:
             extra.append("abstract")
         if element.open_type:
             extra.append("open")
-        base = f": {element.base_type}" if element.base_type else ""
+        base = f": {_short(element.base_type)}" if element.base_type else ""
         return base + (f" [{', '.join(extra)}]" if extra else "")
     return ""
 
@@ -432,12 +442,35 @@ def _tooltip(node: CsdlNode) -> str | None:
         description = csdl.annotation(obj.annotations, "Core.Description") or ""
     if isinstance(obj, NavigationProperty):
         return f"{obj.type_name}, multiplicity {obj.multiplicity}" + (f"\n{description}" if description else "")
+    if isinstance(obj, (Property, Parameter)):
+        return obj.type_name + (f"\n{description}" if description else "")
     return description or None
 
 
 @lru_cache(maxsize=None)
+def key_pixmap(size: int = 32) -> QPixmap:
+    """A painted key (emoji fonts are not everywhere): ring, shaft and two bits, in amber."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    unit = size / 32
+    pen = QPen(QColor("#9a6700"), 3.5 * unit)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(QRectF(3 * unit, 9 * unit, 13 * unit, 13 * unit))
+    painter.drawLine(QPointF(16 * unit, 15.5 * unit), QPointF(29 * unit, 15.5 * unit))
+    painter.drawLine(QPointF(25 * unit, 15.5 * unit), QPointF(25 * unit, 21 * unit))
+    painter.drawLine(QPointF(21 * unit, 15.5 * unit), QPointF(21 * unit, 20 * unit))
+    painter.end()
+    return pixmap
+
+
+@lru_cache(maxsize=None)
 def kind_icon(kind: str) -> QIcon:
-    """A small painted badge per element kind (letters in the kind's colour)."""
+    """A small painted badge per element kind (letters in the kind's colour; a key for keys)."""
+    if kind == "key":
+        return QIcon(key_pixmap())
     text, color = _BADGES.get(kind, ("?", "#57606a"))
     pixmap = QPixmap(32, 32)
     pixmap.fill(Qt.GlobalColor.transparent)

@@ -45,7 +45,7 @@ class JsonTreeModel(QAbstractItemModel):
         self.beginResetModel()
         self._json = index
         self._kids = {}
-        self._owners: dict[int, JsonNode] = {}
+        self._owners = {}
         self._top = None
         if index is not None:
             root = index.root
@@ -116,7 +116,7 @@ class JsonTreeModel(QAbstractItemModel):
             return False
         if self._list(node):
             return True
-        return self._json.child_count(node) > 0 or not self._json.is_filled(node)
+        return self._json.has_children(node)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
         if parent.isValid() and parent.column() != 0:
@@ -145,8 +145,7 @@ class JsonTreeModel(QAbstractItemModel):
         new = self._json.children(node, len(have), last)
         if not new:
             return 0
-        self.beginInsertRows(QModelIndex(parent) if isinstance(parent, QPersistentModelIndex) else parent,
-                             len(have), len(have) + len(new) - 1)
+        self.beginInsertRows(parent, len(have), len(have) + len(new) - 1)
         have.extend(new)
         self.endInsertRows()
         return len(new)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -83,11 +85,21 @@ class AuthPanel(QWidget):
         self._kept_type = ""
         self._resolver: Resolver = lambda text: text
         self._settings: Settings | None = None
+        self._browser: oauth2.BrowserOpener = self._open_system_browser
         self._task: asyncio.Task[Any] | None = None
         self._token: oauth2.Token | None = None
         self._last_error: WorkbenchError | None = None
 
-        root = QVBoxLayout(self)
+        # The OAuth 2.0 form plus token results is taller than a request tab: scroll, never squeeze.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area)
+        root = QVBoxLayout(content)
         top = QHBoxLayout()
         top.addWidget(QLabel("Type"))
         self.type_combo = QComboBox()
@@ -256,12 +268,12 @@ class AuthPanel(QWidget):
         self.details_button.setText("Details")
         self.details_button.setCheckable(True)
         self.details_button.hide()
-        self.details_button.toggled.connect(lambda on: self.details_text.setVisible(on))
         box.addWidget(self.details_button)
         self.details_text = QPlainTextEdit()
         self.details_text.setReadOnly(True)
         self.details_text.setObjectName("tokenDetails")
         self.details_text.hide()
+        self.details_button.toggled.connect(self.details_text.setVisible)
         box.addWidget(self.details_text)
         self.jwt_label = QLabel("Decoded JWT (signature not verified)")
         self.jwt_label.hide()
@@ -373,6 +385,15 @@ class AuthPanel(QWidget):
         """Workspace send settings (timeouts, TLS verification, proxy) used for token requests."""
         self._settings = settings
 
+    def set_browser_opener(self, opener: oauth2.BrowserOpener | None) -> None:
+        """How the authorization-code sign-in page is opened (default: the system browser via Qt)."""
+        self._browser = opener or self._open_system_browser
+
+    @staticmethod
+    def _open_system_browser(url: str) -> None:
+        if not QDesktopServices.openUrl(QUrl(url)):
+            raise AuthError("Could not open a web browser; open this URL yourself: " + url)
+
     def current_token(self) -> oauth2.Token | None:
         return self._token
 
@@ -410,7 +431,13 @@ class AuthPanel(QWidget):
 
     def _type_changed(self, *_: object) -> None:
         kind = str(self.type_combo.currentData())
-        self.stack.setCurrentWidget(self._pages.get(kind, self._pages["none"]))
+        current = self._pages.get(kind, self._pages["none"])
+        # A stack is as tall as its tallest page; let only the shown page count, so "No auth"
+        # is not followed by the empty height of the OAuth 2.0 form.
+        for page in self._pages.values():
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.stack.setCurrentWidget(current)
         self._update_inherit_label()
         self._grant_changed()
         self.token_box.setVisible(self._token_auth() is not None)
@@ -475,6 +502,7 @@ class AuthPanel(QWidget):
             detail = f"HTTP status {error.status}\n\n{error.body or detail}"
         self.details_text.setPlainText(detail)
         self.details_button.setVisible(bool(detail))
+        self.scroll_area.ensureWidgetVisible(self.error_label)
 
     @Slot()
     def _discover_clicked(self) -> None:
@@ -515,15 +543,14 @@ class AuthPanel(QWidget):
         auth = self._token_auth()
         if auth is None:
             return
-        self._run(self._get_token(self._resolved(auth)), "Requesting a token…")
+        resolved = self._resolved(auth)
+        busy = ("Waiting for you to sign in in the browser (redirect to 127.0.0.1)… Cancel stops waiting."
+                if resolved.get("grant_type") in ("authorization_code", "implicit") else "Requesting a token…")
+        self._run(self._get_token(resolved), busy)
 
     async def _get_token(self, auth: Auth) -> None:
-        def open_browser(url: str) -> None:
-            if not QDesktopServices.openUrl(QUrl(url)):
-                raise AuthError("Could not open a web browser; open this URL yourself: " + url)
-
         try:
-            token = await oauth2.obtain_token(auth, force=True, settings=self._settings, open_browser=open_browser)
+            token = await oauth2.obtain_token(auth, force=True, settings=self._settings, open_browser=self._browser)
         except WorkbenchError as exc:
             self._set_busy(False)
             self.status_label.setText("")
@@ -574,6 +601,7 @@ class AuthPanel(QWidget):
         self.jwt_text.setPlainText("\n\n".join(parts))
         self.jwt_label.show()
         self.jwt_text.show()
+        self.scroll_area.ensureWidgetVisible(self.status_label)
 
     def _tick(self) -> None:
         token = self._token

@@ -380,8 +380,12 @@ class CollectionPanel(QWidget):
             self.item_moved.emit(key, new_key)
         if moved:
             # Reload after the drop event has finished: the view is still inside its drag loop.
-            QTimer.singleShot(0, lambda: (self.workspace_changed.emit(), self.select_key(moved[-1])))
+            QTimer.singleShot(0, lambda: self._reload_and_select(moved[-1]))
         return moved
+
+    def _reload_and_select(self, key: str) -> None:
+        self.workspace_changed.emit()
+        self.select_key(key)
 
     def edit_settings(self) -> bool:
         """Open the settings dialog of the selected collection or folder; True when saved."""

@@ -42,7 +42,7 @@ class EnvironmentEditor(QDialog):
         self.changed_on_disk = False
         self._current = -1
         self.setWindowTitle("Environments")
-        self.resize(820, 480)
+        self.resize(960, 520)
 
         self.list = QListWidget(self)
         self.list.currentRowChanged.connect(self._select)
@@ -77,7 +77,7 @@ class EnvironmentEditor(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([220, 600])
+        split.setSizes([200, 760])
         self.save_button = QPushButton("Save", self)
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_current)

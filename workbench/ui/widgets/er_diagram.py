@@ -88,6 +88,12 @@ def relations_around(model: Model, center: EntityType, limit: int = 24) -> tuple
     return list(types.values()), edges
 
 
+def short_type(type_name: str, collection: bool = False) -> str:
+    """`Edm.String` → `String`, a collection → `Collection(String)` (namespaces add only noise in a box)."""
+    short = type_name.rpartition(".")[2]
+    return f"Collection({short})" if collection else short
+
+
 class TypeBox(QGraphicsRectItem):
     """A type drawn as a box: name, then key and first properties."""
 
@@ -95,7 +101,7 @@ class TypeBox(QGraphicsRectItem):
         keys = set(model.key_of(entity_type))
         props = list(model.all_properties(entity_type))
         shown = [p for p in props if p.name in keys] + [p for p in props if p.name not in keys]
-        lines = [f"{'🔑 ' if p.name in keys else '   '}{p.name}: {p.type_name.rpartition('.')[2]}"
+        lines = [f"{'PK ' if p.name in keys else '   '}{p.name}: {short_type(p.type, p.collection)}"
                  for p in shown[:MAX_PROPERTIES]]
         if len(shown) > MAX_PROPERTIES:
             lines.append(f"   … {len(shown) - MAX_PROPERTIES} more")
@@ -269,7 +275,7 @@ class ErDiagram(QGraphicsView):
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
         painter.end()
-        return image.save(path, "PNG")
+        return image.save(path, "PNG")  # type: ignore[call-overload]  # PySide6 takes str here
 
     def export_svg(self, path: str) -> bool:
         """Write the diagram as SVG (vector, for documentation)."""

@@ -57,15 +57,18 @@ class ErrorCard(QScrollArea):
     def _clear(self) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
+            inner = item.layout()
             if widget is not None:
                 widget.deleteLater()
-            elif item.layout() is not None:
-                inner = item.layout()
+            elif inner is not None:
                 while inner.count():
-                    sub = inner.takeAt(0).widget()
-                    if sub is not None:
-                        sub.deleteLater()
+                    sub = inner.takeAt(0)
+                    child = sub.widget() if sub is not None else None
+                    if child is not None:
+                        child.deleteLater()
 
     def _label(self, text: str, style: str = "", selectable: bool = True, rich: bool = False) -> QLabel:
         label = QLabel(self._body)
@@ -126,9 +129,9 @@ class ErrorCard(QScrollArea):
                 link = f'<a href="{html.escape(details.type)}">{html.escape(details.type)}</a>'
                 self.fields["Type"] = details.type
                 row = QHBoxLayout()
-                key = self._label("Type", "color: #57606a; font-weight: 600;", selectable=False)
-                key.setFixedWidth(110)
-                row.addWidget(key)
+                type_label = self._label("Type", "color: #57606a; font-weight: 600;", selectable=False)
+                type_label.setFixedWidth(110)
+                row.addWidget(type_label)
                 row.addWidget(self._label(link, rich=True), 1)
                 self._layout.addLayout(row)
             else:

@@ -182,8 +182,13 @@ class HistoryPanel(QWidget):
 
     @Slot(str)
     def _filter_changed(self, text: str) -> None:
-        self.proxy.needle = text.strip().lower()
-        self.proxy.invalidateFilter()
+        if hasattr(self.proxy, "beginFilterChange"):  # Qt >= 6.9
+            self.proxy.beginFilterChange()
+            self.proxy.needle = text.strip().lower()
+            self.proxy.endFilterChange()
+        else:  # pragma: no cover - Qt < 6.9
+            self.proxy.needle = text.strip().lower()
+            self.proxy.invalidateFilter()
 
     @Slot(QModelIndex)
     def _open(self, index: QModelIndex) -> None:

@@ -259,9 +259,11 @@ class ImportDialog(QDialog):
             return
         self._set_busy(False)
         self.summary = summary
-        self.status.setText(f"Imported “{summary.collection}”: {summary.requests} requests in {summary.folders} "
-                            f"folders, {summary.environments} environments"
-                            + (f", {len(summary.warnings)} warnings" if summary.warnings else "") + ".")
+        counts = [_count(summary.requests, "request"), _count(summary.folders, "folder"),
+                  _count(summary.environments, "environment")]
+        if summary.warnings:
+            counts.append(_count(len(summary.warnings), "warning"))
+        self.status.setText(f"Imported “{summary.collection}”: {', '.join(counts)}.")
         lines: list[str] = []
         if summary.changes is not None:
             lines += ["Re-import:"] + [f"  {line}" for line in summary.changes.lines()] + [""]
@@ -307,3 +309,7 @@ class ImportDialog(QDialog):
         if self._roots_task is not None:
             self._roots_task.cancel()
         super().reject()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -135,7 +135,10 @@ class FoldingTextEdit(QPlainTextEdit):
         return 14 + self.fontMetrics().horizontalAdvance("9") * max(3, digits) + (14 if self.folding else 0)
 
     def _update_margin(self, *_: Any) -> None:
-        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        width = self.gutter_width()
+        if width != getattr(self, "_margin", -1):  # only when the line numbers get a digit longer
+            self._margin = width
+            self.setViewportMargins(width, 0, 0, 0)
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         if dy:
@@ -272,10 +275,10 @@ class JsonTextView(QWidget):
         self.banner.setStyleSheet("QLabel#banner { background: #fff8c5; color: #4d2d00; border: 1px solid #d4a72c;"
                                   " border-radius: 4px; padding: 4px 8px; }")
         self.banner.hide()
-        self.find = QLineEdit(self)
-        self.find.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous)")
-        self.find.setClearButtonEnabled(True)
-        self.find.returnPressed.connect(lambda: self.find_next(False))
+        self.find_edit = QLineEdit(self)
+        self.find_edit.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.returnPressed.connect(lambda: self.find_next(False))
         self.prev_btn = QPushButton("Previous", self)
         self.next_btn = QPushButton("Next", self)
         self.prev_btn.clicked.connect(lambda: self.find_next(True))
@@ -290,7 +293,7 @@ class JsonTextView(QWidget):
         self.unfold_btn.clicked.connect(self.edit.unfold_all)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.find, 1)
+        bar.addWidget(self.find_edit, 1)
         bar.addWidget(self.prev_btn)
         bar.addWidget(self.next_btn)
         bar.addWidget(self.find_status)
@@ -351,7 +354,7 @@ class JsonTextView(QWidget):
         return self.edit.toPlainText()
 
     def find_next(self, backwards: bool = False) -> bool:
-        needle = self.find.text()
+        needle = self.find_edit.text()
         if not needle:
             return False
         flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)

@@ -92,8 +92,8 @@ class KeyValueTable(QTableWidget):
         if secret_column:
             header.setSectionResizeMode(self.SECRET, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(self.SECRET, 60)
-        self.setColumnWidth(self.NAME, 200)
-        self.setColumnWidth(self.DESCRIPTION, 220)
+        self.setColumnWidth(self.NAME, 150 if secret_column else 200)
+        self.setColumnWidth(self.DESCRIPTION, 170 if secret_column else 220)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(26)
         self.setShowGrid(False)

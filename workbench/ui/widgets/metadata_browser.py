@@ -2,8 +2,8 @@
 
 Opens for a `$metadata` response (`load_bytes`), a file or a service URL (`load_source`), or an
 already parsed model (`load_model`). Loading and parsing run off the UI thread (core
-`load_metadata` awaits the network and parses in `asyncio.to_thread`); a new load, Cancel or
-closing the browser cancels the running one.
+`load_metadata` awaits the network and parses in a worker thread, `csdl_source.in_worker`);
+a new load, Cancel or closing the browser cancels the running one.
 
 Left: the lazy tree (`CsdlTreeModel`) with a search box that filters as you type. Right: the
 details of the selected element — properties with key marks, types, nullability and
@@ -22,7 +22,7 @@ import time
 from typing import Any, Awaitable, Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -60,8 +60,9 @@ from workbench.core.csdl import (
     TypeDefinition,
 )
 from workbench.core.errors import WorkbenchError
+from workbench.core.csdl_source import in_worker
 from workbench.core.send import SendContext
-from workbench.ui.models.csdl_tree import CsdlTreeModel, KindRole, ObjectRole, SearchIndex
+from workbench.ui.models.csdl_tree import CsdlTreeModel, KindRole, ObjectRole, SearchIndex, key_pixmap
 from workbench.ui.widgets.er_diagram import ErDiagram
 
 REQUEST_LABELS = (("list", "List entities"), ("get", "Get by key"), ("create", "Create (sample body)"),
@@ -170,6 +171,8 @@ class MetadataBrowser(QWidget):
         # -- details + diagram
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
+        self.details.document().addResource(QTextDocument.ResourceType.ImageResource.value, QUrl("icon:key"),
+                                            key_pixmap(28))
         self.details.anchorClicked.connect(self._link_clicked)
         self.diagram = ErDiagram()
         self.diagram.type_activated.connect(self.navigate_to_type)
@@ -201,6 +204,8 @@ class MetadataBrowser(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self._focus_search)
         self._update_actions()
 
     # ------------------------------------------------------------------ loading
@@ -261,7 +266,7 @@ class MetadataBrowser(QWidget):
             except WorkbenchError as exc:
                 self._fail(exc.message)
             return None
-        return self._start(lambda: asyncio.to_thread(parse_bytes, data, source), "Parsing metadata…")
+        return self._start(lambda: in_worker(parse_bytes, data, source), "Parsing metadata…")
 
     def cancel_load(self) -> None:
         if self._task is not None and not self._task.done():
@@ -286,7 +291,7 @@ class MetadataBrowser(QWidget):
     async def _run(self, work: Callable[[], Awaitable[Model]]) -> None:
         try:
             model = await work()
-            model, index = await asyncio.to_thread(_prepare, model)
+            model, index = await in_worker(_prepare, model)
         except asyncio.CancelledError:
             raise
         except WorkbenchError as exc:
@@ -322,6 +327,10 @@ class MetadataBrowser(QWidget):
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ search
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
     def _search_changed(self, _text: str) -> None:
         self._search_timer.start()
 
@@ -500,7 +509,9 @@ class MetadataBrowser(QWidget):
             sub = menu.addMenu("New request")
             for kind, label in REQUEST_LABELS:
                 act = self.request_actions[kind]
-                sub.addAction(label, lambda k=kind: self.new_request(k)).setEnabled(act.isEnabled())
+                item = sub.addAction(label)
+                item.triggered.connect(lambda _=False, k=kind: self.new_request(k))
+                item.setEnabled(act.isEnabled())
             if isinstance(obj, EntitySet):
                 menu.addAction("Open in query builder", self._open_query_builder)
         if isinstance(obj, (EntityType, EntitySet, Singleton)):
@@ -639,7 +650,7 @@ class MetadataBrowser(QWidget):
         keys = set(model.key_of(structured)) if isinstance(structured, EntityType) else set()
         rows = []
         for prop in model.all_properties(structured):
-            key = "🔑" if prop.name in keys else ""
+            key = "<img src='icon:key' width='14' height='14'>" if prop.name in keys else ""
             rows.append(f"<tr><td>{key}</td><td><b>{html.escape(prop.name)}</b></td>"
                         f"<td>{self._type_link(prop.type, prop.collection)}{_facets(prop)}</td>"
                         f"<td>{'yes' if prop.nullable else 'no'}</td><td>{html.escape(prop.description)}</td></tr>")

@@ -127,6 +127,7 @@ class ODataTableModel(QAbstractTableModel):
         self.beginResetModel()
         if replace_rows:
             self._segments, self._offsets, self._total = [], [], 0
+            self.columns = []
         self._offsets.append(self._total)
         self._segments.append((index, node))
         self._total += index.child_count(node)
@@ -333,8 +334,12 @@ class ODataTable(QWidget):
             properties = ()
         self.model.set_declared([p.name for p in properties], {p.name: p.type_name for p in properties})
 
-    def load(self, index: JsonIndex, node: JsonNode, exchange: Any = None, replace_rows: bool = True) -> None:
-        """Show the collection `node` of `index`; `exchange` is where next pages are asked from."""
+    def load(self, index: JsonIndex, node: JsonNode, exchange: Any = None, replace_rows: bool = True,
+             first_page: bool = True) -> None:
+        """Show the collection `node` of `index`; `exchange` is where next pages are asked from.
+
+        A next page (`first_page` False) is appended, or replaces the rows (`replace_rows`).
+        """
         if exchange is not None:
             self._exchange = exchange
             self._base_url = getattr(exchange.response, "url", "") or getattr(exchange.request, "url", "")
@@ -347,30 +352,41 @@ class ODataTable(QWidget):
                 self.count = int(index.value(count))
             except (WorkbenchError, TypeError, ValueError):
                 self.count = None
-        elif replace_rows:
+        elif first_page:
             self.count = None
         self.next_link = ""
         if next_link is not None:
             link = index.value(next_link)
             self.next_link = urljoin(self._base_url, link) if isinstance(link, str) else ""
-        if context is not None and replace_rows and not self.entity_set:
+        if context is not None and first_page and not self.entity_set:
             value = index.value(context)
             self.entity_set = entity_set_from_context(value if isinstance(value, str) else "")
-        self.pages = 1 if replace_rows else self.pages + 1
+        self.pages = 1 if first_page else self.pages + 1
         self.model.add_page(index, node, replace_rows)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         if replace_rows:
-            self.view.resizeColumnsToContents()
-            for col in range(self.model.columnCount()):
-                if self.view.columnWidth(col) > 320:
-                    self.view.setColumnWidth(col, 320)
+            self._fit_columns()
         self._update_info()
+
+    def _fit_columns(self, sample_rows: int = 30) -> None:
+        """Column widths from the header and the first rows (Qt's resize-to-contents asks
+        every column of hundreds of rows, each parsed from its bytes: a visible stall)."""
+        metrics = self.view.fontMetrics()
+        model = self.model
+        rows = min(sample_rows, model.rowCount())
+        for col, name in enumerate(model.columns):
+            width = metrics.horizontalAdvance(name) + 28
+            for row in range(rows):
+                text = model.data(model.index(row, col)) or ""
+                width = max(width, metrics.horizontalAdvance(text[:60]) + 16)
+            self.view.setColumnWidth(col, min(width, 320))
 
     def _update_info(self) -> None:
         parts = [self.entity_set or "Entities", f"{self.model.total_rows:,} row{'s' if self.model.total_rows != 1 else ''}"]
         if self.count is not None:
             parts.append(f"@odata.count {self.count:,}")
-        parts.append(f"page {self.pages}" if self.pages > 1 else "")
+        if self.pages > 1:
+            parts.append(f"{self.pages} pages loaded" if self.mode.currentText() == "Append" else f"page {self.pages}")
         parts.append("more pages available" if self.next_link else "last page")
         self.info.setText(" · ".join(p for p in parts if p))
         self.next_btn.setEnabled(bool(self.next_link) and (self._exchange is not None or self.fetcher is not None))
@@ -413,7 +429,16 @@ class ODataTable(QWidget):
             self._page_error(WorkbenchError("The next page is not an OData collection (no value array)."))
             return
         self._base_url = response.url or self.next_link
-        self.load(index, node, None, replace_rows=self.mode.currentText() == "Replace")
+        if index.child_count(node) == 0:
+            # Servers that page by a skip token (CAP) announce one more page after the last
+            # full one; it comes back empty. Keep the rows, close the paging.
+            link = index.child(index.root, "@odata.nextLink")
+            self.next_link = urljoin(self._base_url, index.value(link)) if link is not None else ""
+            self._update_info()
+            self.status.setText("No more rows: the next page was empty.")
+            self.page_loaded.emit(self.model.total_rows)
+            return
+        self.load(index, node, None, replace_rows=self.mode.currentText() == "Replace", first_page=False)
         self.page_loaded.emit(self.model.total_rows)
 
     def _page_error(self, exc: BaseException) -> None:

@@ -67,10 +67,10 @@ class ConditionRow(QWidget):
         super().__init__(parent)
         self.fields = fields
         self.version = version
-        self.property = QComboBox(self)
-        self.property.setEditable(False)
+        self.field_combo = QComboBox(self)
+        self.field_combo.setEditable(False)
         for info in fields:
-            self.property.addItem(info.path, info)
+            self.field_combo.addItem(info.path, info)
         self.operator = QComboBox(self)
         for op in OPERATORS:
             self.operator.addItem(OPERATOR_LABELS.get(op, op), op)
@@ -81,12 +81,12 @@ class ConditionRow(QWidget):
         self.remove.setToolTip("Remove this condition")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.property, 2)
+        layout.addWidget(self.field_combo, 2)
         layout.addWidget(self.operator, 1)
         layout.addWidget(self.value, 2)
         layout.addWidget(self.choice, 2)
         layout.addWidget(self.remove)
-        self.property.currentIndexChanged.connect(self._property_changed)
+        self.field_combo.currentIndexChanged.connect(self._property_changed)
         self.operator.currentIndexChanged.connect(self._operator_changed)
         self.value.textChanged.connect(self._value_changed)
         self.choice.currentIndexChanged.connect(lambda *_: self.changed.emit())
@@ -94,7 +94,7 @@ class ConditionRow(QWidget):
         self._property_changed()
 
     def info(self) -> FieldInfo | None:
-        data = self.property.currentData()
+        data = self.field_combo.currentData()
         return data if isinstance(data, FieldInfo) else None
 
     def _uses_choice(self) -> bool:
@@ -167,11 +167,11 @@ class ConditionRow(QWidget):
         return BinaryOp(op, path, literal)
 
     def set_condition(self, path: str, op: str, text: str) -> None:
-        index = self.property.findText(path)
+        index = self.field_combo.findText(path)
         if index < 0:
-            self.property.addItem(path, FieldInfo(path, "Edm.String"))
-            index = self.property.count() - 1
-        self.property.setCurrentIndex(index)
+            self.field_combo.addItem(path, FieldInfo(path, "Edm.String"))
+            index = self.field_combo.count() - 1
+        self.field_combo.setCurrentIndex(index)
         self.operator.setCurrentIndex(max(0, self.operator.findData(op)))
         if self._uses_choice():
             self.choice.setCurrentText(text)
@@ -524,11 +524,11 @@ class QueryBuilder(QWidget):
                     self.filter_group.clear()
                     self.filter_raw.setText(expr_text(opts.filter))
             self._load_expand(opts.expand)
-            for combo, _direction, row in list(self.orderby_rows):
+            for _combo, _direction, row in list(self.orderby_rows):
                 row.setParent(None)
             self.orderby_rows.clear()
-            for item in opts.orderby:
-                self.add_orderby(expr_text(item.expr), item.descending)
+            for order in opts.orderby:
+                self.add_orderby(expr_text(order.expr), order.descending)
             self.top.setValue(-1 if opts.top is None else opts.top)
             self.skip.setValue(-1 if opts.skip is None else opts.skip)
             self.count.setChecked(bool(opts.count))
@@ -551,7 +551,9 @@ class QueryBuilder(QWidget):
                 o = item.options
                 self._expand_options[path] = {
                     "select": select_text(o.select), "filter": expr_text(o.filter) if o.filter is not None else "",
-                    "orderby": orderby_text(o.orderby), "top": o.top, "count": bool(o.count)}
+                    "orderby": orderby_text(o.orderby), "top": o.top, "count": bool(o.count),
+                    # what the form has no field for ($skip, $levels, $search, /$ref …) is kept as typed
+                    "base": o, "suffix": item.suffix}
                 if o.expand:
                     self._fill_children(node)
                     node.setExpanded(True)
@@ -715,10 +717,13 @@ class QueryBuilder(QWidget):
         if node is None:
             return
         top = self.expand_top.value()
-        self._expand_options[_node_path(node)] = {
+        path = _node_path(node)
+        kept = self._expand_options.get(path, {})
+        self._expand_options[path] = {
             "select": self.expand_select.text(), "filter": self.expand_filter.text(),
             "orderby": self.expand_orderby.text(), "top": None if top < 0 else top,
-            "count": self.expand_count.isChecked()}
+            "count": self.expand_count.isChecked(),
+            "base": kept.get("base", QueryOptions()), "suffix": kept.get("suffix", "")}
         if node.checkState(0) != Qt.CheckState.Checked:
             node.setCheckState(0, Qt.CheckState.Checked)  # editing options means "expand this"
         self._form_changed()
@@ -808,18 +813,22 @@ class QueryBuilder(QWidget):
             if node.checkState(0) != Qt.CheckState.Checked and not children:
                 continue
             raw = self._expand_options.get(path, {})
-            options = QueryOptions(expand=children)
-            try:
-                if raw.get("select"):
-                    options = replace(options, select=parse_select(raw["select"]))
-                if raw.get("filter"):
-                    options = replace(options, filter=parse_filter(raw["filter"]))
-                if raw.get("orderby"):
-                    options = replace(options, orderby=parse_orderby(raw["orderby"]))
-            except ODataQueryError:
-                pass  # the field shows the problem when selected; keep the rest
+            base: QueryOptions = raw.get("base", QueryOptions())
+            options = replace(base, expand=children, select=(), filter=None, orderby=())
+            fields = (("select", parse_select), ("filter", parse_filter), ("orderby", parse_orderby))
+            for key, parse in fields:
+                text = str(raw.get(key, "")).strip()
+                if not text:
+                    continue
+                try:
+                    options = replace(options, **{key: parse(text)})
+                except ODataQueryError:
+                    options = replace(options, **{key: getattr(base, key)})  # keep the last valid value
             options = replace(options, top=raw.get("top"), count=True if raw.get("count") else None)
-            out.append(ExpandItem((node.text(0),), options))
+            suffix = raw.get("suffix", "")
+            if suffix:
+                options = QueryOptions()  # `/$ref` and `/$count` take no nested options
+            out.append(ExpandItem((node.text(0),), options, suffix))
         return tuple(out)
 
     @Slot()
@@ -1034,32 +1043,32 @@ class QueryBuilderDock:
             return ""
 
     def _load(self, root: str, resolved: str) -> None:
-        import asyncio
+        """Fetch and parse `$metadata` in a worker (its own event loop), cancelling an older load.
 
+        A worker thread rather than a task on the window's loop: the parse runs in
+        `asyncio.to_thread`, which must not use the Qt loop's QThread executor (those threads
+        outlive the window).
+        """
         from workbench.core.csdl_source import load_metadata
         from workbench.core.send import SendContext
+        from workbench.ui.background import CoroutineJob
 
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        self.cancel()
         editor = self._editor
+        template = editor.to_model()
         ctx = SendContext(collection=self.window.collection_of(editor.collection_path),
                           environment=self.window.active_environment(), settings=self.window.workspace.settings)
         self._show_notice(f"Loading {root}/$metadata …")
 
-        async def run() -> None:
-            try:
-                model = await load_metadata(root, editor.to_model(), ctx)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any failure becomes the notice
-                message = getattr(exc, "message", str(exc))
-                self._show_notice(f"No metadata for {root}: {message}")
-                return
+        def done(model: Model) -> None:
             self._models[root] = model
             if self._editor is editor:
                 self._editor_url_edited(editor.url.text())
 
-        self._task = asyncio.ensure_future(run())
+        def failed(exc: BaseException) -> None:
+            self._show_notice(f"No metadata for {root}: {getattr(exc, 'message', str(exc))}")
+
+        self._task = CoroutineJob(lambda: load_metadata(root, template, ctx), done, failed)
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -1082,8 +1091,10 @@ class QueryBuilderDock:
             self._writing = False
 
     def cancel(self) -> None:
-        if self._task is not None and not self._task.done():
+        """Stop a metadata load that is still running."""
+        if self._task is not None and not self._task.finished:
             self._task.cancel()
+        self._task = None
 
 
 def install_query_builder(window: Any) -> QueryBuilderDock:

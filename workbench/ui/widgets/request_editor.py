@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFocusEvent, QFontDatabase, QKeyEvent, QTextCursor, QTextOption
@@ -36,12 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.collections import HTTP_METHODS, Auth, Body, Collection, FormPart, Request
+from workbench.core.collections import HTTP_METHODS, Auth, Body, BodyKind, Collection, FormPart, Request
 from workbench.core.urls import join_url, merge_params, split_url
 from workbench.core.variables import VARIABLE, Resolver
 from workbench.ui.theme import METHOD_COLORS
 from workbench.ui.widgets.code_highlighter import CodeHighlighter, language_for
 from workbench.ui.widgets.key_value_table import KeyValueTable
+
+if TYPE_CHECKING:
+    from workbench.ui.widgets.auth_panel import AuthPanel
 
 RAW_TYPES = ("", "application/json", "application/xml", "text/plain", "text/xml", "application/merge-patch+json",
              "text/html", "application/problem+json")
@@ -94,6 +97,7 @@ class UrlEdit(QPlainTextEdit):
         self._programmatic = True
         try:
             self.setPlainText(text.replace("\n", ""))
+            self.moveCursor(QTextCursor.MoveOperation.End)  # as QLineEdit.setText does
         finally:
             self._programmatic = False
 
@@ -212,7 +216,9 @@ class MultipartTable(QTableWidget):
     def add_text_part(self) -> None:
         self._append(FormPart("", ""))
         self.changed.emit()
-        self.editItem(self.item(self.rowCount() - 1, self.NAME))
+        item = self.item(self.rowCount() - 1, self.NAME)
+        if item is not None:
+            self.editItem(item)
 
     def add_file_part(self, path: str | None = None) -> None:
         if path is None:
@@ -347,7 +353,9 @@ class RequestEditor(QWidget):
         self.raw_type = QComboBox(self)
         self.raw_type.setEditable(True)
         self.raw_type.addItems(list(RAW_TYPES))
-        self.raw_type.lineEdit().setPlaceholderText("Content-Type: detected from the text")
+        raw_line = self.raw_type.lineEdit()
+        if raw_line is not None:
+            raw_line.setPlaceholderText("Content-Type: detected from the text")
         self.raw_type.setMinimumWidth(260)
         self.beautify = QPushButton("Beautify", self)
         self.beautify.setToolTip("Re-indent a JSON or XML body")
@@ -412,15 +420,17 @@ class RequestEditor(QWidget):
         body_layout.addLayout(bar)
         body_layout.addWidget(self.body_stack, 1)
 
-        # -- auth
-        from workbench.ui.widgets.auth_panel import AuthPanel
-
-        self.auth = AuthPanel(self)
+        # -- auth: the panel (and the OAuth2 code behind it) is built when the Auth tab is first
+        # shown; until then the request's Auth value is kept as it is.
+        self._auth_panel: AuthPanel | None = None
+        self._auth_value: Auth = request.auth
+        self._inherited: tuple[Auth | None, str] = (None, "")
+        self._resolver: Resolver | None = None
         # The OAuth2 form is tall; scrolling keeps the editor from pushing the response pane away.
-        auth_scroll = QScrollArea(self)
-        auth_scroll.setWidgetResizable(True)
-        auth_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        auth_scroll.setWidget(self.auth)
+        self._auth_scroll = QScrollArea(self)
+        self._auth_scroll.setWidgetResizable(True)
+        self._auth_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        auth_scroll = self._auth_scroll
 
         # -- docs: rendered Markdown, editable on demand
         self.docs_view = QTextBrowser(self)
@@ -458,6 +468,8 @@ class RequestEditor(QWidget):
 
         self._collection: Collection | None = None
         self.set_request(request)
+        if request.body.kind != "none" and not request.params:
+            self.sections.setCurrentIndex(2)  # a request with a body opens on its Body tab
         self.method.currentTextChanged.connect(self._method_changed)
         self.url.textEdited.connect(self._url_edited)
         self.url.returnPressed.connect(self._send_clicked)
@@ -470,8 +482,8 @@ class RequestEditor(QWidget):
         self.multipart.changed.connect(self._changed)
         self.binary_file.textChanged.connect(self._changed)
         self.binary_type.textChanged.connect(self._changed)
-        self.auth.changed.connect(self._changed)
         self.docs_edit.textChanged.connect(self._changed)
+        self.sections.currentChanged.connect(self._section_shown)
 
     # ------------------------------------------------------------------ identity
     @property
@@ -490,6 +502,37 @@ class RequestEditor(QWidget):
         self.collection_path = collection_path
         self._saved = replace(self._saved, path=request_path)
 
+    # ------------------------------------------------------------------ auth panel (built on demand)
+    @property
+    def auth(self) -> AuthPanel:
+        """The Auth tab's panel, created the first time it is needed."""
+        if self._auth_panel is None:
+            from workbench.ui.widgets.auth_panel import AuthPanel
+
+            panel = AuthPanel(self)
+            self._loading = True
+            try:
+                panel.set_auth(self._auth_value, *self._inherited)
+                if self._resolver is not None:
+                    panel.set_resolver(self._resolver)
+            finally:
+                self._loading = False
+            if not self._dirty and panel.to_model() != self._auth_value:
+                # The form shows the saved auth in its own normal form: not an edit.
+                self._saved = replace(self._saved, auth=panel.to_model())
+            panel.changed.connect(self._changed)
+            self._auth_panel = panel
+            self._auth_scroll.setWidget(panel)
+        return self._auth_panel
+
+    @Slot(int)
+    def _section_shown(self, index: int) -> None:
+        if self.sections.widget(index) is self._auth_scroll:
+            self.auth  # noqa: B018 - build the panel now that it is shown
+
+    def _auth_model(self) -> Auth:
+        return self._auth_panel.to_model() if self._auth_panel is not None else self._auth_value
+
     # ------------------------------------------------------------------ context
     def set_context(self, collection: Collection | None, variables: Mapping[str, str],
                     secret_names: frozenset[str] = frozenset(), base_dir: str = "") -> None:
@@ -499,14 +542,16 @@ class RequestEditor(QWidget):
         self.body_highlighter.set_variables(variables)
         if base_dir:
             self.multipart.base_dir = base_dir
-        inherited, source = self._inherited_auth()
-        self._loading = True
-        try:
-            self.auth.set_auth(self.auth.to_model(), inherited, source)
-            self.auth.set_resolver(Resolver(variables))
-        finally:
-            self._loading = False
-        rows = []
+        self._inherited = self._inherited_auth()
+        self._resolver = Resolver(variables)
+        if self._auth_panel is not None:
+            self._loading = True
+            try:
+                self._auth_panel.set_auth(self._auth_panel.to_model(), *self._inherited)
+                self._auth_panel.set_resolver(self._resolver)
+            finally:
+                self._loading = False
+        rows: list[str] = []
         if collection is not None:
             rows.extend(f"{h.name} (collection)" for h in collection.headers if h.enabled and h.name)
             for folder in collection.chain(self._saved.path or "x"):
@@ -542,8 +587,10 @@ class RequestEditor(QWidget):
             self.binary_file.setText(body.file)
             self.binary_type.setText(body.content_type if body.kind == "binary" else "")
             self._show_body_page(body.kind)
-            inherited, source = self._inherited_auth()
-            self.auth.set_auth(request.auth, inherited, source)
+            self._auth_value = request.auth
+            self._inherited = self._inherited_auth()
+            if self._auth_panel is not None:
+                self._auth_panel.set_auth(request.auth, *self._inherited)
             self.docs_edit.setPlainText(request.docs)
             self._render_docs()
         finally:
@@ -561,7 +608,7 @@ class RequestEditor(QWidget):
     def to_model(self) -> Request:
         """The request as the form shows it now."""
         base, _ = split_url(self.url.text())
-        kind = self.body_kind.currentData() or "none"
+        kind: BodyKind = self.body_kind.currentData() or "none"
         if kind == "raw":
             ctype = self.raw_type.currentText().strip()
         elif kind == "binary":
@@ -574,7 +621,7 @@ class RequestEditor(QWidget):
                     self.binary_file.text().strip() if kind == "binary" else "")
         return replace(self._saved, method=self.method.currentText().strip().upper() or "GET", url=base,
                        params=tuple(self.params.rows()), headers=tuple(self.headers.rows()), body=body,
-                       auth=self.auth.to_model(), docs=self.docs_edit.toPlainText())
+                       auth=self._auth_model(), docs=self.docs_edit.toPlainText())
 
     # ------------------------------------------------------------------ dirty state
     def is_dirty(self) -> bool:

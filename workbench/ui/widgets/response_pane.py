@@ -17,6 +17,7 @@ from __future__ import annotations
 import mmap
 import os
 import shutil
+import sys
 import time
 from collections import deque
 from dataclasses import replace
@@ -209,6 +210,11 @@ class ResponsePane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Parser threads run while the window paints. Every Qt→Python call of the UI thread
+        # (a model's data(), a paint event) may wait for the GIL up to the switch interval;
+        # at the default 5 ms those waits add up to visible stalls, at 1 ms they do not.
+        if sys.getswitchinterval() > 0.001:
+            sys.setswitchinterval(0.001)
         self.status = QLabel("No response yet. Press Send (Ctrl+Enter).", self)
         self.status.setObjectName("empty")
         self.meta = QLabel("", self)
@@ -240,7 +246,6 @@ class ResponsePane(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.error_card = ErrorCard(self)
-        self.error_card.raw_requested.connect(lambda: self.tabs.setCurrentWidget(self.raw_view))
         self.pretty_view = JsonTextView(self)
         self.tree_view = JsonTreeView(self)
         self.table_view = ODataTable(self)
@@ -254,6 +259,7 @@ class ResponsePane(QWidget):
         self.parts_view = self._build_parts()
         self.raw_view = JsonTextView(self, highlight=False)
         self.raw_view.edit.setLineWrapMode(self.raw_view.edit.LineWrapMode.WidgetWidth)
+        self.error_card.raw_requested.connect(lambda: self.tabs.setCurrentWidget(self.raw_view))
         self.headers_table = self._table(["Header", "Value"])
         self.cookies_table = self._table(["Name", "Value", "Domain", "Path", "Expires", "Secure", "HttpOnly", "SameSite"])
         self.timing_view = self._build_timing()
@@ -304,6 +310,7 @@ class ResponsePane(QWidget):
         self._pretty_chars = 0
         self._loading = False
         self._generation = 0
+        self._pending_steps = 0
         self._parts: list[Any] = []
         self._part_pane: ResponsePane | None = None
         self._set_tabs(())
@@ -328,7 +335,7 @@ class ResponsePane(QWidget):
         save.setObjectName("primary")
         save.clicked.connect(self.save_body_as)
         self.hex_view = JsonTextView(box, highlight=False)
-        self.hex_view.find.hide()
+        self.hex_view.find_edit.hide()
         self.hex_view.prev_btn.hide()
         self.hex_view.next_btn.hide()
         row = QHBoxLayout()
@@ -427,6 +434,7 @@ class ResponsePane(QWidget):
 
     def _reset(self) -> None:
         self._generation += 1
+        self._pending_steps = 0
         for job in self._jobs:
             job.cancel()
         self._jobs = []
@@ -658,8 +666,21 @@ class ResponsePane(QWidget):
         job.start()
         return job
 
+    def _defer(self, step: Callable[[], None]) -> None:
+        """Run `step` in a later event-loop turn (big results are shown in several short turns)."""
+        generation = self._generation
+        self._pending_steps += 1
+
+        def run() -> None:
+            self._pending_steps -= 1
+            if generation == self._generation:
+                step()
+            self._maybe_finished()
+
+        QTimer.singleShot(0, run)
+
     def _maybe_finished(self) -> None:
-        if not self._loading:
+        if not self._loading or self._pending_steps:
             return
         if any(not job.finished and not job.cancelled for job in self._jobs):
             return
@@ -714,6 +735,8 @@ class ResponsePane(QWidget):
             index.build(job.cancel_event)
             return {"index": index}
 
+        if size >= limit:  # pretty text is never shorter than the body: say so from the first chunk
+            self._show_pretty_truncated()
         self._start(pretty_big, self._big_pretty_done, self._json_failed, self._pretty_arrived)
         self._start(index_big, self._json_parsed, self._json_failed, self._index_arrived)
 
@@ -757,7 +780,11 @@ class ResponsePane(QWidget):
         if index.error is not None:
             self._mark_invalid(index.error)
             return
-        self.tree_view.expand_to_depth(0)
+        self._defer(lambda: self.tree_view.expand_to_depth(0))
+        self._defer(lambda: self._show_collection(index, document))
+
+    def _show_collection(self, index: JsonIndex, document: Any) -> None:
+        """Error card, OData table and contract check for a parsed JSON body."""
         response = self.response
         assert response is not None
         details = body_parse.error_details(response.content_type, document) if document is not None else None
@@ -775,8 +802,8 @@ class ResponsePane(QWidget):
             if self.metadata_model is not None:
                 self.table_view.load(index, node, self.exchange)
             self.tabs.setTabVisible(self.tabs.indexOf(self.table_view), True)
-            self._fetch_metadata_for_table(index, node)
-        self._start_contract(document, has_body=True)
+            self._defer(lambda: self._fetch_metadata_for_table(index, node))
+        self._defer(lambda: self._start_contract(document, has_body=True))
 
     def _json_failed(self, exc: BaseException) -> None:
         if isinstance(exc, JsonSyntaxError):
@@ -827,7 +854,6 @@ class ResponsePane(QWidget):
             _metadata_cache[url] = model
             self.metadata_model = model
             self.table_view.set_metadata(model, entity_set)
-            self.table_view.model.columns = []
             self.table_view.load(index, node, None)
             if self.document is not None:
                 self._start_contract(self.document, has_body=True)
@@ -848,8 +874,11 @@ class ResponsePane(QWidget):
 
             return parse_bytes(exchange.response.read_body(), url, exchange.response.content_type)
 
-        job = CoroutineJob(fetch, lambda m: (use(m), self._maybe_finished()),
-                           lambda exc: self._maybe_finished())
+        def done(model: Any) -> None:
+            use(model)
+            self._maybe_finished()
+
+        job = CoroutineJob(fetch, done, lambda exc: self._maybe_finished())
         self._jobs.append(job)
 
     # ------------------------------------------------------------------ contract
@@ -957,7 +986,7 @@ class ResponsePane(QWidget):
                 text = text[:cut + 1]
                 self.xml_view.text_view.set_banner(
                     f"Showing the first {human_size(self.pretty_limit_chars)} of the pretty text: the whole document is in the Tree.")
-            self.xml_view.set_document(value["root"], value["raw"], value["csdl"])
+            self.xml_view.set_document(value["root"], value["raw"], value["csdl"], response.url)
             self._queue_text(self.xml_view.text_view, text)
 
         self._start(parse, done, self._json_failed)

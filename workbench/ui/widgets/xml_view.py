@@ -123,6 +123,7 @@ class XmlView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
         self._raw = b""
+        self.source_url = ""
         self._nodes: dict[int, Any] = {}
         self.browser: Any = None
 
@@ -133,8 +134,9 @@ class XmlView(QWidget):
         self.metadata_btn.hide()
         self.info.setText("")
 
-    def set_document(self, root: Any, raw: bytes, csdl: bool) -> None:
+    def set_document(self, root: Any, raw: bytes, csdl: bool, source_url: str = "") -> None:
         """Show the element tree of `root` (text comes separately in chunks)."""
+        self.source_url = source_url
         self.tree.clear()
         self._nodes.clear()
         self._raw = raw
@@ -172,7 +174,9 @@ class XmlView(QWidget):
             return
         self.browser = cls(None)
         self.browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.browser.load_bytes(self._raw)
+        url = self.source_url if self.source_url.startswith(("http://", "https://")) else ""
+        root = url.split("?", 1)[0].removesuffix("/$metadata") if url.split("?", 1)[0].endswith("/$metadata") else ""
+        self.browser.load_bytes(self._raw, url, root)
         self.browser.setWindowTitle("Metadata browser")
         self.browser.resize(1100, 750)
         self.browser.show()
