@@ -61,3 +61,17 @@ def test_prepared_secret_header_values_never_reach_the_file(tmp_path: Path, http
     assert prepare(request, overrides={"token": "bearer-SECRET"}).auth.get("token") == "bearer-SECRET"
     history.record(tmp_path, exchange)
     assert "bearer-SECRET" not in (tmp_path / ".workbench" / "history.jsonl").read_text()
+
+
+def test_api_keys_under_custom_names_are_redacted(tmp_path: Path, httpbin: peers.Peer) -> None:
+    """The service picks the key's name (`sig`, `x-frends-key`…): history must hide it whatever it is."""
+    ws = storage.init_workspace(tmp_path)
+    for where, name in (("query", "my key"), ("header", "X-Frends-Key")):
+        request = Request("K", "GET", f"{httpbin.url}/anything",
+                          auth=Auth("apikey", {"name": name, "value": "KEY-SECRET-1", "in": where}))
+        exchange = asyncio.run(send(request))
+        assert "KEY-SECRET-1" in json.dumps(exchange.response.text())  # it did reach the server
+        history.record(ws.root, exchange, "K.yaml", "C")
+    raw = (Path(ws.root) / ".workbench" / "history.jsonl").read_text()
+    assert "KEY-SECRET-1" not in raw
+    assert "my%20key=•••" in raw

@@ -28,3 +28,11 @@ def test_window_action_opens_it(main_window, qtbot) -> None:  # type: ignore[no-
     dialogs = main_window.findChildren(CodeDialog)
     assert dialogs and "/status/418" in dialogs[-1].code.toPlainText()
     dialogs[-1].close()
+
+
+def test_tree_context_action_opens_it(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    main_window.collections.code_requested.emit("Getting started", "Echo query parameters.yaml")
+    assert main_window.current_editor().key == ("Getting started", "Echo query parameters.yaml")
+    dialogs = main_window.findChildren(CodeDialog)
+    assert dialogs and "search=workbench" in dialogs[-1].code.toPlainText()
+    dialogs[-1].close()

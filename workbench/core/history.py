@@ -16,6 +16,7 @@ from pathlib import Path
 from workbench.core.http import Exchange
 from workbench.core.secrets import redact_header
 from workbench.core.storage import state_dir
+from workbench.core.urls import encode_component
 
 HISTORY_FILE = "history.jsonl"
 MAX_ENTRIES = 1000
@@ -42,10 +43,19 @@ def redact_url(url: str) -> str:
 def record(workspace_root: str | Path, exchange: Exchange, request_path: str = "", collection: str = "") -> HistoryEntry:
     """Append one exchange (redacted) to the workspace history and return the entry."""
     req = exchange.request
+    # An API key may travel under any name the service chose: redact that name too.
+    key_name = req.auth.get("name").lower() if req.auth.type == "apikey" else ""
+    url = redact_url(req.url)
+    if key_name and req.auth.get("in") == "query":
+        url = re.sub(rf"([?&]{re.escape(encode_component(req.auth.get('name')))}=)[^&#]*", r"\1•••", url, flags=re.I)
+
+    def header(k: str, v: str) -> str:
+        return "•••" if key_name and k.lower() == key_name else redact_header(k, v)
+
     entry = HistoryEntry(
-        req.method, redact_url(req.url), exchange.response.status, round(exchange.response.elapsed_ms, 1),
+        req.method, url, exchange.response.status, round(exchange.response.elapsed_ms, 1),
         exchange.started_at, request_path, collection,
-        tuple((k, redact_header(k, v)) for k, v in req.headers),
+        tuple((k, header(k, v)) for k, v in req.headers),
     )
     path = state_dir(workspace_root) / HISTORY_FILE
     line = json.dumps({

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.collections.workspace_changed.connect(self.reload_workspace)
         self.collections.item_moved.connect(self._item_moved)
         self.collections.item_deleted.connect(self._item_deleted)
+        self.collections.code_requested.connect(self._code_for)
 
         # External edits (git pull, another editor): watch the files, reload after a quiet moment.
         self._watcher: QFileSystemWatcher | None = None
@@ -742,6 +743,11 @@ class MainWindow(QMainWindow):
         dialog = CodeDialog(editor.to_model(), self.collection_of(editor.collection_path),
                             self.active_environment(), self)
         dialog.show()
+
+    @Slot(str, str)
+    def _code_for(self, collection_path: str, request_path: str) -> None:
+        if self.open_request(collection_path, request_path) is not None:
+            self.show_code()
 
     @Slot()
     def edit_settings(self) -> None:

@@ -41,6 +41,7 @@ class CollectionPanel(QWidget):
     workspace_changed = Signal()
     item_moved = Signal(str, str)  # old key, new key (workspace-relative)
     item_deleted = Signal(str)  # key
+    code_requested = Signal(str, str)  # collection path, request path: "Generate code…" on a request
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -422,6 +423,8 @@ class CollectionPanel(QWidget):
         menu = QMenu(self)
         if node is not None and node.kind == "request":
             menu.addAction("Open", lambda: self._activated(self.tree.currentIndex()))
+            menu.addAction("Generate code…",
+                           lambda: self.code_requested.emit(node.collection_path, self._rel(node)))
             menu.addSeparator()
         menu.addAction(self.act_new_request)
         menu.addAction(self.act_new_folder)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import shutil
 import sys
 import time
@@ -62,6 +63,8 @@ from workbench.ui.widgets.xml_view import XmlView
 __all__ = ["ResponsePane", "human_size"]
 
 CHUNK_CHARS = 16 * 1024
+LONG_LINE = 2048
+_LONG_LINE = re.compile(r"([^\n]{%d})(?=[^\n])" % LONG_LINE)
 #: Bodies up to this size are also checked against a JSON Schema / entity type.
 CONTRACT_BODY_BYTES = 16 * 1024 * 1024
 _metadata_cache: dict[str, Any] = {}
@@ -101,6 +104,12 @@ def _split_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
         out.append(text[start:end])
         start = end
     return out
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first `limit` chars, ending at a line end when one is near (a line may be huge)."""
+    cut = text.rfind("\n", max(0, limit - 64 * 1024), limit)
+    return text[:cut + 1] if cut > 0 else text[:limit]
 
 
 def _charset(response: Response) -> str:
@@ -621,6 +630,8 @@ class ResponsePane(QWidget):
 
     # ------------------------------------------------------------------ text feeding
     def _queue_text(self, view: JsonTextView, text: str) -> None:
+        if len(text) > LONG_LINE:
+            text = _LONG_LINE.sub("\\1\n", text)  # no giant blocks (see _fill_raw)
         for piece in _split_chunks(text):
             self._feed.append((view, piece))
         if not self._feeder.isActive():
@@ -710,8 +721,7 @@ class ResponsePane(QWidget):
                 text = body_parse.pretty_text(document)
                 truncated = len(text) > limit
                 if truncated:
-                    cut = text.rfind("\n", 0, limit)
-                    text = text[:cut + 1 if cut > 0 else limit]
+                    text = _cut(text, limit)
                 job.report({"text": text, "truncated": truncated})
                 index = JsonIndex(data)
                 index.build(job.cancel_event)
@@ -982,8 +992,7 @@ class ResponsePane(QWidget):
                 return
             text = value["text"]
             if len(text) > self.pretty_limit_chars:
-                cut = text.rfind("\n", 0, self.pretty_limit_chars)
-                text = text[:cut + 1]
+                text = _cut(text, self.pretty_limit_chars)
                 self.xml_view.text_view.set_banner(
                     f"Showing the first {human_size(self.pretty_limit_chars)} of the pretty text: the whole document is in the Tree.")
             self.xml_view.set_document(value["root"], value["raw"], value["csdl"], response.url)
@@ -1025,13 +1034,23 @@ class ResponsePane(QWidget):
         def read(job: BackgroundJob) -> Any:
             data = _open_body(response)
             size = len(data)
-            return _decode(bytes(data[:limit]), _charset(response)), size
+            text = _decode(bytes(data[:limit]), _charset(response))
+            # A minified body is one giant line; Qt lays a block out whole, on every append.
+            # Show long lines in pieces (Copy and Save still give the body as received).
+            cut, pieces = _LONG_LINE.subn("\\1\n", text)
+            return cut, size, pieces
 
-        def done(value: tuple[str, int]) -> None:
-            text, size = value
+        def done(value: tuple[str, int, int]) -> None:
+            text, size, pieces = value
+            notes = []
             if size > limit:
-                self.raw_view.set_banner(f"Showing the first {human_size(limit)} of {human_size(size)} as received; "
-                                         "save the body for all of it.")
+                notes.append(f"Showing the first {human_size(limit)} of {human_size(size)} as received; "
+                             "save the body for all of it.")
+            if pieces:
+                notes.append(f"Lines longer than {LONG_LINE:,} characters are shown in pieces.")
+            if self.body_kind == "html":
+                notes.insert(0, "HTML is shown as source (it is not rendered: scripts and remote content stay off).")
+            self.raw_view.set_banner(" ".join(notes))
             self._queue_text(self.raw_view, text)
 
         self._start(read, done, self._json_failed)
