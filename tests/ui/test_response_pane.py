@@ -385,7 +385,8 @@ def test_size_limit_gives_a_clear_message(qtbot, pane: ResponsePane, httpbin) ->
     pane.max_view_bytes = 1000
     show(qtbot, pane, fetch(f"{httpbin.url}/bytes/5000"))
     assert "above the viewer limit of 1000 B" in pane.banner.text()
-    assert pane.tab_visible("binary") and not pane.tab_visible("pretty") and pane.save_btn.isEnabled()
+    assert pane.tab_visible("binary") and not pane.tab_visible("pretty")
+    assert pane.save_btn.isVisibleTo(pane) and not pane.copy_btn.isVisibleTo(pane)
 
 
 def test_multipart_batch_parts(qtbot, pane: ResponsePane, odata_server) -> None:  # type: ignore[no-untyped-def]
@@ -429,3 +430,52 @@ def test_pretty_text_folds_and_colours(qtbot, pane: ResponsePane) -> None:  # ty
     pane.pretty_view.find_edit.setText('"ID": 2')
     assert pane.pretty_view.find_next()
     assert edit.textCursor().selectedText() == '"ID": 2'
+
+
+def test_giant_lines_are_shown_in_pieces(qtbot, pane: ResponsePane) -> None:  # type: ignore[no-untyped-def]
+    """A minified body or a huge string is one giant line; Qt lays a block out whole, so it is cut."""
+    body = json.dumps({"blob": "x" * 100_000, "items": list(range(20000))}, separators=(",", ":")).encode()
+    response = Response(200, "OK", "HTTP/1.1", (("content-type", "application/json"),), len(body), 1.0, body=body)
+    pane.show_response(response)
+    qtbot.waitUntil(lambda: not pane.is_loading(), timeout=10000)
+    assert "shown in pieces" in pane.pretty_view.banner.text()
+    assert max(len(line) for line in pane.pretty_view.text().splitlines()) <= 2048
+    pane.tabs.setCurrentWidget(pane.raw_view)
+    qtbot.waitUntil(lambda: len(pane.raw_view.text()) > len(body), timeout=10000)
+    raw = pane.raw_view.text()
+    assert raw.replace("\n", "") == body.decode() and "shown in pieces" in pane.raw_view.banner.text()
+
+
+def test_imported_operation_is_checked_in_the_main_window(qtbot, main_window, workspace_dir: Path, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    """End to end: `workbench import` a descriptor, send its operation to Prism's mock of it,
+    and the Contract tab checks the response against the imported operation."""
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "servers"))
+    import peers
+
+    spec = shared_data / "openapi" / "petstore-v3.0.yaml"
+    result = subprocess.run([sys.executable, "-m", "workbench", "import", str(spec), "--into", str(workspace_dir)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    main_window.reload_workspace()
+    found = [(c, r) for c in main_window.workspace.collections for r in c.all_requests()
+             if r.meta.get("openapi_operation") == "get /pets/{petId}"]
+    assert found, "the importer marks requests with their operation"
+    collection, request = found[0]
+    assert (workspace_dir / collection.path / "openapi.json").is_file()
+    prism = peers.start_prism(spec)
+    try:
+        editor = main_window.open_request(collection.path, request.path) or main_window.current_editor()
+        sent = replace(request, url=f"{prism.url}/pets/7", params=())
+        task = asyncio.ensure_future(main_window._send(editor, collection.path, sent))
+        qtbot.waitUntil(task.done, timeout=20000)
+        pane = main_window.response
+        qtbot.waitUntil(lambda: not pane.is_loading(), timeout=10000)
+        assert pane.response is not None and pane.response.status == 200
+        assert "get /pets/{petId}" in pane.contract_summary.text() and "matches" in pane.contract_summary.text()
+        assert pane.tabs.tabText(pane.tabs.indexOf(pane.contract_view)) == "Contract ✔"
+    finally:
+        prism.stop()

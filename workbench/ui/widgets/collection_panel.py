@@ -373,7 +373,8 @@ class CollectionPanel(QWidget):
         moved = []
         for key in keys:
             try:
-                new_key = storage.move_item(self.workspace_root, key, target_key)
+                # Keys use "/" on every OS (they are also written to ui.json and history).
+                new_key = storage.move_item(self.workspace_root, key, target_key).replace("\\", "/")
             except (WorkbenchError, OSError) as exc:
                 self._report("Move", exc)
                 continue

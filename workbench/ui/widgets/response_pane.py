@@ -224,8 +224,8 @@ class ResponsePane(QWidget):
         # at the default 5 ms those waits add up to visible stalls, at 1 ms they do not.
         if sys.getswitchinterval() > 0.001:
             sys.setswitchinterval(0.001)
-        self.status = QLabel("No response yet. Press Send (Ctrl+Enter).", self)
-        self.status.setObjectName("empty")
+        self.status = QLabel("Response", self)
+        self.status.setObjectName("muted")
         self.meta = QLabel("", self)
         self.meta.setObjectName("muted")
         self.progress = QProgressBar(self)
@@ -298,6 +298,8 @@ class ResponsePane(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.empty, 1)
         self.tabs.hide()
+        self.copy_btn.hide()  # nothing to copy or save until a response arrives
+        self.save_btn.hide()
 
         self.exchange: Exchange | None = None
         self.response: Response | None = None
@@ -475,6 +477,8 @@ class ResponsePane(QWidget):
 
     def show_pending(self, request: Any) -> None:
         self._reset()
+        self.copy_btn.hide()
+        self.save_btn.hide()
         self.status.setText(f"Sending {getattr(request, 'method', '')} … (Esc cancels)")
         self.status.setStyleSheet("color: #57606a;")
         self.meta.setText("waiting for the response")
@@ -502,6 +506,8 @@ class ResponsePane(QWidget):
         self._reset()
         self.exchange = None
         self.response = None
+        self.copy_btn.hide()
+        self.save_btn.hide()
         self.status.setText("No response")
         self.status.setStyleSheet("color: #cf222e; font-weight: 600;")
         self.status.setToolTip(detail or "")
@@ -543,8 +549,8 @@ class ResponsePane(QWidget):
         head = _head(response)
         kind = classify(response.content_type, head)
         self.body_kind = kind
-        self.copy_btn.setEnabled(kind != "empty")
-        self.save_btn.setEnabled(kind != "empty")
+        self.copy_btn.setVisible(kind in ("json", "xml", "html", "text", "multipart"))
+        self.save_btn.setVisible(kind != "empty")
         common = ["raw", "headers", "cookies", "timing", "contract"]
         if size > self.max_view_bytes:
             self._show_banner(f"The body is {human_size(size)}, above the viewer limit of {human_size(self.max_view_bytes)}."
@@ -631,7 +637,11 @@ class ResponsePane(QWidget):
     # ------------------------------------------------------------------ text feeding
     def _queue_text(self, view: JsonTextView, text: str) -> None:
         if len(text) > LONG_LINE:
-            text = _LONG_LINE.sub("\\1\n", text)  # no giant blocks (see _fill_raw)
+            text, pieces = _LONG_LINE.subn("\\1\n", text)  # no giant blocks (see _fill_raw)
+            note = f"Lines longer than {LONG_LINE:,} characters are shown in pieces."
+            if pieces and view is not self.raw_view and note not in view.banner.text():
+                current = view.banner.text() if view.banner.isVisibleTo(view) else ""
+                view.set_banner(f"{current} {note}".strip())
         for piece in _split_chunks(text):
             self._feed.append((view, piece))
         if not self._feeder.isActive():
