@@ -9,15 +9,14 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.core import storage
+from workbench.commands._saved import add_variable_flags, open_request_file, parse_assignments
+from workbench.core.collections import Settings
 from workbench.core.errors import AuthError, SendError, StorageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("request", metavar="REQUEST.yaml", help="a saved request file inside a workspace")
-    parser.add_argument("--env", metavar="NAME", help="environment to use (default: the workspace's active one)")
-    parser.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
-                        help="set a variable for this send (repeatable; wins over the environment)")
+    add_variable_flags(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object: status, headers, elapsed_ms, body")
     parser.add_argument("--no-history", action="store_true", help="do not record this send in the workspace history")
 
@@ -25,45 +24,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from workbench.core.send import SendContext, send
 
-    overrides = {}
-    for item in args.var:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            return fail(f"--var expects NAME=VALUE, got {item!r}")
-        overrides[name] = value
-    path = Path(args.request)
-    if not path.is_file():
-        return fail(f"{path}: no such request file")
     try:
-        request = storage.request_from_yaml(storage.read_yaml(path), path.name, str(path))
-        root, coll_path, rel = storage.locate(path)
-        workspace = storage.load_workspace(root) if root is not None else None
-        collection = workspace.collection(coll_path) if workspace and coll_path else None
-        if collection is not None:
-            request = collection.find_request(rel) or request
-        env = None
-        if workspace is not None:
-            wanted = args.env or workspace.active_environment
-            env = workspace.environment(wanted) if wanted else None
-            if args.env and env is None:
-                names = ", ".join(e.name for e in workspace.environments) or "none"
-                return fail(f"no environment named {args.env!r} (have: {names})")
-        elif args.env:
-            return fail(f"{path} is not inside a workspace, so --env {args.env!r} cannot be found")
-        ctx = SendContext(collection=collection, environment=env, overrides=overrides,
-                          settings=workspace.settings if workspace else storage.Settings(),
-                          base_dir=path.parent)
-        _attach_oauth2(ctx, root)
-        exchange = asyncio.run(send(request, ctx))
+        overrides = parse_assignments(args.var)
+        saved = open_request_file(Path(args.request), args.env)
+        assert saved.request is not None
+        ctx = SendContext(collection=saved.collection, environment=saved.environment, overrides=overrides,
+                          settings=saved.workspace.settings if saved.workspace else Settings(),
+                          base_dir=Path(args.request).parent)
+        _attach_oauth2(ctx, saved.root)
+        exchange = asyncio.run(send(saved.request, ctx))
     except StorageError as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     except (SendError, AuthError) as exc:
         return fail(exc.message, EXIT_FAILED)
+    root = saved.root
     if root is not None and not args.no_history:
         from workbench.core import history
 
         try:
-            history.record(root, exchange, rel, coll_path)
+            rel = str(Path(args.request).resolve().relative_to(saved.collection_dir)) if saved.collection_dir else ""
+            history.record(root, exchange, rel, saved.collection_dir.name if saved.collection_dir else "")
         except OSError:
             pass
     response = exchange.response

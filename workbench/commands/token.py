@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.core.collections import Auth, Collection, Environment, Request, Settings, Workspace
+from workbench.core.collections import Auth, Request, Settings
 
 SECRET_ENV = "WORKBENCH_CLIENT_SECRET"
 PASSWORD_ENV = "WORKBENCH_PASSWORD"
@@ -103,40 +103,28 @@ def _auth_from_flags(args: argparse.Namespace) -> Auth:
 def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
     """The effective, variable-resolved auth of a collection folder or a request file, and the
     workspace's send settings (TLS verification, proxy, timeouts) for the token request."""
-    from workbench.core import storage
+    from workbench.commands._saved import open_collection_dir, open_request_file
+    from workbench.core.errors import StorageError
     from workbench.core.prepare import effective_auth, variables_for
     from workbench.core.variables import Resolver
 
     target = Path(args.target)
-    workspace: Workspace | None
-    collection: Collection | None
-    if target.is_dir():
-        if not (target / storage.COLLECTION_FILE).is_file():
-            raise _BadInput(f"{target}: not a collection folder (no {storage.COLLECTION_FILE})")
-        root = target.resolve().parent
-        workspace = storage.load_workspace(root)
-        collection = workspace.collection(target.resolve().name)
-        if collection is None:
-            raise _BadInput(f"{target}: the collection could not be read: {'; '.join(workspace.problems)}")
-        request = Request("(collection)", auth=Auth("inherit"))
-        where = f"collection {collection.name!r}"
-    elif target.is_file():
-        request = storage.request_from_yaml(storage.read_yaml(target), target.name, str(target))
-        root_found, coll_path, rel = storage.locate(target)
-        workspace = storage.load_workspace(root_found) if root_found is not None else None
-        collection = workspace.collection(coll_path) if workspace and coll_path else None
-        if collection is not None:
-            request = collection.find_request(rel) or request
-        where = f"request {request.name!r}"
-    else:
-        raise _BadInput(f"{target}: no such collection folder or request file")
-    env: Environment | None = None
-    if workspace is not None:
-        wanted = args.env or workspace.active_environment
-        env = workspace.environment(wanted) if wanted else None
-        if args.env and env is None:
-            names = ", ".join(e.name for e in workspace.environments) or "none"
-            raise _BadInput(f"no environment named {args.env!r} (have: {names})")
+    try:
+        if target.is_dir():
+            saved = opened = open_collection_dir(target, args.env)
+            folder = f"{opened.folder}/" if opened.folder else ""
+            request = Request("(collection)", auth=Auth("inherit"), path=f"{folder}(collection).yaml")
+            where = f"collection {opened.collection.name!r}" if opened.collection else str(target)
+        elif target.is_file():
+            saved = open_request_file(target, args.env)
+            assert saved.request is not None
+            request = saved.request
+            where = f"request {request.name!r}"
+        else:
+            raise _BadInput(f"{target}: no such collection folder or request file")
+    except StorageError as exc:
+        raise _BadInput(exc.message) from exc
+    workspace, collection, env = saved.workspace, saved.collection, saved.environment
     auth = effective_auth(collection, request)
     if auth.type != "oauth2":
         raise _BadInput(f"{where} uses {auth.type!r} auth, not OAuth 2.0: there is no token to get")

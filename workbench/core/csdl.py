@@ -319,23 +319,15 @@ class ReturnType:
         return f"Collection({self.type})" if self.collection else self.type
 
 
-@dataclass(frozen=True, slots=True)
-class Function:
-    """One overload of a function (CSDL 4.01 §12.2): side-effect free, called with GET.
+class _Operation:
+    """What functions and actions share: naming, the binding parameter, the caller's parameters."""
 
-    A bound overload's first parameter is the binding parameter.
-    """
-
+    __slots__ = ()
     name: str
     namespace: str
-    parameters: tuple[Parameter, ...] = ()
-    return_type: ReturnType | None = None
-    is_bound: bool = False
-    is_composable: bool = False
-    entity_set_path: str = ""
-    annotations: Annotations = ()
-
-    kind = "function"
+    parameters: tuple[Parameter, ...]
+    is_bound: bool
+    annotations: Annotations
 
     @property
     def qualified_name(self) -> str:
@@ -356,7 +348,26 @@ class Function:
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
+class Function(_Operation):
+    """One overload of a function (CSDL 4.01 §12.2): side-effect free, called with GET.
+
+    A bound overload's first parameter is the binding parameter.
+    """
+
+    name: str
+    namespace: str
+    parameters: tuple[Parameter, ...] = ()
+    return_type: ReturnType | None = None
+    is_bound: bool = False
+    is_composable: bool = False
+    entity_set_path: str = ""
+    annotations: Annotations = ()
+
+    kind = "function"
+
+
+@dataclass(frozen=True, slots=True)
+class Action(_Operation):
     """One overload of an action (CSDL 4.01 §12.1): may have side effects, invoked with POST."""
 
     name: str
@@ -368,22 +379,6 @@ class Action:
     annotations: Annotations = ()
 
     kind = "action"
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.namespace}.{self.name}"
-
-    @property
-    def binding_parameter(self) -> Parameter | None:
-        return self.parameters[0] if self.is_bound and self.parameters else None
-
-    @property
-    def call_parameters(self) -> tuple[Parameter, ...]:
-        return self.parameters[1:] if self.is_bound else self.parameters
-
-    @property
-    def description(self) -> str:
-        return _description(self.annotations)
 
 
 Operation = Union[Function, Action]

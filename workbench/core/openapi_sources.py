@@ -29,6 +29,7 @@ import orjson
 import yaml
 
 from workbench.core.collections import Auth
+from workbench.core.storage import describe_yaml_error
 from workbench.core.errors import SpecImportError
 
 try:  # libyaml is ~10x faster than the pure-Python parser on large descriptors
@@ -79,10 +80,7 @@ def parse_document(data: bytes, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_NoDatesLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecImportError(f"{name}: invalid YAML{where}: {problem}", detail=str(exc)) from exc
+        raise SpecImportError(f"{name}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
 
 
 def spec_version(doc: Any) -> str | None:

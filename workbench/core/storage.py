@@ -97,10 +97,15 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise StorageError(f"{path}: invalid YAML{where}: {problem}", detail=str(exc)) from exc
+        raise StorageError(f"{path}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
+
+
+def describe_yaml_error(exc: yaml.YAMLError) -> str:
+    """` at line L, column C: problem` — where a YAML document broke, in a user's words."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{where}: {problem}"
 
 
 def write_atomic(path: Path, text: str) -> None:
