@@ -209,3 +209,45 @@ def test_locate_finds_workspace_and_collection(tmp_path: Path) -> None:
     coll = storage.save_collection(ws.root, Collection("C", folders=(Folder("F", requests=(Request("R", url="u"),)),)))
     root, coll_path, rel = storage.locate(Path(ws.root) / coll.path / "F" / "R.yaml")
     assert root == Path(ws.root).resolve() and coll_path == coll.path and rel == "F/R.yaml"
+
+
+# --------------------------------------------------------------------------- parse cache
+
+
+def _cache_ws(tmp_path: Path) -> Path:
+    from workbench.core.collections import Collection, Request
+
+    ws = tmp_path / "cached"
+    storage.init_workspace(ws)
+    storage.save_collection(ws, Collection("C", requests=(Request("one", "GET", "http://a/1"),)))
+    return ws
+
+
+def test_unchanged_workspace_loads_without_the_yaml_parser(tmp_path: Path) -> None:
+    """Start-up speed: the second load of an unchanged workspace comes from .workbench/ and never imports yaml."""
+    import subprocess
+    import sys
+
+    ws = _cache_ws(tmp_path)
+    first = storage.load_workspace(ws)
+    assert (ws / ".workbench" / storage.PARSE_CACHE_FILE).exists()
+    code = ("import sys; from workbench.core import storage; w = storage.load_workspace(sys.argv[1]);"
+            "print('yaml' in sys.modules, [r.name for c in w.collections for r in c.all_requests()])")
+    out = subprocess.run([sys.executable, "-c", code, str(ws)], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False ['one']"
+    assert storage.load_workspace(ws) == first
+
+
+def test_cache_never_hides_an_external_edit_or_a_broken_file(tmp_path: Path) -> None:
+    ws = _cache_ws(tmp_path)
+    storage.load_workspace(ws)
+    request_file = ws / "C" / "one.yaml"
+    request_file.write_text("name: renamed outside\nmethod: POST\nurl: http://a/2\n")
+    loaded = storage.load_workspace(ws)
+    (request,) = loaded.collections[0].all_requests()
+    assert (request.name, request.method, request.url) == ("renamed outside", "POST", "http://a/2")
+    request_file.write_text("name: [unclosed\n")
+    for _ in range(2):  # reported on every load, not only the first
+        broken = storage.load_workspace(ws)
+        assert broken.collections[0].all_requests() == []
+        assert any("invalid YAML" in p for p in broken.problems)

@@ -76,9 +76,6 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     from workbench.ui.theme import apply_theme
     from workbench.ui.widgets.response_pane import ResponsePane
 
-    # Worker threads parse while the UI paints: a short switch interval keeps the UI's waits
-    # for the GIL short (the default 5 ms would add up over many small Qt→Python calls).
-    sys.setswitchinterval(0.001)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("API Workbench")

@@ -23,9 +23,9 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
-
-import yaml
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core import secrets
 from workbench.core.collections import (
@@ -42,12 +42,8 @@ from workbench.core.collections import (
 )
 from workbench.core.errors import StorageError
 
-try:  # libyaml's C loader/dumper are ~10x faster; fall back to pure Python when absent.
-    from yaml import CSafeDumper as _Dumper
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 COLLECTION_FILE = "collection.yaml"
 FOLDER_FILE = "folder.yaml"
@@ -58,16 +54,32 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
-class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
-    """Multi-line strings as `|` blocks so a JSON body diffs line by line."""
-
-
 def _str_representer(dumper: Any, data: str) -> Any:
+    """Multi-line strings as `|` blocks so a JSON body diffs line by line."""
     style = "|" if "\n" in data and not any(c in data for c in "\t\r") and data == data.rstrip(" ") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-_BlockDumper.add_representer(str, _str_representer)
+@functools.cache
+def _yaml_codec() -> tuple[Any, Any, Any]:
+    """(yaml module, loader, dumper), imported on first use: start-up paints before it is needed.
+
+    libyaml's C loader/dumper are ~10x faster; the pure-Python ones serve when it is absent.
+    """
+    import yaml
+
+    try:
+        from yaml import CSafeDumper as Dumper
+        from yaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeDumper as Dumper  # type: ignore[assignment]
+        from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+    class BlockDumper(Dumper):  # type: ignore[misc, valid-type]
+        pass
+
+    BlockDumper.add_representer(str, _str_representer)
+    return yaml, Loader, BlockDumper
 
 
 # --------------------------------------------------------------------------- low level
@@ -83,7 +95,8 @@ def sanitize_name(name: str, fallback: str = "untitled") -> str:
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
+    yaml, _, dumper = _yaml_codec()
+    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False))
 
 
 def read_yaml(path: Path) -> Any:
@@ -94,13 +107,14 @@ def read_yaml(path: Path) -> Any:
         raise StorageError(f"{path}: file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise StorageError(f"{path}: cannot read ({exc})") from exc
+    yaml, loader, _ = _yaml_codec()
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise StorageError(f"{path}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
 
 
-def describe_yaml_error(exc: yaml.YAMLError) -> str:
+def describe_yaml_error(exc: "yaml.YAMLError") -> str:
     """` at line L, column C: problem` — where a YAML document broke, in a user's words."""
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -308,78 +322,149 @@ def environment_from_yaml(data: Any, path: str) -> Environment:
 # --------------------------------------------------------------------------- loading
 
 
-def _load_folder(root: Path, folder_dir: Path, rel: str, problems: list[str], default_auth: str) -> tuple[
-        tuple[Request, ...], tuple[Folder, ...], dict[str, Any]]:
-    """Requests and sub-folders in `folder_dir`; a broken file is reported and skipped."""
-    requests: list[Request] = []
-    folders: list[Folder] = []
-    try:
-        entries = sorted(folder_dir.iterdir(), key=lambda p: p.name.lower())
-    except OSError as exc:
-        problems.append(f"{folder_dir}: cannot list ({exc.strerror})")
-        return (), (), {}
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        child_rel = f"{rel}/{entry.name}" if rel else entry.name
-        if entry.is_dir():
-            meta: dict[str, Any] = {}
-            meta_file = entry / FOLDER_FILE
-            if meta_file.exists():
+PARSE_CACHE_FILE = "parse-cache.json"
+_PARSE_CACHE_VERSION = 1
+
+
+class _ParseCache:
+    """The parsed content of unchanged files, kept in `.workbench/` between starts.
+
+    Start-up is a feature: with every file unchanged (same size and modification time in ns)
+    a workspace loads without importing or running the YAML parser. Cached data is what
+    `read_yaml` returned, passed through JSON, which keeps every value the loaders read (they
+    convert scalars with `str()` anyway). Broken files are never cached, so they are reported
+    on every load.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / STATE_DIR / PARSE_CACHE_FILE
+        self.entries: dict[str, Any] = {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(stored, dict) and stored.get("version") == _PARSE_CACHE_VERSION:
+                self.entries = dict(stored.get("entries") or {})
+        except (OSError, ValueError):
+            pass
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def read(self, path: Path) -> Any:
+        try:
+            stat = path.stat()
+            key = path.relative_to(self.root).as_posix()
+        except (OSError, ValueError):
+            return read_yaml(path)
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        hit = self.entries.get(key)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            self.used[key] = hit
+            return hit[1]
+        data = json.loads(json.dumps(read_yaml(path), default=str))
+        self.used[key] = [stamp, data]
+        self.changed = True
+        return data
+
+    def save(self) -> None:
+        if not self.changed and len(self.used) == len(self.entries):
+            return
+        try:
+            state_dir(self.root)
+            write_atomic(self.path, json.dumps({"version": _PARSE_CACHE_VERSION, "entries": self.used},
+                                               separators=(",", ":")))
+        except OSError:
+            pass  # a read-only workspace still loads; it just parses every time
+
+
+class _Reader:
+    """Reads a workspace's files, collecting problems instead of stopping at the first."""
+
+    def __init__(self, root: Path, cache: _ParseCache | None = None) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self.read = cache.read if cache is not None else read_yaml
+
+    def folder(self, folder_dir: Path, rel: str) -> tuple[tuple[Request, ...], tuple[Folder, ...]]:
+        """Requests and sub-folders in `folder_dir`; a broken file is reported and skipped."""
+        requests: list[Request] = []
+        folders: list[Folder] = []
+        try:
+            entries = sorted(folder_dir.iterdir(), key=lambda p: p.name.lower())
+        except OSError as exc:
+            self.problems.append(f"{folder_dir}: cannot list ({exc.strerror})")
+            return (), ()
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir():
+                folders.append(self._subfolder(entry, child_rel))
+            elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
                 try:
-                    loaded = read_yaml(meta_file)
-                    meta = dict(loaded) if isinstance(loaded, Mapping) else {}
+                    requests.append(request_from_yaml(self.read(entry), child_rel, str(entry)))
                 except StorageError as exc:
-                    problems.append(exc.message)
-            sub_requests, sub_folders, _ = _load_folder(root, entry, child_rel, problems, "inherit")
+                    self.problems.append(exc.message)
+        return tuple(requests), tuple(folders)
+
+    def _subfolder(self, entry: Path, rel: str) -> Folder:
+        meta: dict[str, Any] = {}
+        meta_file = entry / FOLDER_FILE
+        if meta_file.exists():
             try:
-                auth = _auth_from_yaml(meta.get("auth"), "inherit", str(meta_file))
-                headers = _rows_from_yaml(meta.get("headers"), str(meta_file))
+                loaded = self.read(meta_file)
+                meta = dict(loaded) if isinstance(loaded, Mapping) else {}
             except StorageError as exc:
-                problems.append(exc.message)
-                auth, headers = Auth("inherit"), ()
-            folders.append(Folder(str(meta.get("name") or entry.name), sub_requests, sub_folders, auth, headers,
-                                  str(meta.get("docs") or ""), child_rel))
-        elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
-            try:
-                requests.append(request_from_yaml(read_yaml(entry), child_rel, str(entry)))
-            except StorageError as exc:
-                problems.append(exc.message)
-    return tuple(requests), tuple(folders), {}
+                self.problems.append(exc.message)
+        sub_requests, sub_folders = self.folder(entry, rel)
+        try:
+            auth = _auth_from_yaml(meta.get("auth"), "inherit", str(meta_file))
+            headers = _rows_from_yaml(meta.get("headers"), str(meta_file))
+        except StorageError as exc:
+            self.problems.append(exc.message)
+            auth, headers = Auth("inherit"), ()
+        return Folder(str(meta.get("name") or entry.name), sub_requests, sub_folders, auth, headers,
+                      str(meta.get("docs") or ""), rel)
+
+    def collection(self, rel: str) -> Collection | None:
+        coll_dir = self.root / rel
+        try:
+            data = self.read(coll_dir / COLLECTION_FILE) or {}
+            if not isinstance(data, Mapping):
+                raise StorageError(f"{coll_dir / COLLECTION_FILE}: must be a mapping")
+            where = str(coll_dir / COLLECTION_FILE)
+            variables = _rows_from_yaml(data.get("variables"), where)
+            auth = _auth_from_yaml(data.get("auth"), "none", where)
+            headers = _rows_from_yaml(data.get("headers"), where)
+        except StorageError as exc:
+            self.problems.append(exc.message)
+            return None
+        requests, folders = self.folder(coll_dir, "")
+        meta = data.get("meta") or {}
+        return Collection(str(data.get("name") or rel), requests, folders, variables, auth, headers,
+                          str(data.get("docs") or ""),
+                          {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel)
 
 
 def load_collection(root: Path, rel: str, problems: list[str]) -> Collection | None:
     """One collection folder; None (with a problem noted) when its collection.yaml is broken."""
-    coll_dir = root / rel
-    try:
-        data = read_yaml(coll_dir / COLLECTION_FILE) or {}
-        if not isinstance(data, Mapping):
-            raise StorageError(f"{coll_dir / COLLECTION_FILE}: must be a mapping")
-        where = str(coll_dir / COLLECTION_FILE)
-        variables = _rows_from_yaml(data.get("variables"), where)
-        auth = _auth_from_yaml(data.get("auth"), "none", where)
-        headers = _rows_from_yaml(data.get("headers"), where)
-    except StorageError as exc:
-        problems.append(exc.message)
-        return None
-    requests, folders, _ = _load_folder(root, coll_dir, "", problems, "inherit")
-    meta = data.get("meta") or {}
-    return Collection(str(data.get("name") or rel), requests, folders, variables, auth, headers,
-                      str(data.get("docs") or ""),
-                      {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel)
+    reader = _Reader(root)
+    collection = reader.collection(rel)
+    problems.extend(reader.problems)
+    return collection
 
 
-def load_workspace(root: str | Path) -> Workspace:
+def load_workspace(root: str | Path, *, use_cache: bool = True) -> Workspace:
     """Read a whole workspace; broken files end up in `problems`, never raise mid-way."""
     base = Path(root)
     if not base.is_dir():
         raise StorageError(f"{base}: not a workspace folder")
-    problems: list[str] = []
+    cache = _ParseCache(base) if use_cache else None
+    reader = _Reader(base, cache)
     name, settings, active = base.name, Settings(), ""
     ws_file = base / WORKSPACE_FILE
     if ws_file.exists():
         try:
-            data = read_yaml(ws_file) or {}
+            data = reader.read(ws_file) or {}
             if isinstance(data, Mapping):
                 name = str(data.get("name") or name)
                 active = str(data.get("environment") or "")
@@ -395,11 +480,11 @@ def load_workspace(root: str | Path) -> Workspace:
                         int(s.get("max_body_mb", defaults.max_body_mb)),
                     )
         except (StorageError, ValueError, TypeError) as exc:
-            problems.append(str(exc))
+            reader.problems.append(str(exc))
     collections = []
     for entry in sorted(base.iterdir(), key=lambda p: p.name.lower()):
         if entry.is_dir() and (entry / COLLECTION_FILE).exists():
-            coll = load_collection(base, entry.name, problems)
+            coll = reader.collection(entry.name)
             if coll is not None:
                 collections.append(coll)
     environments = []
@@ -407,10 +492,13 @@ def load_workspace(root: str | Path) -> Workspace:
     if env_dir.is_dir():
         for entry in sorted(env_dir.glob("*.y*ml")):
             try:
-                environments.append(environment_from_yaml(read_yaml(entry), f"{ENV_DIR}/{entry.name}"))
+                environments.append(environment_from_yaml(reader.read(entry), f"{ENV_DIR}/{entry.name}"))
             except StorageError as exc:
-                problems.append(exc.message)
-    return Workspace(str(base), name, tuple(collections), tuple(environments), settings, active, tuple(problems))
+                reader.problems.append(exc.message)
+    if cache is not None:
+        cache.save()
+    return Workspace(str(base), name, tuple(collections), tuple(environments), settings, active,
+                     tuple(reader.problems))
 
 
 # --------------------------------------------------------------------------- saving

@@ -219,11 +219,12 @@ class ResponsePane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Parser threads run while the window paints. Every Qt→Python call of the UI thread
-        # (a model's data(), a paint event) may wait for the GIL up to the switch interval;
-        # at the default 5 ms those waits add up to visible stalls, at 1 ms they do not.
-        if sys.getswitchinterval() > 0.001:
-            sys.setswitchinterval(0.001)
+        # Parser threads run while the window paints. PySide releases the GIL around Qt calls
+        # (each QPainter call, each Qt→Python callback), and getting it back waits up to the
+        # switch interval while a worker runs: 300 gutter drawText calls took 323 ms at the
+        # default 5 ms, 49 ms at 1 ms and 9 ms at 0.2 ms (7 ms idle). So: 0.2 ms.
+        if sys.getswitchinterval() > 0.0002:
+            sys.setswitchinterval(0.0002)
         self.status = QLabel("Response", self)
         self.status.setObjectName("muted")
         self.meta = QLabel("", self)
@@ -753,7 +754,7 @@ class ResponsePane(QWidget):
             index = JsonIndex(data)
             job.report({"index": index})
             index.build(job.cancel_event)
-            return {"index": index}
+            return {"index": index, "invalid": index.validate(job.cancel_event)}
 
         if size >= limit:  # pretty text is never shorter than the body: say so from the first chunk
             self._show_pretty_truncated()
@@ -799,6 +800,9 @@ class ResponsePane(QWidget):
             self.tree_view.indexing_finished()
         if index.error is not None:
             self._mark_invalid(index.error)
+            return
+        if value.get("invalid") is not None:  # structure fine, a value inside is not
+            self._mark_invalid(value["invalid"])
             return
         self._defer(lambda: self.tree_view.expand_to_depth(0))
         self._defer(lambda: self._show_collection(index, document))
