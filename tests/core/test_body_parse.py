@@ -227,3 +227,21 @@ def test_xml_is_parsed_safely() -> None:
     assert "  <b/>" in body_parse.pretty_xml(body_parse.parse_xml(b"<a><b/></a>"))
     with pytest.raises(body_parse.ViewError, match="Invalid XML"):
         body_parse.parse_xml(b"<a><b></a>")
+
+
+def test_validate_finds_bad_values_the_structure_scan_skips() -> None:
+    """The bracket scanner skips the inside of small records; validate() parses every leaf slice."""
+    doc = _document(400)
+    good = orjson.dumps(doc)
+    index = JsonIndex(good, small_container=2048)
+    index.build()
+    assert index.validate() is None
+    bad = bytearray(good)
+    at = bad.index(b'"urgent":false', len(bad) // 2) + len(b'"urgent":')
+    bad[at:at + 5] = b"fals!"
+    index = JsonIndex(bytes(bad), small_container=2048)
+    index.build()  # the structure is fine
+    error = index.validate()
+    assert error is not None and error.message.startswith("Invalid JSON in $.value[")
+    assert index.validate(threading.Event()) is not None
+    assert JsonIndex(b'{"big": 1e400}', small_container=1).validate() is None  # valid JSON orjson refuses

@@ -60,3 +60,19 @@ def test_refresh_picks_up_cli_sends(qtbot, tmp_path: Path) -> None:  # type: ign
     _write(tmp_path, [HistoryEntry("PUT", "http://h/x", 204, 1.0, time.time())])
     panel.reload()
     assert panel.model.rowCount() == 1 and panel.entry_at(0).status == 204
+
+
+def test_clear_asks_then_forgets_everything(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    _write(tmp_path, [HistoryEntry("GET", "http://h/a", 200, 1.0, time.time(), "", "")])
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.set_workspace(str(tmp_path))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    panel.clear_button.click()
+    assert panel.model.rowCount() == 1 and history.load(tmp_path)  # a "No" keeps it
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.clear_button.click()
+    assert panel.model.rowCount() == 0 and history.load(tmp_path) == []
+    assert not (tmp_path / ".workbench" / history.HISTORY_FILE).exists()

@@ -479,3 +479,19 @@ def test_imported_operation_is_checked_in_the_main_window(qtbot, main_window, wo
         assert pane.tabs.tabText(pane.tabs.indexOf(pane.contract_view)) == "Contract ✔"
     finally:
         prism.stop()
+
+
+def test_big_body_with_a_bad_value_deep_inside_is_reported(qtbot, pane: ResponsePane, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Bodies above the full-parse size are indexed, then every value is checked: an error past the
+    pretty text's first part still reaches the user (no silent "valid" document)."""
+    from workbench.core import body_parse
+
+    monkeypatch.setattr(body_parse, "FULL_PARSE_BYTES", 1000)
+    pane.pretty_limit_chars = 300
+    rows = [{"ID": i, "ok": True} for i in range(200)]
+    body = json.dumps({"value": rows}).encode().replace(b'{"ID": 150, "ok": true}', b'{"ID": 150, "ok": tru}')
+    response = Response(200, "OK", "HTTP/1.1", (("content-type", "application/json"),), len(body), 1.0, body=body)
+    pane.show_response(response)
+    qtbot.waitUntil(lambda: not pane.is_loading(), timeout=10000)
+    assert pane.parse_error is not None and "$.value[150]" in pane.parse_error.message
+    assert "not valid JSON" in pane.banner.text()

@@ -93,3 +93,12 @@ def load(workspace_root: str | Path) -> list[HistoryEntry]:
             continue
     entries.reverse()
     return entries[:MAX_ENTRIES]
+
+
+def clear(workspace_root: str | Path) -> None:
+    """Forget every recorded exchange of the workspace (the file is removed, not truncated in place)."""
+    path = Path(workspace_root) / ".workbench" / HISTORY_FILE
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

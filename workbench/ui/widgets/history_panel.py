@@ -143,9 +143,13 @@ class HistoryPanel(QWidget):
         self.empty = QLabel("No requests sent yet.\nEverything you send is listed here\n(secrets are redacted).", self)
         self.empty.setObjectName("empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setToolTip("Forget the whole history of this workspace")
+        self.clear_button.clicked.connect(self.clear)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(refresh)
+        top.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.setSpacing(4)
@@ -164,6 +168,22 @@ class HistoryPanel(QWidget):
 
         self.model.set_entries(history.load(self.workspace_root) if self.workspace_root else [])
         self._update_empty()
+
+    @Slot()
+    def clear(self) -> None:
+        """Ask, then remove the workspace's history file."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from workbench.core import history
+
+        if not self.workspace_root or self.model.rowCount() == 0:
+            return
+        answer = QMessageBox.question(self, "Clear history",
+                                      f"Forget all {self.model.rowCount()} sent requests of this workspace?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        history.clear(self.workspace_root)
+        self.reload()
 
     def add_entry(self, entry: HistoryEntry) -> None:
         """A request was just sent: show it on top without re-reading the file."""
