@@ -242,6 +242,6 @@ def test_validate_finds_bad_values_the_structure_scan_skips() -> None:
     index = JsonIndex(bytes(bad), small_container=2048)
     index.build()  # the structure is fine
     error = index.validate()
-    assert error is not None and error.message.startswith("Invalid JSON in $.value[")
+    assert error is not None and error.message.startswith("Invalid JSON in $.value[") and ".urgent (line 1" in error.message
     assert index.validate(threading.Event()) is not None
     assert JsonIndex(b'{"big": 1e400}', small_container=1).validate() is None  # valid JSON orjson refuses

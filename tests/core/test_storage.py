@@ -251,3 +251,24 @@ def test_cache_never_hides_an_external_edit_or_a_broken_file(tmp_path: Path) -> 
         broken = storage.load_workspace(ws)
         assert broken.collections[0].all_requests() == []
         assert any("invalid YAML" in p for p in broken.problems)
+
+
+def test_duplicate_folder_copies_the_subtree_and_keeps_secrets_out_of_files(tmp_path: Path) -> None:
+    from workbench.core.collections import Auth, Collection, Folder, Request
+
+    ws = tmp_path / "dup"
+    storage.init_workspace(ws)
+    coll = storage.save_collection(ws, Collection("C", folders=(Folder(
+        "Orders", requests=(Request("list", "GET", "http://a/o"),),
+        folders=(Folder("Deep", requests=(Request("one", "GET", "http://a/o/1",
+                                                  auth=Auth("basic", {"username": "u", "password": "pw-XYZ"})),)),),
+        auth=Auth("bearer", {"token": "tok-XYZ"})),)))
+    new_rel = storage.duplicate_folder(ws, coll.path, "Orders")
+    assert new_rel == "Orders copy"
+    loaded = storage.load_workspace(ws).collections[0]
+    (copy,) = [f for f in loaded.folders if f.path == "Orders copy"]
+    assert copy.name == "Orders copy" and copy.auth == Auth("bearer", {"token": "tok-XYZ"})
+    assert [r.name for r in copy.requests] == ["list"]
+    assert copy.folders[0].requests[0].auth.get("password") == "pw-XYZ"
+    every_file = "".join(p.read_text() for p in ws.rglob("*.yaml"))
+    assert "XYZ" not in every_file

@@ -766,15 +766,57 @@ class JsonIndex:
                         continue
                     except (ValueError, RecursionError):
                         pass
-                    line, col = line_col(self.data, starts[row])
+                    child = self._locate(child)
+                    line, col = line_col(self.data, child.start)
                     return JsonSyntaxError(f"Invalid JSON in {child.path()} (line {line}, column {col}): {exc}",
-                                           starts[row], detail=str(exc))
+                                           child.start, detail=str(exc))
                 checked += 1
                 if not checked & 1023:
                     if cancel is not None and cancel.is_set():
                         return None
                     time.sleep(0)
         return None
+
+    def _locate(self, node: JsonNode) -> JsonNode:
+        """The deepest value under `node` that does not parse (for a precise error path)."""
+        while node.is_container:
+            try:
+                kids = self.children(node)
+            except JsonSyntaxError as exc:
+                return self._failing_member(node, exc)
+            for kid in kids:
+                try:
+                    orjson.loads(self.raw(kid))
+                except orjson.JSONDecodeError:
+                    node = kid
+                    break
+            else:
+                return node
+        return node
+
+    def _failing_member(self, node: JsonNode, error: JsonSyntaxError) -> JsonNode:
+        """The member (or item) of `node` where scanning stopped with `error`."""
+        box = _Container(node.start, node.kind == "o")
+        try:
+            self._scan(box, None, eager=False)
+        except JsonSyntaxError:
+            pass
+        row = len(box)
+        key: str | int = row
+        if box.keys is not None:
+            pos = box.ends[row - 1] if row else node.start + 1
+            pos = _ws_match(self.data, pos).end()
+            if self.data[pos:pos + 1] == b",":
+                pos = _ws_match(self.data, pos + 1).end()
+            m = _STRING.match(self.data, pos)
+            if m is None:
+                return node
+            try:
+                key = orjson.loads(m.group())
+            except orjson.JSONDecodeError:
+                return node
+        offset = max(error.offset, node.start)
+        return JsonNode(key, "z", offset, row, node, None, offset)
 
     def materialize(self, cancel: threading.Event | None = None) -> Any:
         """The whole document as Python objects, built child by child (short GIL holds)."""

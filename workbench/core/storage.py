@@ -398,7 +398,7 @@ class _Reader:
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
             if entry.is_dir():
-                folders.append(self._subfolder(entry, child_rel))
+                folders.append(self.subfolder(entry, child_rel))
             elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
                 try:
                     requests.append(request_from_yaml(self.read(entry), child_rel, str(entry)))
@@ -406,7 +406,7 @@ class _Reader:
                     self.problems.append(exc.message)
         return tuple(requests), tuple(folders)
 
-    def _subfolder(self, entry: Path, rel: str) -> Folder:
+    def subfolder(self, entry: Path, rel: str) -> Folder:
         meta: dict[str, Any] = {}
         meta_file = entry / FOLDER_FILE
         if meta_file.exists():
@@ -691,6 +691,41 @@ def duplicate_request(workspace_root: str | Path, collection_path: str, request:
     name = f"{request.name} copy"
     path = unique_child(coll_dir / folder, sanitize_name(name, "request"), ".yaml", folder)
     return save_request(workspace_root, collection_path, replace(request, name=name, path=path))
+
+
+def duplicate_folder(workspace_root: str | Path, collection_path: str, folder_rel: str) -> str:
+    """Copy a folder with everything in it beside itself (`Orders copy`); returns the copy's path.
+
+    Secret references are per field path, so the copy's secrets are re-protected under its own
+    paths: reading the originals and saving them anew keeps both independent.
+    """
+    coll_dir = Path(workspace_root) / collection_path
+    source = coll_dir / folder_rel
+    if not source.is_dir():
+        raise StorageError(f"{folder_rel}: no such folder")
+    parent = str(Path(folder_rel).parent) if "/" in folder_rel else ""
+    reader = _Reader(Path(workspace_root))
+    original = reader.subfolder(source, folder_rel)
+    if reader.problems:
+        raise StorageError(f"cannot duplicate {folder_rel}: {reader.problems[0]}")
+    new_rel = unique_child(coll_dir / parent, f"{source.name} copy", "", parent)
+
+    def rebase(folder: Folder, rel: str) -> Folder:
+        return replace(folder, path=rel,
+                       requests=tuple(replace(r, path=f"{rel}/{Path(r.path).name}") for r in folder.requests),
+                       folders=tuple(rebase(f, f"{rel}/{Path(f.path).name}") for f in folder.folders))
+
+    copy = rebase(replace(original, name=f"{original.name} copy"), new_rel)
+
+    def write(folder: Folder) -> None:
+        save_folder_settings(workspace_root, collection_path, folder)
+        for request in folder.requests:
+            save_request(workspace_root, collection_path, request)
+        for sub in folder.folders:
+            write(sub)
+
+    write(copy)
+    return new_rel
 
 
 def create_folder(workspace_root: str | Path, collection_path: str, parent_rel: str, name: str) -> str:

@@ -217,7 +217,7 @@ class CollectionPanel(QWidget):
         self.act_new_folder.setEnabled(has_coll)
         self.act_settings.setEnabled(node is not None and node.kind in ("collection", "folder"))
         self.act_rename.setEnabled(node is not None)
-        self.act_duplicate.setEnabled(node is not None and node.kind == "request")
+        self.act_duplicate.setEnabled(node is not None and node.kind in ("request", "folder"))
         self.act_delete.setEnabled(node is not None)
 
     # ------------------------------------------------------------------ edits
@@ -333,14 +333,18 @@ class CollectionPanel(QWidget):
 
     def duplicate_selected(self) -> str:
         node = self.selected_node()
-        if node is None or node.kind != "request" or not isinstance(node.value, Request):
+        if node is None or node.kind not in ("request", "folder"):
             return ""
         try:
-            copy = storage.duplicate_request(self.workspace_root, node.collection_path, node.value)
+            if isinstance(node.value, Request):
+                copy_path = storage.duplicate_request(self.workspace_root, node.collection_path, node.value).path
+            else:
+                folder_rel = node.key[len(node.collection_path) + 1:]
+                copy_path = storage.duplicate_folder(self.workspace_root, node.collection_path, folder_rel)
         except (WorkbenchError, OSError) as exc:
             self._report("Duplicate", exc)
             return ""
-        key = f"{node.collection_path}/{copy.path}"
+        key = f"{node.collection_path}/{copy_path}"
         self.workspace_changed.emit()
         self.select_key(key)
         return key
@@ -434,7 +438,7 @@ class CollectionPanel(QWidget):
         if node is not None:
             menu.addSeparator()
             menu.addAction(self.act_rename)
-            if node.kind == "request":
+            if node.kind in ("request", "folder"):
                 menu.addAction(self.act_duplicate)
             menu.addAction(self.act_delete)
             if node.kind in ("collection", "folder"):
