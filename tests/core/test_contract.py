@@ -118,7 +118,17 @@ def test_swagger_20_schema(tmp_path: Path) -> None:
     assert not check_request_contract(coll, "get /u", 200, "application/json", {"n": "x"}, True).ok
 
 
+def test_violations_sorted_by_path_with_numeric_indexes(tmp_path: Path) -> None:
+    spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/l": {"get": {"responses": {
+        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "integer"}}}}}}}}}}
+    report = check_request_contract(_collection(tmp_path, spec), "get /l", 200, "application/json",
+                                    ["x" if i in (2, 10, 100) else i for i in range(120)], True)
+    assert [v.path for v in report.violations] == ["$[2]", "$[10]", "$[100]"]
+
+
 def test_helpers() -> None:
+    assert contract.parse_json_path("$.value[3]['a b'].x") == ["value", 3, "a b", "x"]
+    assert contract.parse_json_path("$") == []
     assert json_path(["value", 3, "a b", "x"]) == "$.value[3]['a b'].x"
     assert pick_status({"200": {}, "2XX": {}, "default": {}}, 201) == "2XX"
     assert pick_status({"200": {}}, 500) is None

@@ -242,7 +242,8 @@ def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32
                     return
     except ijson.common.JSONError as exc:
         offset = reader._pos
-        progress.error = JsonSyntaxError(f"Invalid JSON: {exc}", offset, detail=str(exc))
+        summary = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        progress.error = JsonSyntaxError(f"Invalid JSON: {summary}", offset, detail=str(exc))
     if parts:
         chunk = "".join(parts) + ("\n" if progress.error is None else "")
         progress.chars += len(chunk)

@@ -63,6 +63,31 @@ def json_path(parts: Iterable[Any]) -> str:
     return out
 
 
+_PATH_PART = re.compile(r"\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def parse_json_path(path: str) -> list[str | int]:
+    """`$.value[3]['a b']` → `["value", 3, "a b"]` (the paths `json_path` writes)."""
+    parts: list[str | int] = []
+    pos = 1 if path.startswith("$") else 0
+    while pos < len(path):
+        m = _PATH_PART.match(path, pos)
+        if m is None:
+            break
+        if m.group(1) is not None:
+            parts.append(m.group(1))
+        elif m.group(2) is not None:
+            parts.append(int(m.group(2)))
+        else:
+            parts.append(m.group(3).replace("\\'", "'"))
+        pos = m.end()
+    return parts
+
+
+def _path_key(parts: Iterable[Any]) -> list[tuple[int, Any]]:
+    return [(0, p) if isinstance(p, int) else (1, str(p)) for p in parts]
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
 
@@ -151,7 +176,7 @@ def check_openapi(contract: dict[str, Any], status: int, content_type: str, body
         return ContractReport(source, tuple(checked), tuple(violations), tuple(notes))
     try:
         validator = Draft202012Validator(schema)
-        errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        errors = sorted(validator.iter_errors(body), key=lambda e: (_path_key(e.absolute_path), e.message))
     except (SchemaError, Exception) as exc:  # noqa: BLE001 - a broken schema is reported, not raised
         notes.append(f"The declared schema cannot be used: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
         return ContractReport(source, tuple(checked), tuple(violations), tuple(notes))

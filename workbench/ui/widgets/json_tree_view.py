@@ -240,6 +240,32 @@ class JsonTreeView(QWidget):
         self.filter.setText(node.path())
         self.apply_filter()
 
+    def reveal(self, parts: list[str | int]) -> bool:
+        """Open the tree down to the value at `parts` (member names / item numbers) and select it."""
+        index = self._document_index
+        if index is None:
+            return False
+        if self.is_filtered():
+            self.clear_filter()
+        node = index.root
+        rows: list[int] = []
+        for part in parts:
+            child = index.child(node, part) if node.is_container else None
+            if child is None:
+                break
+            rows.append(child.row)
+            node = child
+        target = self.model.index_for_rows(rows) if rows else QModelIndex()
+        if not target.isValid():
+            return False
+        parent = target.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(target)
+        self.tree.scrollTo(target, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return len(rows) == len(parts)
+
     # ------------------------------------------------------------------ search
     def _reset_search(self, *_: Any) -> None:
         self._search_pos = -1

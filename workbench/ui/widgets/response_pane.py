@@ -14,6 +14,7 @@ Preview (images), Binary, Parts ($batch), Raw, Headers, Cookies, Timing and Cont
 
 from __future__ import annotations
 
+import html
 import mmap
 import os
 import re
@@ -838,8 +839,10 @@ class ResponsePane(QWidget):
 
     def _mark_invalid(self, error: WorkbenchError, text: str | None = None) -> None:
         """Invalid JSON with a JSON content type: say so and show the raw text, never crash."""
-        if self.parse_error is not None:
+        precise = error.message.startswith("Invalid JSON in $")  # from validate(): names the value
+        if self.parse_error is not None and not (precise and not self.parse_error.message.startswith("Invalid JSON in $")):
             return
+        first = self.parse_error is None
         self.parse_error = error
         ct = self.response.content_type if self.response else ""
         message = f"The body is not valid JSON ({ct or 'no content type'}): {error.message}"
@@ -851,8 +854,9 @@ class ResponsePane(QWidget):
             self.tabs.setTabVisible(self.tabs.indexOf(self.tree_view), False)
         else:
             self.pretty_view.set_banner(message, error=True)
-        self.tabs.setCurrentWidget(self.pretty_view)
-        self._start_contract(None, has_body=True, body_error=error.message)
+        if first:
+            self.tabs.setCurrentWidget(self.pretty_view)
+            self._start_contract(None, has_body=True, body_error=error.message)
         self._first_view()
 
     # ------------------------------------------------------------------ OData metadata
@@ -959,12 +963,13 @@ class ResponsePane(QWidget):
         total = sum(len(r.violations) for r in reports)
         lines = []
         for report in reports:
-            verdict = "✔ matches" if report.ok else f"✘ {len(report.violations)} violation(s)"
-            lines.append(f"<b>{report.source}</b>: {verdict}")
+            verdict = ("<span style='color:#1a7f37'>✔ matches</span>" if report.ok
+                       else f"<span style='color:#cf222e'>✘ {len(report.violations)} violation(s)</span>")
+            lines.append(f"<b>{html.escape(report.source)}</b>: {verdict}")
             if report.checked:
-                lines.append("Checked: " + "; ".join(report.checked))
+                lines.append("Checked: " + html.escape("; ".join(report.checked)))
             for note in report.notes:
-                lines.append(f"<i>{note}</i>")
+                lines.append(f"<i>{html.escape(note)}</i>")
             for v in report.violations:
                 item = QTreeWidgetItem([v.kind, v.path, v.message])
                 item.setToolTip(2, v.message)
@@ -973,8 +978,7 @@ class ResponsePane(QWidget):
         if too_big:
             lines.append(f"<i>The body is larger than {human_size(CONTRACT_BODY_BYTES)}: its content was not checked "
                          "against the schema (status and content type were).</i>")
-        colour = "#1a7f37" if total == 0 else "#cf222e"
-        self.contract_summary.setText(f"<span style='color:{colour}'>" + "<br>".join(lines) + "</span>")
+        self.contract_summary.setText("<span style='color:#1f2328'>" + "<br>".join(lines) + "</span>")
         self.set_tab_title("contract", f"Contract ({total})" if total else "Contract ✔")
 
     def _violation_activated(self, item: QTreeWidgetItem, _: int = 0) -> None:
@@ -982,10 +986,11 @@ class ResponsePane(QWidget):
         if not path:
             return
         self.violation_selected.emit(path)
-        if self.tab_visible("tree") and not self.tree_view.is_filtered():
-            self.tree_view.filter.setText(path)
-            self.tree_view.apply_filter()
+        if self.tab_visible("tree"):
+            from workbench.core.contract import parse_json_path
+
             self.tabs.setCurrentWidget(self.tree_view)
+            self.tree_view.reveal(parse_json_path(path))
 
     # ------------------------------------------------------------------ XML, images, raw
     def _load_xml(self, response: Response) -> None:
