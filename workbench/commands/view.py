@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"{path}: not a JSON or XML file")
     if args.screenshot or args.timings:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from workbench.ui.app import quiet_offscreen_warnings
+
+        quiet_offscreen_warnings()
     return _show(path, size, content_type, args.screenshot, args.timings)
 
 

@@ -123,10 +123,25 @@ def _install_startup_probe(app: object, window: object) -> None:
     window.installEventFilter(probe)  # type: ignore[attr-defined]
 
 
+def quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns about window hints it ignores: noise on a command line.
+
+    Only that warning is dropped; every other Qt message still reaches stderr.
+    """
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, context: object, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
+
+
 def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     """Open the main window (or render it to `screenshot` and exit)."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_offscreen_warnings()
     root = Path(workspace) if workspace else default_workspace()
     if workspace and not root.exists():
         from workbench.core.storage import init_workspace

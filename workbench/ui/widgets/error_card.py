@@ -145,7 +145,8 @@ class ErrorCard(QScrollArea):
             for item in details.errors:
                 if isinstance(item, dict):
                     where = item.get("pointer") or item.get("target") or item.get("field") or item.get("name") or ""
-                    what = item.get("detail") or item.get("message") or item.get("title") or ""
+                    what = (item.get("detail") or item.get("message") or item.get("reason") or item.get("title")
+                            or "")
                     code = item.get("code") or ""
                     line = " — ".join(str(p) for p in (where, _text(what) if what else "", code) if p)
                     self._layout.addWidget(self._label("• " + (line or _text(item)), "color: #1f2328;"))

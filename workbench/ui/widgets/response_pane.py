@@ -534,8 +534,10 @@ class ResponsePane(QWidget):
         self._loading = True
         self.empty.hide()
         self.tabs.show()
-        self.status.setText(f"{response.status} {response.reason}".strip())
-        self.status.setStyleSheet(f"color: #ffffff; background: {status_color(response.status)}; font-weight: 600;"
+        from_file = response.url.startswith("file:")  # `workbench view FILE`: no HTTP status to show
+        self.status.setText("File" if from_file else f"{response.status} {response.reason}".strip())
+        badge = "#57606a" if from_file else status_color(response.status)
+        self.status.setStyleSheet(f"color: #ffffff; background: {badge}; font-weight: 600;"
                                   " border-radius: 4px; padding: 2px 8px;")
         self.status.setToolTip(response.url)
         size = response.size or (os.path.getsize(response.body_file) if response.body_file else len(response.body))
