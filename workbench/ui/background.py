@@ -15,6 +15,22 @@ from typing import Any, Awaitable, Callable
 from PySide6.QtCore import QObject, Signal
 
 _alive: set["BackgroundJob"] = set()
+UI_SWITCH_INTERVAL_S = 0.0002
+
+
+def keep_ui_responsive_beside_workers() -> None:
+    """Shorten Python's thread switch interval so the UI thread gets the GIL back at once.
+
+    Workers (parsers, workspace reloads) run while the window paints. PySide releases the GIL
+    around every Qt call, and getting it back waits up to the switch interval while a worker
+    holds it: 300 gutter drawText calls took 323 ms at the default 5 ms, 49 ms at 1 ms and 9 ms
+    at 0.2 ms (7 ms idle); a background workspace reload left the window frozen for 0.9 s at
+    5 ms. Process-wide, so it is set once by whatever UI starts first.
+    """
+    import sys
+
+    if sys.getswitchinterval() > UI_SWITCH_INTERVAL_S:
+        sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
 
 
 class _Relay(QObject):
@@ -51,6 +67,7 @@ class BackgroundJob:
             self.start()
 
     def start(self) -> None:
+        keep_ui_responsive_beside_workers()
         _alive.add(self)
         self._thread.start()
 

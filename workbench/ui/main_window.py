@@ -121,10 +121,11 @@ class MainWindow(QMainWindow):
 
         # External edits (git pull, another editor): watch the files, reload after a quiet moment.
         self._watcher: QFileSystemWatcher | None = None
+        self._reload_job: Any = None
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(400)
-        self._reload_timer.timeout.connect(self.reload_workspace)
+        self._reload_timer.timeout.connect(self.reload_workspace_in_background)
 
         # OData tools: Tools → $batch editor… (its code loads when used); the query-builder dock
         # (View → Query builder) is installed right after the first paint (`_install_extensions`).
@@ -305,12 +306,44 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ workspace
     @Slot()
     def reload_workspace(self) -> None:
-        """Re-read the workspace from disk (picks up external edits such as `git pull`)."""
+        """Re-read the workspace from disk now (after an edit made in this window)."""
+        if self._reload_job is not None:
+            self._reload_job.cancel()
+            self._reload_job = None
         try:
             workspace = storage.load_workspace(self.workspace_root)
         except WorkbenchError as exc:
             self.statusBar().showMessage(exc.message)
             return
+        self._apply_workspace(workspace)
+
+    @Slot()
+    def reload_workspace_in_background(self) -> None:
+        """Re-read the workspace in a worker thread, for changes of any size made elsewhere.
+
+        An import of a 1,000-operation API or a `git pull` can touch thousands of files; parsing
+        them must not freeze the window. The latest reload wins; an older one is dropped.
+        """
+        from workbench.ui.background import BackgroundJob
+
+        if self._reload_job is not None:
+            self._reload_job.cancel()
+        root = self.workspace_root
+        self.statusBar().showMessage("Reading the workspace…")
+
+        def done(workspace: Workspace) -> None:
+            self._reload_job = None
+            if workspace.root == self.workspace_root:
+                self._apply_workspace(workspace)
+
+        def failed(exc: BaseException) -> None:
+            self._reload_job = None
+            self.statusBar().showMessage(getattr(exc, "message", str(exc)))
+
+        self._reload_job = BackgroundJob(lambda job: storage.load_workspace(root), done, failed)
+
+    def _apply_workspace(self, workspace: Workspace) -> None:
+        """Show a freshly read workspace: tree, environments, title, open tabs, status."""
         self.workspace = workspace
         self.collections.set_workspace(workspace)
         self.env_combo.blockSignals(True)
@@ -839,7 +872,7 @@ class MainWindow(QMainWindow):
 
         dialog = ImportDialog(self, self.workspace_root)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _path: self.reload_workspace())
+        dialog.imported.connect(lambda _path: self.reload_workspace_in_background())
         dialog.show()
         if source:
             dialog.set_source(source)

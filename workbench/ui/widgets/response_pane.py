@@ -53,7 +53,7 @@ from workbench.core import body_parse
 from workbench.core.body_parse import JsonIndex, JsonSyntaxError, classify, human_size
 from workbench.core.errors import WorkbenchError
 from workbench.core.http import Exchange, Response, Timings
-from workbench.ui.background import BackgroundJob, CoroutineJob
+from workbench.ui.background import BackgroundJob, CoroutineJob, keep_ui_responsive_beside_workers
 from workbench.ui.theme import status_color
 from workbench.ui.widgets.error_card import ErrorCard
 from workbench.ui.widgets.json_text_view import JsonTextView
@@ -220,12 +220,7 @@ class ResponsePane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Parser threads run while the window paints. PySide releases the GIL around Qt calls
-        # (each QPainter call, each Qt→Python callback), and getting it back waits up to the
-        # switch interval while a worker runs: 300 gutter drawText calls took 323 ms at the
-        # default 5 ms, 49 ms at 1 ms and 9 ms at 0.2 ms (7 ms idle). So: 0.2 ms.
-        if sys.getswitchinterval() > 0.0002:
-            sys.setswitchinterval(0.0002)
+        keep_ui_responsive_beside_workers()  # parser threads run while the window paints
         self.status = QLabel("Response", self)
         self.status.setObjectName("muted")
         self.meta = QLabel("", self)
