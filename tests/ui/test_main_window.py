@@ -198,3 +198,31 @@ def test_open_and_new_workspace(main_window, qtbot, tmp_path: Path) -> None:  # 
 def test_tools_menu_is_reachable(main_window) -> None:  # type: ignore[no-untyped-def]
     menu = main_window.tools_menu()
     assert menu.title() == "&Tools"
+
+
+def test_background_reload_keeps_the_window_turning(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An import or a `git pull` of hundreds of files is read in a worker: the event loop keeps running."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from workbench.core import storage
+
+    big = Path(main_window.workspace_root) / "Big"
+    big.mkdir()
+    (big / storage.COLLECTION_FILE).write_text("name: Big\n", encoding="utf-8")
+    for i in range(600):
+        (big / f"r{i:03}.yaml").write_text(f"name: r{i}\nmethod: GET\nurl: http://h/{i}\n", encoding="utf-8")
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    started = time.perf_counter()
+    main_window.reload_workspace_in_background()
+    qtbot.waitUntil(lambda: main_window.collections.model.index_for_key("Big/r599.yaml").isValid(), timeout=10000)
+    timer.stop()
+    assert main_window.workspace.collection("Big") is not None
+    assert len(main_window.workspace.collection("Big").all_requests()) == 600
+    during = [t for t in ticks if t >= started]
+    assert len(during) >= 3  # the loop turned while the worker read 600 files

@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core import oauth2
     from workbench.core.runner import requests_under
     from workbench.core.runner import run as run_requests
     from workbench.core.send import SendContext
@@ -34,12 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(exc.message)
     ctx = SendContext(collection=saved.collection, environment=saved.environment, overrides=overrides,
                       settings=saved.workspace.settings, base_dir=saved.collection_dir)
-    try:
-        from workbench.core import oauth2
-
-        oauth2.attach_to_context(ctx, saved.root)
-    except (ImportError, AttributeError):
-        pass
+    oauth2.attach_to_context(ctx, saved.root)
 
     def show(result: object) -> None:
         if args.json:

@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core import oauth2
     from workbench.core.send import SendContext, send
 
     try:
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         ctx = SendContext(collection=saved.collection, environment=saved.environment, overrides=overrides,
                           settings=saved.workspace.settings if saved.workspace else Settings(),
                           base_dir=Path(args.request).parent)
-        _attach_oauth2(ctx, saved.root)
+        oauth2.attach_to_context(ctx, saved.root)
         exchange = asyncio.run(send(saved.request, ctx))
     except StorageError as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
@@ -74,14 +75,3 @@ def _merged(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     for name, value in headers:
         merged[name] = f"{merged[name]}, {value}" if name in merged else value
     return list(merged.items())
-
-
-def _attach_oauth2(ctx: object, workspace_root: Path | None) -> None:
-    """Give the send a token provider when the oauth2 module is available (see core/oauth2.py)."""
-    try:
-        from workbench.core import oauth2
-    except ImportError:
-        return
-    attach = getattr(oauth2, "attach_to_context", None)
-    if attach is not None:
-        attach(ctx, workspace_root)

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.collections.item_moved.connect(self._item_moved)
         self.collections.item_deleted.connect(self._item_deleted)
         self.collections.code_requested.connect(self._code_for)
+        self.collections.run_requested.connect(self.run_collection)
 
         # External edits (git pull, another editor): watch the files, reload after a quiet moment.
         self._watcher: QFileSystemWatcher | None = None
@@ -671,11 +672,10 @@ class MainWindow(QMainWindow):
 
         self._send_task = asyncio.ensure_future(self._send(editor, editor.collection_path, request))
 
-    async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
-        import asyncio
-
-        from workbench.core import history
-        from workbench.core.send import SendContext, send
+    def send_context(self, collection_path: str) -> Any:
+        """What a send from this window needs: the collection, active environment, settings, tokens."""
+        from workbench.core import oauth2
+        from workbench.core.send import SendContext
 
         ctx = SendContext(
             collection=self.collection_of(collection_path),
@@ -683,12 +683,30 @@ class MainWindow(QMainWindow):
             settings=self.workspace.settings,
             base_dir=Path(self.workspace_root) / collection_path,
         )
-        try:
-            from workbench.core import oauth2
+        oauth2.attach_to_context(ctx, Path(self.workspace_root))
+        return ctx
 
-            oauth2.attach_to_context(ctx, Path(self.workspace_root))
-        except (ImportError, AttributeError):
-            pass
+    @Slot(str, str)
+    def run_collection(self, collection_path: str, folder: str = "") -> Any:
+        """Run every request of a collection or folder in order (what `workbench run` does)."""
+        from workbench.ui.widgets.runner_dialog import RunnerDialog
+
+        collection = self.collection_of(collection_path)
+        if collection is None:
+            return None
+        dialog = RunnerDialog(self, collection, folder, self.send_context(collection_path))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
+        import asyncio
+
+        from workbench.core import history
+        from workbench.core.send import send
+
+        ctx = self.send_context(collection_path)
         self.response.show_pending(request)
         self.statusBar().showMessage(f"Sending {request.method} {request.url} …")
         try:

@@ -42,6 +42,7 @@ class CollectionPanel(QWidget):
     item_moved = Signal(str, str)  # old key, new key (workspace-relative)
     item_deleted = Signal(str)  # key
     code_requested = Signal(str, str)  # collection path, request path: "Generate code…" on a request
+    run_requested = Signal(str, str)  # collection path, folder path ('' = whole collection): "Run…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -443,6 +444,8 @@ class CollectionPanel(QWidget):
             menu.addAction(self.act_delete)
             if node.kind in ("collection", "folder"):
                 menu.addSeparator()
+                menu.addAction("Run all requests…",
+                               lambda: self.run_requested.emit(node.collection_path, self._rel(node)))
                 self.act_settings.setText("Collection settings…" if node.kind == "collection" else "Folder settings…")
                 menu.addAction(self.act_settings)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
