@@ -123,3 +123,15 @@ def test_drop_a_file_on_the_window_imports_it(main_window, qtbot, shared_data: P
     main_window.dropEvent(event)
     qtbot.waitUntil(lambda: main_window.collection_of("Swagger Petstore") is not None, timeout=10000)
     assert len(main_window.collection_of("Swagger Petstore").all_requests()) == 3
+
+
+def test_odata_metadata_file_becomes_a_collection(dialog: ImportDialog, qtbot, shared_data: Path,  # type: ignore[no-untyped-def]
+                                                  tmp_path: Path) -> None:
+    dialog.set_source(str(shared_data / "csdl" / "TripPin.xml"))
+    with qtbot.waitSignal(dialog.imported, timeout=10000) as signal:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    from workbench.core import storage
+
+    coll = storage.load_workspace(dialog.workspace_root).collection(signal.args[0])
+    assert coll is not None and "People" in {f.name for f in coll.folders}
+    assert "serviceRoot" in dialog.details.toPlainText()  # a file: the root must be set by the user

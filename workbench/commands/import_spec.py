@@ -1,6 +1,8 @@
 """`workbench import SOURCE --into WORKSPACE [--json] [--group-by tag|path] [--root FILE]`.
 
-SOURCE is an OpenAPI/Swagger file (JSON or YAML), a folder, a ZIP or an http(s) URL. A second
+SOURCE is an OpenAPI/Swagger file (JSON or YAML), a folder, a ZIP or an http(s) URL — or an OData
+`$metadata` document (EDMX/CSDL file or `…/$metadata` URL), which becomes a collection with
+requests for every entity set and operation import. A second
 import of the same API into the same workspace merges and keeps the user's edits. Exit 2 with
 one line on bad input (not a descriptor, syntax error, unsafe ZIP, unresolvable `$ref`).
 """
@@ -23,13 +25,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group-by", choices=("tag", "path"), default="tag",
                         help="folders by the operations' first tag (default) or by path segments")
     parser.add_argument("--root", metavar="FILE", help="the root descriptor when a ZIP or folder holds several")
+    parser.add_argument("--service-root", metavar="URL",
+                        help="for an OData $metadata document: the service root its requests use")
+    parser.add_argument("--name", metavar="NAME", help="for an OData $metadata document: the collection's name")
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.csdl_import import import_metadata_into_workspace, looks_like_csdl
     from workbench.core.openapi import import_into_workspace
 
     try:
-        summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root)
+        if looks_like_csdl(args.source):
+            summary = import_metadata_into_workspace(args.source, args.into, service_root=args.service_root or "",
+                                                     name=args.name or "")
+        else:
+            summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root)
     except SpecImportError as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     if args.json:

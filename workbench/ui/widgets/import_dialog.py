@@ -226,7 +226,18 @@ class ImportDialog(QDialog):
         from workbench.core.openapi_merge import write_import
         from workbench.core.storage import init_workspace
 
+        from workbench.core.csdl_import import import_metadata_into_workspace, looks_like_csdl
+
         try:
+            if looks_like_csdl(source):  # an OData $metadata document: generate its collection
+                self._writing = True
+                try:
+                    summary = await asyncio.shield(asyncio.to_thread(
+                        import_metadata_into_workspace, source, self.workspace_root))
+                finally:
+                    self._writing = False
+                self._imported(summary)
+                return
             result = await asyncio.to_thread(import_openapi, source, group_by=group_by, auth=auth, root=root,  # type: ignore[arg-type]
                                              should_stop=stop.is_set)
             if stop.is_set():
@@ -257,6 +268,9 @@ class ImportDialog(QDialog):
         except OSError as exc:
             self._fail(f"Import failed: {exc}", None)
             return
+        self._imported(summary)
+
+    def _imported(self, summary: Any) -> None:
         self._set_busy(False)
         self.summary = summary
         counts = [_count(summary.requests, "request"), _count(summary.folders, "folder"),
