@@ -654,7 +654,7 @@ class MetadataBrowser(QWidget):
             rows.append(f"<tr><td>{key}</td><td><b>{html.escape(prop.name)}</b></td>"
                         f"<td>{self._type_link(prop.type, prop.collection)}{_facets(prop)}</td>"
                         f"<td>{'yes' if prop.nullable else 'no'}</td><td>{html.escape(prop.description)}</td></tr>")
-        props = ("<p><b>Properties</b></p><table border='0' cellspacing='4'><tr><th></th><th align='left'>Name</th>"
+        props = ("<p><b>Properties</b></p><table border='0' cellspacing='0' cellpadding='4'><tr><th></th><th align='left'>Name</th>"
                  "<th align='left'>Type</th><th align='left'>Nullable</th><th align='left'>Description</th></tr>"
                  + "".join(rows) + "</table>") if rows else ""
         navs = []
@@ -662,7 +662,7 @@ class MetadataBrowser(QWidget):
             navs.append(f"<tr><td><a href='type:{html.escape(nav.type)}'>{html.escape(nav.name)}</a></td>"
                         f"<td>{self._type_link(nav.type, nav.collection)}</td><td>{nav.multiplicity}</td>"
                         f"<td>{html.escape(nav.partner)}</td><td>{html.escape(nav.description)}</td></tr>")
-        nav_html = ("<p><b>Navigation properties</b></p><table border='0' cellspacing='4'><tr>"
+        nav_html = ("<p><b>Navigation properties</b></p><table border='0' cellspacing='0' cellpadding='4'><tr>"
                     "<th align='left'>Name</th><th align='left'>Target</th><th>Multiplicity</th>"
                     "<th align='left'>Partner</th><th align='left'>Description</th></tr>" + "".join(navs)
                     + "</table>") if navs else ""
