@@ -231,3 +231,24 @@ def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> No
     assert batch.table.rowCount() == 2
     assert batch.service_root.text()
     dialogs[-1].close()
+
+
+def test_opening_the_dock_never_rewrites_the_request(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    """Loading metadata for the open request must leave its query as it was (no dirty marker)."""
+    from workbench.core import storage
+    from workbench.core.collections import Collection, KeyValue
+
+    storage.save_collection(main_window.workspace_root, Collection(
+        "Cases API", variables=(KeyValue("serviceRoot", odata_server.url),), requests=(Request(
+            "Urgent", "GET", "{{serviceRoot}}/Cases", params=(
+                KeyValue("$filter", "urgent eq true and status eq 'open'"), KeyValue("$select", "caseNo,title"),
+                KeyValue("$top", "5"))),)))
+    main_window.reload_workspace()
+    editor = main_window.open_request("Cases API", "Urgent.yaml")
+    before = editor.to_model()
+    dock = main_window.query_builder
+    dock.action.trigger()
+    qtbot.waitUntil(lambda: dock.builder.model is not None and dock.builder.isVisibleTo(dock.dock), timeout=15000)
+    qtbot.wait(50)
+    assert editor.to_model() == before and not editor.is_dirty()
+    assert dock.builder.top.value() == 5 and dock.builder.entity_set.currentText() == "Cases"

@@ -334,6 +334,7 @@ class QueryBuilder(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._quiet = False
         self.model: Model | None = None
         self.service_root = ""
         self._url = ODataUrl("")
@@ -468,7 +469,13 @@ class QueryBuilder(QWidget):
             self._updating = False
         self._url = ODataUrl(self.service_root, version=model.version if model else "4.0")
         if self.entity_set.count():
-            self._entity_set_chosen()
+            # Show the first set's form, but do not announce it as the user's URL: a dock that
+            # loads metadata for an open request must not overwrite that request's query.
+            self._quiet = True
+            try:
+                self._entity_set_chosen()
+            finally:
+                self._quiet = False
 
     def set_url(self, url: str) -> None:
         """Show `url` (e.g. the request editor's URL) in the box and the form."""
@@ -840,7 +847,8 @@ class QueryBuilder(QWidget):
         self.url_edit.setText(text)
         self.url_error.hide()
         self._validate()
-        self.url_changed.emit(text)
+        if not self._quiet:
+            self.url_changed.emit(text)
 
     # ------------------------------------------------------------------ validation and completion
     def _validate(self) -> None:
