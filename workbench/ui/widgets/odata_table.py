@@ -139,19 +139,31 @@ class ODataTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _update_columns(self, index: JsonIndex, node: JsonNode) -> None:
-        names = list(self.columns) or list(self._declared)
-        seen = set(names)
-        extra_annotations: list[str] = []
+        """Columns in the entity type's order, limited to members the rows carry.
+
+        A `$select` answer carries a few properties: declared-but-absent columns would be empty
+        noise. With no rows at all, the declared columns still show what the set holds.
+        """
+        present: list[str] = []
+        seen_present: set[str] = set()
         for child in index.children(node, 0, 200):
             if child.kind != "o":
                 continue
             for key_node in index.children(child):
                 key = str(key_node.key)
-                if key in seen:
-                    continue
-                seen.add(key)
-                (extra_annotations if "@" in key else names).append(key)
-        self.columns = names + extra_annotations
+                if key not in seen_present:
+                    seen_present.add(key)
+                    present.append(key)
+        if self.columns:
+            names = list(self.columns)
+        elif present:
+            names = [d for d in self._declared if d in seen_present]
+        else:
+            names = list(self._declared)
+        seen = set(names)
+        extra_annotations = [k for k in present if k not in seen and "@" in k]
+        names += [k for k in present if k not in seen and "@" not in k]
+        self.columns = names + [k for k in extra_annotations if k not in names]
 
     @property
     def total_rows(self) -> int:
