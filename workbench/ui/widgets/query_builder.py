@@ -428,6 +428,9 @@ class QueryBuilder(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         for box in (select_box, filter_box, expand_box, order_box):
             split.addWidget(box)
+        self.select_list.setMinimumHeight(120)  # about six properties visible without scrolling
+        self.expand_tree.setMinimumHeight(70)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.url_edit)
         layout.addWidget(self.url_error)
@@ -966,14 +969,20 @@ class QueryBuilderDock:
         self.builder = QueryBuilder()
         self.notice = QLabel("Open a request of an OData service to build its query.", self.builder)
         self.notice.setWordWrap(True)
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
         layout.addWidget(self.builder, 1)
+        scroll = QScrollArea()  # the form scrolls on a small screen instead of stretching the window
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(container)
         self.dock = QDockWidget("Query builder", window)
         self.dock.setObjectName("query-builder-dock")
-        self.dock.setWidget(container)
+        self.dock.setWidget(scroll)
         self.dock.hide()
         window.add_dock(self.dock)
         self.action = self.dock.toggleViewAction()
