@@ -66,3 +66,15 @@ def main_window(qtbot, qasync_loop, workspace_dir: Path):  # type: ignore[no-unt
         editor.mark_saved(editor.to_model())
     window.close()
     window.deleteLater()
+
+
+@pytest.fixture
+def pane(qtbot):  # type: ignore[no-untyped-def]
+    """A response pane on screen, for viewer tests."""
+    from workbench.ui.widgets.response_pane import ResponsePane
+
+    widget = ResponsePane()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    return widget

@@ -6,33 +6,20 @@ tested on `PagedTasks`, which the peer serves with server-driven pages of 10 (`@
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 
 from workbench.core.body_parse import JsonIndex
-from workbench.core.http import Exchange, send_prepared
-from workbench.core.prepare import PreparedRequest
+from workbench.core.http import Exchange
 from workbench.ui.widgets.odata_table import ODataTable, collection_node, entity_set_from_context
+from exchanges import fetch  # noqa: E402
 from workbench.ui.widgets.response_pane import ResponsePane
 
 
-def fetch(url: str, headers: tuple[tuple[str, str], ...] = ()) -> Exchange:
-    prepared = PreparedRequest("GET", url, headers=headers)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(send_prepared(prepared))).result(timeout=30)
 
 
-@pytest.fixture
-def pane(qtbot) -> ResponsePane:  # type: ignore[no-untyped-def]
-    widget = ResponsePane()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    return widget
 
 
 def show(qtbot, pane: ResponsePane, exchange: Exchange) -> ODataTable:  # type: ignore[no-untyped-def]
@@ -93,7 +80,7 @@ def test_sorting_by_a_column(qtbot, pane: ResponsePane, odata_server) -> None:  
 
 def test_paging_with_next_link_append_and_replace(qtbot, pane: ResponsePane, odata_server) -> None:  # type: ignore[no-untyped-def]
     table = show(qtbot, pane, fetch(f"{odata_server.url}/PagedTasks?$count=true",
-                                    (("Prefer", "odata.maxpagesize=5"),)))
+                                    headers=(("Prefer", "odata.maxpagesize=5"),)))
     assert table.model.total_rows == 10 and table.count == 80
     assert "%24skiptoken=10" in table.next_link and table.next_btn.isEnabled()
     assert column(table, "ID") == list(range(1, 11))
@@ -142,7 +129,7 @@ def test_next_page_keeps_the_first_requests_headers(qtbot, odata_server) -> None
     secured = peers.start_odata(basic_auth=True)
     try:
         auth = (("Authorization", "Basic YWxpY2U6YWxpY2UxMjM="),)  # alice:alice123
-        exchange = fetch(f"{secured.url}/PagedTasks", auth)
+        exchange = fetch(f"{secured.url}/PagedTasks", headers=auth)
         assert exchange.response.status == 200
         table = ODataTable()
         qtbot.addWidget(table)

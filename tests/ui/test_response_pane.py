@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QTimer
 from workbench.core.collections import Request
 from workbench.core.http import Exchange, Response, send_prepared
 from workbench.core.prepare import PreparedRequest
+from exchanges import fetch  # noqa: E402
 from workbench.ui.widgets.response_pane import ResponsePane
 
 PROBLEM = {"type": "https://example.com/probs/out-of-credit", "title": "You do not have enough credit.",
@@ -54,22 +55,8 @@ def local_server() -> Iterator[str]:
     server.shutdown()
 
 
-def fetch(url: str, method: str = "GET", body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()) -> Exchange:
-    """One real exchange through core, on its own loop in a thread (a qasync loop may be running here)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    prepared = PreparedRequest(method, url, headers=headers, body=body)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(send_prepared(prepared))).result(timeout=30)
 
 
-@pytest.fixture
-def pane(qtbot) -> ResponsePane:  # type: ignore[no-untyped-def]
-    widget = ResponsePane()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    return widget
 
 
 def show(qtbot, pane: ResponsePane, exchange: Exchange, request: Request | None = None) -> None:  # type: ignore[no-untyped-def]
