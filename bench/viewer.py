@@ -31,9 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 NAIVE = textwrap.dedent("""
-    import ctypes, json, resource, sys, time
-    # PySide6 6.12 on Python 3.11 drops a reference to None per void call (see workbench/ui/__init__.py).
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    import json, resource, sys, time
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QTreeView
