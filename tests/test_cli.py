@@ -151,3 +151,15 @@ def test_sample_workspace_requests_work_against_a_local_echo(tmp_path: Path, htt
     offline = _run("send", str(root / "Getting started" / "Teapot status.yaml"), "--env", "Local echo",
                    "--var", f"baseUrl=http://127.0.0.1:{peers.free_port()}")
     assert offline.returncode == 1 and "is the server running?" in offline.stderr
+
+
+def test_no_display_is_one_line_not_a_qt_abort(tmp_path: Path) -> None:
+    """On a headless Linux box Qt would abort with a page of plugin messages: say what to do instead."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["WORKBENCH_DATA_DIR"] = str(tmp_path / "data")
+    sample = tmp_path / "x.json"
+    sample.write_text('{"a": 1}')
+    for args in ([str(tmp_path / "ws")], ["view", str(sample)]):
+        result = subprocess.run([*WORKBENCH, *args], capture_output=True, text=True, timeout=60, env=env)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.count("\n") == 1 and "--screenshot" in result.stderr and "Traceback" not in result.stderr

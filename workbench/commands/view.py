@@ -63,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"{path}: not an XML document (it does not start with '<')")
     if not content_type:
         return fail(f"{path}: not a JSON or XML file")
+    if not (args.screenshot or args.timings):
+        from workbench.ui.app import missing_display
+
+        if (problem := missing_display()) is not None:
+            return fail(problem, EXIT_FAILED)
     if args.screenshot or args.timings:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from workbench.ui.app import quiet_offscreen_warnings

@@ -137,11 +137,29 @@ def quiet_offscreen_warnings() -> None:
     qInstallMessageHandler(handler)
 
 
+def missing_display() -> str | None:
+    """Why a window cannot open here (Linux with no X11/Wayland display), else None.
+
+    Without this check Qt aborts the process with a page of plugin messages; a user deserves
+    one line saying what to do instead.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
+            "use --screenshot PNG, or set QT_QPA_PLATFORM=offscreen")
+
+
 def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     """Open the main window (or render it to `screenshot` and exit)."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         quiet_offscreen_warnings()
+    elif (problem := missing_display()) is not None:
+        from workbench.cli import EXIT_FAILED, fail
+
+        return fail(problem, EXIT_FAILED)
     root = Path(workspace) if workspace else default_workspace()
     if workspace and not root.exists():
         from workbench.core.storage import init_workspace
