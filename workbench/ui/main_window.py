@@ -925,6 +925,14 @@ class MainWindow(QMainWindow):
                         return
         self._save_ui_state()
         self.cancel_send()
+        # A reload still reading in a worker, or one the file watcher is about to start, must not
+        # land on a closed window's widgets.
+        self._reload_timer.stop()
+        if self._watcher is not None:
+            self._watcher.blockSignals(True)
+        if self._reload_job is not None:
+            self._reload_job.cancel()
+            self._reload_job = None
         super().closeEvent(event)
 
 
