@@ -3,7 +3,7 @@
 Fetching goes through `send.send`, the same path as any saved request, so the metadata of a
 protected service is read with the request's (or collection's) auth, variables and settings —
 a user who can call the service can browse it. Parsing a large document (Microsoft Graph,
-3.5 MB) runs in a worker thread (`in_worker`, like `asyncio.to_thread`) so the UI's event loop
+3.5 MB) runs in a worker thread (`workers.in_worker`) so the UI's event loop
 never stalls, and
 the whole load is a coroutine a caller can cancel.
 """
@@ -11,39 +11,19 @@ the whole load is a coroutine a caller can cancel.
 from __future__ import annotations
 
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING
 
 from workbench.core.collections import KeyValue, Request
 from workbench.core.csdl import Model
 from workbench.core.errors import CsdlError
+from workbench.core.workers import in_worker
 
 if TYPE_CHECKING:  # httpx and the send machinery load only when a URL is fetched
     from workbench.core.send import SendContext
 
 METADATA_ACCEPT = "application/xml, application/json;q=0.9, */*;q=0.1"
-T = TypeVar("T")
-_workers: ThreadPoolExecutor | None = None
-_workers_lock = threading.Lock()
-
-
-async def in_worker(fn: Callable[..., T], *args: Any) -> T:
-    """Run `fn(*args)` in a worker thread and await it (what `asyncio.to_thread` does).
-
-    A plain-Python pool of our own rather than the loop's default executor: under qasync that
-    default is a pool of QThreads, which Qt aborts the process over if they are still alive
-    when the application object goes away.
-    """
-    import asyncio
-
-    global _workers
-    with _workers_lock:
-        if _workers is None:
-            _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="csdl-parse")
-    return await asyncio.get_running_loop().run_in_executor(_workers, lambda: fn(*args))
 
 
 def is_url(source: str) -> bool:

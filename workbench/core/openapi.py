@@ -1,6 +1,6 @@
 """Import an OpenAPI/Swagger descriptor as a collection a user can send from at once.
 
-Entry points (all synchronous and Qt-free; the UI runs them through `asyncio.to_thread`):
+Entry points (all synchronous and Qt-free; the UI runs them through `workers.in_worker`):
 
 - `import_openapi(source, group_by=..., auth=..., root=...) -> ImportResult`: read a file,
   folder, ZIP or URL (`openapi_sources.py`), bundle its `$ref`s into one document

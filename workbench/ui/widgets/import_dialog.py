@@ -2,7 +2,7 @@
 
 A thin layer over `workbench.core.openapi`: the dialog collects the source, the root document
 (when a ZIP or folder holds several), the folder grouping and, for URLs, the auth to download
-with. Reading, `$ref` bundling and conversion run in a worker thread (`asyncio.to_thread` on
+with. Reading, `$ref` bundling and conversion run in a worker thread (`workers.in_worker` on
 the qasync loop) so a 4 MB descriptor never freezes the window; Cancel stops the worker at
 the next operation and nothing is written. The summary (counts, re-import changes, warnings)
 stays on screen, and `imported` tells the main window which collection to show.
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.collections import Auth
 from workbench.core.errors import SpecImportError, WorkbenchError
+from workbench.core.workers import in_worker
 
 _URL = re.compile(r"^https?://", re.I)
 
@@ -185,7 +186,7 @@ class ImportDialog(QDialog):
         from workbench.core.openapi_sources import list_roots
 
         try:
-            roots = await asyncio.to_thread(list_roots, source)
+            roots = await in_worker(list_roots, source)
         except WorkbenchError as exc:
             self.status.setText(exc.message)
             return
@@ -232,13 +233,13 @@ class ImportDialog(QDialog):
             if looks_like_csdl(source):  # an OData $metadata document: generate its collection
                 self._writing = True
                 try:
-                    summary = await asyncio.shield(asyncio.to_thread(
+                    summary = await asyncio.shield(in_worker(
                         import_metadata_into_workspace, source, self.workspace_root))
                 finally:
                     self._writing = False
                 self._imported(summary)
                 return
-            result = await asyncio.to_thread(import_openapi, source, group_by=group_by, auth=auth, root=root,  # type: ignore[arg-type]
+            result = await in_worker(import_openapi, source, group_by=group_by, auth=auth, root=root,  # type: ignore[arg-type]
                                              should_stop=stop.is_set)
             if stop.is_set():
                 raise asyncio.CancelledError
@@ -251,7 +252,7 @@ class ImportDialog(QDialog):
                 return write_import(result, Path(self.workspace_root))
 
             try:
-                summary = await asyncio.shield(asyncio.to_thread(write))
+                summary = await asyncio.shield(in_worker(write))
             finally:
                 self._writing = False
         except asyncio.CancelledError:

@@ -2,7 +2,7 @@
 
 Opens for a `$metadata` response (`load_bytes`), a file or a service URL (`load_source`), or an
 already parsed model (`load_model`). Loading and parsing run off the UI thread (core
-`load_metadata` awaits the network and parses in a worker thread, `csdl_source.in_worker`);
+`load_metadata` awaits the network and parses in a worker thread, `workers.in_worker`);
 a new load, Cancel or closing the browser cancels the running one.
 
 Left: the lazy tree (`CsdlTreeModel`) with a search box that filters as you type. Right: the
@@ -60,7 +60,7 @@ from workbench.core.csdl import (
     TypeDefinition,
 )
 from workbench.core.errors import WorkbenchError
-from workbench.core.csdl_source import in_worker
+from workbench.core.workers import in_worker
 from workbench.core.send import SendContext
 from workbench.ui.models.csdl_tree import CsdlTreeModel, KindRole, ObjectRole, SearchIndex, key_pixmap
 from workbench.ui.widgets.er_diagram import ErDiagram
