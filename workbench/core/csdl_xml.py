@@ -23,7 +23,7 @@ import gc
 import re
 from typing import Any, Callable, cast
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from workbench.core.csdl import (
     Action,

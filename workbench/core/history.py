@@ -88,7 +88,7 @@ def load(workspace_root: str | Path) -> list[HistoryEntry]:
             d = json.loads(line)
             entries.append(HistoryEntry(d["method"], d["url"], int(d["status"]), float(d["elapsed_ms"]),
                                         float(d["at"]), d.get("request_path", ""), d.get("collection", ""),
-                                        tuple(tuple(h) for h in d.get("headers", []))))  # type: ignore[misc]
+                                        tuple(tuple(h) for h in d.get("headers", []))))
         except (ValueError, KeyError, TypeError):
             continue
     entries.reverse()

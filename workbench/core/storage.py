@@ -75,7 +75,7 @@ def _yaml_codec() -> tuple[Any, Any, Any]:
         from yaml import SafeDumper as Dumper  # type: ignore[assignment]
         from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
-    class BlockDumper(Dumper):  # type: ignore[misc, valid-type]
+    class BlockDumper(Dumper):
         pass
 
     BlockDumper.add_representer(str, _str_representer)
