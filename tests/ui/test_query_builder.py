@@ -252,3 +252,28 @@ def test_opening_the_dock_never_rewrites_the_request(main_window, qtbot, odata_s
     qtbot.wait(50)
     assert editor.to_model() == before and not editor.is_dirty()
     assert dock.builder.top.value() == 5 and dock.builder.entity_set.currentText() == "Cases"
+
+
+def test_request_url_box_completes_names_from_metadata(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    """Typing in the request editor's own URL box offers the service's property names; Enter picks one."""
+    editor = main_window.open_unsaved(Request("cases", "GET", f"{odata_server.url}/Cases?$top=2"))
+    dock = main_window.query_builder
+    dock.action.trigger()
+    qtbot.waitUntil(lambda: dock.builder.model is not None and getattr(editor, "odata_completion", None) is not None,
+                    timeout=15000)
+    completion = editor.odata_completion
+    editor.url.setFocus()
+    qtbot.waitUntil(editor.url.hasFocus, timeout=3000)
+    editor.url.setCursorPosition(len(editor.url.text()))
+    sent: list[bool] = []
+    editor.send_requested.connect(lambda: sent.append(True))
+    qtbot.keyClicks(editor.url, "&$filter=sta")
+    qtbot.waitUntil(lambda: completion.completer.popup().isVisible(), timeout=3000)
+    offered = [completion.completer.completionModel().index(i, 0).data()
+               for i in range(completion.completer.completionCount())]
+    assert "status" in offered and "startswith" in offered
+    completion.completer.popup().setCurrentIndex(completion.completer.completionModel().index(offered.index("status"), 0))
+    qtbot.keyClick(completion.completer.popup(), Qt.Key.Key_Return)
+    assert editor.url.text().endswith("$top=2&$filter=status")
+    assert not sent  # Enter chose a name; it did not send
+    assert ("$filter", "status") in [(p.name, p.value) for p in editor.to_model().params]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -909,6 +909,56 @@ class QueryBuilder(QWidget):
         self._url_typed(new)
 
 
+class UrlCompletion:
+    """Completion of property, function and option names in a URL box other than the builder's.
+
+    The request editor's URL box gets the same names as the builder's once the service's
+    metadata is known: a user typing `$filter=sta` is offered `status`, `startswith`. `edit` is
+    any widget with QLineEdit's text API (`text`, `setText`, `cursorPosition`,
+    `setCursorPosition`, `textEdited`); `names` is asked for fresh names on each keystroke.
+    """
+
+    def __init__(self, edit: Any, names: Callable[[], list[str]]) -> None:
+        self.edit = edit
+        self.names = names
+        self.model = QStringListModel()
+        self.completer = QCompleter(self.model, edit)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.setWidget(edit)
+        self.completer.activated.connect(self.insert)
+        edit.textEdited.connect(self.update)
+        edit.completion_popup = self.completer.popup()
+
+    def word_at_cursor(self) -> str:
+        text = self.edit.text()[: self.edit.cursorPosition()]
+        if "?" not in text:  # names belong to the query, not to the host or path
+            return ""
+        m = re.search(r"[$A-Za-z_][\w.]*$", text)
+        return m.group(0) if m else ""
+
+    def update(self, *_: object) -> None:
+        prefix = self.word_at_cursor()
+        names = self.names() if prefix else []
+        if names and self.edit.hasFocus():
+            self.model.setStringList(names)
+            self.completer.setCompletionPrefix(prefix)
+            if self.completer.completionCount() and self.completer.currentCompletion() != prefix:
+                self.completer.complete()
+                return
+        self.completer.popup().hide()
+
+    def insert(self, name: str) -> None:
+        text = self.edit.text()
+        cursor = self.edit.cursorPosition()
+        start = cursor - len(self.word_at_cursor())
+        suffix = "(" if name in FUNCTIONS else ("=" if name.startswith("$") else "")
+        new = text[:start] + name + suffix + text[cursor:]
+        self.edit.setText(new)
+        self.edit.setCursorPosition(start + len(name) + len(suffix))
+        self.edit.textEdited.emit(new)
+
+
 def _optional_spin(parent: QWidget) -> QSpinBox:
     """A spin box where -1 (shown empty) means "not given"."""
     spin = QSpinBox(parent)
@@ -1044,6 +1094,17 @@ class QueryBuilderDock:
         self.notice.hide()
         self.builder.show()
         self.builder.set_url(resolved)
+        self._complete_in(self._editor)
+
+    def _complete_in(self, editor: Any) -> None:
+        """Offer the service's names in the request editor's own URL box too (once per editor)."""
+        if getattr(editor, "odata_completion", None) is not None:
+            return
+
+        def names() -> list[str]:
+            return self.builder.completion_names() if self._editor is editor and self.builder.model else []
+
+        editor.odata_completion = UrlCompletion(editor.url, names)
 
     def _service_root(self, editor: Any, resolved: str) -> str:
         coll = self.window.collection_of(editor.collection_path)

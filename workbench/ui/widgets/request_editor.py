@@ -140,6 +140,11 @@ class UrlEdit(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        popup = getattr(self, "completion_popup", None)  # set by a completer attached to this box
+        if popup is not None and popup.isVisible() and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            event.ignore()  # the completer's popup takes these: Enter picks a name instead of sending
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.returnPressed.emit()
             return
