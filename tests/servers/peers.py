@@ -117,6 +117,19 @@ class Peer:
                     pass
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM when the test process dies, however it dies.
+
+    A crashed or killed pytest never runs its fixtures' finalizers; without this its peers
+    would live on and hold their ports.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _spawn(name: str, cmd: list[str], cwd: Path, env: dict[str, str] | None, probe: str, timeout: float = 60) -> Peer:
     logs = CACHE / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -126,7 +139,7 @@ def _spawn(name: str, cmd: list[str], cwd: Path, env: dict[str, str] | None, pro
     full_env.update(env or {})
     full_env.setdefault("NODE_PATH", str(NODE_MODULES))
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=fh, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
