@@ -229,6 +229,9 @@ def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> No
     assert dialogs
     batch = dialogs[-1].batch_editor  # type: ignore[attr-defined]
     assert batch.table.rowCount() == 2
+    # it sends as the window sends: workspace settings and the OAuth2 token provider
+    assert batch._context is not None and batch._context.token_provider is not None
+    assert batch._context.settings == main_window.workspace.settings
     assert batch.service_root.text()
     dialogs[-1].close()
 

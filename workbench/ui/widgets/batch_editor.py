@@ -39,6 +39,7 @@ class BatchEditor(QWidget):
         self._requests: list[Request] = []
         self._collection: Collection | None = None
         self._environment: Environment | None = None
+        self._context: SendContext | None = None
         self._task: asyncio.Task[Any] | None = None
         self.results: list[BatchResult] = []
         self.version = "4.0"
@@ -96,11 +97,12 @@ class BatchEditor(QWidget):
     # ------------------------------------------------------------------ input
     def set_requests(self, requests: Sequence[Request], service_root: str = "", *,
                      collection: Collection | None = None, environment: Environment | None = None,
-                     version: str = "4.0") -> None:
+                     version: str = "4.0", context: SendContext | None = None) -> None:
         """Offer `requests` (e.g. a collection's) as batch parts; all are ticked, writes grouped in one change set."""
         self._requests = list(requests)
         self._collection = collection
         self._environment = environment
+        self._context = context  # the window's (settings, OAuth2 tokens); built from the above if absent
         self.version = version
         if service_root:
             self.service_root.setText(service_root)
@@ -174,7 +176,7 @@ class BatchEditor(QWidget):
 
     async def _send(self, request: Request, parts: list[BatchPart]) -> None:
         try:
-            ctx = SendContext(collection=self._collection, environment=self._environment)
+            ctx = self._context or SendContext(collection=self._collection, environment=self._environment)
             exchange = await send(request, ctx)
             results = split_batch_response(exchange.response, parts)
         except asyncio.CancelledError:
@@ -267,7 +269,8 @@ def open_batch_dialog(window: Any) -> Any:
     dialog.setWindowTitle("$batch editor")
     dialog.resize(900, 700)
     batch = BatchEditor(dialog)
-    batch.set_requests(requests, root, collection=collection, environment=environment, version=version)
+    batch.set_requests(requests, root, collection=collection, environment=environment, version=version,
+                       context=window.send_context(path) if collection is not None else None)
     if version.startswith(("1.", "2.", "3.")):
         batch.format.setCurrentIndex(batch.format.findData("multipart"))
     layout = QVBoxLayout(dialog)

@@ -716,7 +716,6 @@ def open_metadata_browser(window: Any, source: str = "") -> MetadataBrowser:
     The current tab's request (auth, headers) and environment are used to fetch `$metadata`.
     """
     from dataclasses import replace as _replace
-    from pathlib import Path
 
     from workbench.core import storage
     from workbench.core.csdl_requests import new_request
@@ -756,9 +755,7 @@ def open_metadata_browser(window: Any, source: str = "") -> MetadataBrowser:
         browser.open_in_query_builder.connect(query_builder)
     editor = window.current_editor() if hasattr(window, "current_editor") else None
     if editor is not None:
-        context = SendContext(collection=window.collection_of(editor.collection_path),
-                              environment=window.active_environment(), settings=window.workspace.settings,
-                              base_dir=Path(window.workspace_root) / editor.collection_path)
+        context = window.send_context(editor.collection_path)  # settings and OAuth2 tokens, as a send
         browser.set_request_context(editor.to_model(), context)
         if not source and not browser.source_edit.text():
             url = editor.to_model().url

@@ -1128,14 +1128,12 @@ class QueryBuilderDock:
         outlive the window).
         """
         from workbench.core.csdl_source import load_metadata
-        from workbench.core.send import SendContext
         from workbench.ui.background import CoroutineJob
 
         self.cancel()
         editor = self._editor
         template = editor.to_model()
-        ctx = SendContext(collection=self.window.collection_of(editor.collection_path),
-                          environment=self.window.active_environment(), settings=self.window.workspace.settings)
+        ctx = self.window.send_context(editor.collection_path)  # settings and OAuth2 tokens, as a send
         self._show_notice(f"Loading {root}/$metadata …")
 
         def done(model: Model) -> None:
