@@ -7,7 +7,7 @@ Edits produce new values with `dataclasses.replace`; the on-disk workspace is th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
@@ -207,16 +207,3 @@ class Workspace:
 
     def collection(self, path_or_name: str) -> Collection | None:
         return next((c for c in self.collections if path_or_name in (c.path, c.name)), None)
-
-
-def with_request(collection: Collection, request: Request) -> Collection:
-    """A copy of `collection` with the request at `request.path` replaced (or added at the root)."""
-
-    def swap_folder(folder: Folder) -> Folder:
-        requests = tuple(request if r.path == request.path else r for r in folder.requests)
-        return replace(folder, requests=requests, folders=tuple(swap_folder(f) for f in folder.folders))
-
-    if collection.find_request(request.path) is None:
-        return replace(collection, requests=collection.requests + (request,))
-    requests = tuple(request if r.path == request.path else r for r in collection.requests)
-    return replace(collection, requests=requests, folders=tuple(swap_folder(f) for f in collection.folders))
