@@ -30,7 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import peers  # noqa: E402
 
-from workbench.core.csdl_xml import parse_xml  # noqa: E402
+from workbench.core.csdl.xml_reader import parse_xml  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared" / "data" / "csdl").resolve()
 NODE_SCRIPT = ROOT / "bench" / "odata_csdl_xml2json.js"
@@ -79,9 +79,9 @@ def ui_figures(file: Path) -> dict[str, float]:
     """Tree-show time of the browser and the slowest keystroke of a typed search."""
     from PySide6.QtWidgets import QApplication
 
-    from workbench.core.csdl_source import load_file
+    from workbench.core.csdl.source import load_file
     from workbench.ui.models.csdl_tree import SearchIndex
-    from workbench.ui.widgets.metadata_browser import MetadataBrowser
+    from workbench.ui.widgets.odata.metadata_browser import MetadataBrowser
 
     app = QApplication.instance() or QApplication([])
     model = load_file(file)

@@ -1,4 +1,4 @@
-"""Token requests: our core/oauth2.py side by side with authlib's httpx OAuth2 client, same run.
+"""Token requests: our core/auth/oauth2.py side by side with authlib's httpx OAuth2 client, same run.
 
 Both ask a real oidc-provider (started here on 127.0.0.1) for client-credentials tokens with
 Basic client authentication, one new HTTP client per token (as a send does). Also: the cost
@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT / "tests" / "servers"))
 
 import peers  # noqa: E402
 
-from workbench.core import oauth2, secrets  # noqa: E402
+from workbench.core.auth import oauth2
+from workbench.core.workspace import secrets  # noqa: E402
 from workbench.core.collections import Auth  # noqa: E402
 
 
@@ -73,7 +74,7 @@ def main() -> int:
     try:
         url = f"{peer.url}/token"
         rows = []
-        for name, fn in (("workbench core/oauth2.py", ours), ("authlib AsyncOAuth2Client", authlib_client)):
+        for name, fn in (("workbench core/auth/oauth2.py", ours), ("authlib AsyncOAuth2Client", authlib_client)):
             try:
                 times, _ = asyncio.run(fn(url, "basic-client", "basic-secret", n))
             except ImportError:

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tests" / "servers"))
 
 import peers  # noqa: E402
 
-from workbench.core.odata_parser import parse_url  # noqa: E402
-from workbench.core.odata_serializer import canonical  # noqa: E402
+from workbench.core.odata.parser import parse_url  # noqa: E402
+from workbench.core.odata.serializer import canonical  # noqa: E402
 
 URLS = [
     "Cases?$filter=priority gt 2&$select=caseNo,title&$top=5",

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/openapi_import.py [--speed | --validity] [SPEC ...
 
 Validity table: for each shared spec Prism can load, a Prism mock of the spec is started and every
 request of both imports is sent unchanged (baseUrl at Prism, dummy credentials); the share of 2xx
-answers is the share of requests valid as imported (tests/core/test_openapi_prism.py does the same
+answers is the share of requests valid as imported (tests/core/openapi/test_prism_acceptance.py does the same
 for ours and asserts ≥ 90%). Postman's requests are sent with httpx as Postman would: its
 `{{baseUrl}}`, `:pathVariable` values, enabled query/header rows and body as generated.
 

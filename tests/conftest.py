@@ -28,7 +28,7 @@ SHARED_DATA = (ROOT / ".." / "shared" / "data").resolve()
 def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data))
-    from workbench.core import secrets
+    from workbench.core.workspace import secrets
 
     secrets.set_backend(secrets.MemoryBackend())
 

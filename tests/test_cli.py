@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import peers
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, KeyValue, Request
 
 WORKBENCH = [sys.executable, "-m", "workbench"]

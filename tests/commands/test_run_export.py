@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, KeyValue, Request
 
 

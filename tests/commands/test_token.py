@@ -13,7 +13,8 @@ import pytest
 import peers
 import strict_token as strict
 from workbench.cli import main
-from workbench.core import oauth2, secrets, storage
+from workbench.core.auth import oauth2
+from workbench.core.workspace import secrets, storage
 from workbench.core.collections import Auth, Collection, Environment, KeyValue, Request
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import peers
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.codegen import LANGUAGES, generate
 from workbench.core.collections import Auth, Body, Collection, Environment, FormPart, KeyValue, Request
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# `exchanges.py` (real exchanges for the viewer tests) is imported by tests in the widget sub-folders.
+sys.path.insert(0, str(Path(__file__).parent))
 SAMPLE = ROOT / "resources" / "sample-workspace"
 
 
@@ -71,7 +74,7 @@ def main_window(qtbot, qasync_loop, workspace_dir: Path):  # type: ignore[no-unt
 @pytest.fixture
 def pane(qtbot):  # type: ignore[no-untyped-def]
     """A response pane on screen, for viewer tests."""
-    from workbench.ui.widgets.response_pane import ResponsePane
+    from workbench.ui.widgets.response.pane import ResponsePane
 
     widget = ResponsePane()
     qtbot.addWidget(widget)

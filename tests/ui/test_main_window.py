@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 import peers
-from workbench.core import storage
+from workbench.core.workspace import storage
 
 ECHO = "Getting started"
 
@@ -175,7 +175,7 @@ def test_open_tabs_are_restored_from_ui_json(qtbot, qasync_loop, workspace_dir: 
 
 
 def test_history_entry_reopens_a_request(main_window, qtbot, httpbin: peers.Peer) -> None:  # type: ignore[no-untyped-def]
-    from workbench.core.history import HistoryEntry
+    from workbench.core.workspace.history import HistoryEntry
 
     saved = HistoryEntry("GET", f"{httpbin.url}/get?a=1", 200, 5.0, time.time(), "Teapot status.yaml", ECHO)
     editor = main_window.open_history_entry(saved)
@@ -206,7 +206,7 @@ def test_background_reload_keeps_the_window_turning(main_window, qtbot) -> None:
 
     from PySide6.QtCore import QTimer
 
-    from workbench.core import storage
+    from workbench.core.workspace import storage
 
     big = Path(main_window.workspace_root) / "Big"
     big.mkdir()

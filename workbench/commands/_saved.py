@@ -11,7 +11,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, Request, Workspace
 from workbench.core.errors import StorageError
 

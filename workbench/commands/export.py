@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_OK, fail
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.errors import StorageError
 
 

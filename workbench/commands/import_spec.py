@@ -31,8 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.csdl_import import import_metadata_into_workspace, looks_like_csdl
-    from workbench.core.openapi import import_into_workspace
+    from workbench.core.csdl.to_collection import import_metadata_into_workspace, looks_like_csdl
+    from workbench.core.openapi.convert import import_into_workspace
 
     try:
         if looks_like_csdl(args.source):

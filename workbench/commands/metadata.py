@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.core.csdl import Model
+from workbench.core.csdl.model import Model
 from workbench.core.errors import AuthError, CsdlError, SendError
 
 
@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.csdl_source import is_url, load_metadata_sync
+    from workbench.core.csdl.source import is_url, load_metadata_sync
 
     try:
         model = load_metadata_sync(args.source)
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     except (SendError, AuthError) as exc:
         return fail(exc.message, EXIT_FAILED)
     if args.json:
-        from workbench.core.csdl import model_to_dict
+        from workbench.core.csdl.model import model_to_dict
 
         json.dump({"version": model.version, "counts": model.counts(), "model": model_to_dict(model)},
                   sys.stdout, ensure_ascii=False)

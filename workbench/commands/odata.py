@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from workbench.core.odata import to_json
-    from workbench.core.odata_parser import parse_url
-    from workbench.core.odata_serializer import canonical
+    from workbench.core.odata.query import to_json
+    from workbench.core.odata.parser import parse_url
+    from workbench.core.odata.serializer import canonical
 
     try:
         url = parse_url(args.url, args.service_root)
@@ -56,14 +56,14 @@ def _parse(args: argparse.Namespace) -> int:
     elif args.canonical:
         print(canonical(url))
     else:
-        from workbench.core.odata_serializer import outline
+        from workbench.core.odata.serializer import outline
 
         print(outline(url))
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    from workbench.core.odata_validate import check_url, load_model
+    from workbench.core.odata.validate import check_url, load_model
 
     try:
         model = load_model(args.metadata)

@@ -21,10 +21,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core import oauth2
-    from workbench.core.runner import requests_under
-    from workbench.core.runner import run as run_requests
-    from workbench.core.send import SendContext
+    from workbench.core.auth import oauth2
+    from workbench.core.sending.runner import requests_under
+    from workbench.core.sending.runner import run as run_requests
+    from workbench.core.sending.send import SendContext
 
     try:
         overrides = parse_assignments(args.var)

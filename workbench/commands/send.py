@@ -22,8 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core import oauth2
-    from workbench.core.send import SendContext, send
+    from workbench.core.auth import oauth2
+    from workbench.core.sending.send import SendContext, send
 
     try:
         overrides = parse_assignments(args.var)
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(exc.message, EXIT_FAILED)
     root = saved.root
     if root is not None and not args.no_history:
-        from workbench.core import history
+        from workbench.core.workspace import history
 
         try:
             rel = str(Path(args.request).resolve().relative_to(saved.collection_dir)) if saved.collection_dir else ""

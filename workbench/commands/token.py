@@ -105,7 +105,7 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
     workspace's send settings (TLS verification, proxy, timeouts) for the token request."""
     from workbench.commands._saved import open_collection_dir, open_request_file
     from workbench.core.errors import StorageError
-    from workbench.core.prepare import effective_auth, variables_for
+    from workbench.core.sending.prepare import effective_auth, variables_for
     from workbench.core.variables import Resolver
 
     target = Path(args.target)
@@ -136,9 +136,9 @@ def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
 
 
 def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
-    from workbench.core import jwt
+    from workbench.core.auth import jwt
     from workbench.core.errors import AuthError
-    from workbench.core.secrets import backend_label, redact
+    from workbench.core.workspace.secrets import backend_label, redact
 
     try:
         decoded = jwt.decode(token.access_token)
@@ -181,7 +181,7 @@ def _open_browser(url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core import oauth2
+    from workbench.core.auth import oauth2
     from workbench.core.errors import AuthError, StorageError
 
     if args.target and args.grant:

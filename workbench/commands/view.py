@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def content_type_for(path: Path, head: bytes) -> str:
     """The media type the file would have been served with (extension, else sniffed)."""
-    from workbench.core.body_parse import classify
+    from workbench.core.response.json_index import classify
 
     by_ext = _TYPES.get(path.suffix.lower())
     if by_ext:
@@ -80,9 +80,9 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from workbench.core.http import Response
+    from workbench.core.sending.transport import Response
     from workbench.ui.theme import apply_theme
-    from workbench.ui.widgets.response_pane import ResponsePane
+    from workbench.ui.widgets.response.pane import ResponsePane
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

@@ -23,8 +23,8 @@ from typing import Callable, Literal, Mapping
 
 from workbench.core.collections import Body, Collection, Environment, Request
 from workbench.core.errors import WorkbenchError
-from workbench.core.prepare import prepare, variables_for
-from workbench.core.secrets import SECRET_PARAMS, is_reference
+from workbench.core.sending.prepare import prepare, variables_for
+from workbench.core.workspace.secrets import SECRET_PARAMS, is_reference
 from workbench.core.variables import VARIABLE, Resolver
 
 Language = Literal["curl", "python", "javascript", "csharp"]

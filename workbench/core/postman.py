@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
-from workbench.core.secrets import SECRET_PARAMS, is_template
+from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 from workbench.core.urls import join_url
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"

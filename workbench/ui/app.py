@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.core.secrets import data_dir
+from workbench.core.workspace.secrets import data_dir
 
 STATE_FILE = "state.json"
 MAX_RECENT = 8
@@ -162,7 +162,7 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
         return fail(problem, EXIT_FAILED)
     root = Path(workspace) if workspace else default_workspace()
     if workspace and not root.exists():
-        from workbench.core.storage import init_workspace
+        from workbench.core.workspace.storage import init_workspace
 
         init_workspace(root)
     if not root.is_dir():

@@ -34,15 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core import storage
+from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Request, Workspace
 from workbench.core.errors import WorkbenchError
 from workbench.ui import icons
-from workbench.ui.widgets.collection_panel import CollectionPanel
+from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 
 if TYPE_CHECKING:  # imported when first needed: the first paint must not wait for them
-    from workbench.ui.widgets.request_editor import RequestEditor
-    from workbench.ui.widgets.response_pane import ResponsePane
+    from workbench.ui.widgets.request.editor import RequestEditor
+    from workbench.ui.widgets.response.pane import ResponsePane
 
 UI_STATE_FILE = "ui.json"
 EMPTY_HINT = ("Select a request on the left, or press Ctrl+N for a new one.\n\n"
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
     def response(self) -> ResponsePane:
         """The response pane, built on first use (or right after the first paint)."""
         if self._response is None:
-            from workbench.ui.widgets.response_pane import ResponsePane
+            from workbench.ui.widgets.response.pane import ResponsePane
 
             pane = ResponsePane(self)
             self._response = pane
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         if self._extensions_installed:
             return
         self._extensions_installed = True
-        from workbench.ui.widgets.query_builder import install_query_builder
+        from workbench.ui.widgets.odata.query_builder import install_query_builder
 
         self._query_builder = install_query_builder(self)
 
@@ -282,12 +282,12 @@ class MainWindow(QMainWindow):
         self.startup_finished = True
 
     def _open_batch_editor(self) -> None:
-        from workbench.ui.widgets.batch_editor import open_batch_dialog
+        from workbench.ui.widgets.odata.batch_editor import open_batch_dialog
 
         open_batch_dialog(self)
 
     def _open_metadata_browser(self) -> None:
-        from workbench.ui.widgets.metadata_browser import open_metadata_browser
+        from workbench.ui.widgets.odata.metadata_browser import open_metadata_browser
 
         open_metadata_browser(self)
 
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
             self._give_context(editor)
 
     def _give_context(self, editor: RequestEditor) -> None:
-        from workbench.core.prepare import variables_for
+        from workbench.core.sending.prepare import variables_for
 
         coll = self.collection_of(editor.collection_path)
         env = self.active_environment()
@@ -514,7 +514,7 @@ class MainWindow(QMainWindow):
         request = collection.find_request(request_path) if collection else None
         if request is None:
             return None
-        from workbench.ui.widgets.request_editor import RequestEditor
+        from workbench.ui.widgets.request.editor import RequestEditor
 
         editor = RequestEditor(collection_path, request, self, str(Path(self.workspace_root) / collection_path))
         self._add_editor(editor)
@@ -524,7 +524,7 @@ class MainWindow(QMainWindow):
         """A new tab for a request that has no file yet (new, or reopened from history)."""
         if not collection_path:
             collection_path = self.workspace.collections[0].path if self.workspace.collections else ""
-        from workbench.ui.widgets.request_editor import RequestEditor
+        from workbench.ui.widgets.request.editor import RequestEditor
 
         editor = RequestEditor(collection_path, replace(request, path=""), self,
                                str(Path(self.workspace_root) / collection_path))
@@ -674,8 +674,8 @@ class MainWindow(QMainWindow):
 
     def send_context(self, collection_path: str) -> Any:
         """What a send from this window needs: the collection, active environment, settings, tokens."""
-        from workbench.core import oauth2
-        from workbench.core.send import SendContext
+        from workbench.core.auth import oauth2
+        from workbench.core.sending.send import SendContext
 
         ctx = SendContext(
             collection=self.collection_of(collection_path),
@@ -689,7 +689,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def run_collection(self, collection_path: str, folder: str = "") -> Any:
         """Run every request of a collection or folder in order (what `workbench run` does)."""
-        from workbench.ui.widgets.runner_dialog import RunnerDialog
+        from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
 
         collection = self.collection_of(collection_path)
         if collection is None:
@@ -703,8 +703,8 @@ class MainWindow(QMainWindow):
     async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
         import asyncio
 
-        from workbench.core import history
-        from workbench.core.send import send
+        from workbench.core.workspace import history
+        from workbench.core.sending.send import send
 
         ctx = self.send_context(collection_path)
         self.response.show_pending(request)
@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
     def history_panel(self) -> Any:
         """The History tab's panel, created the first time it is shown (not needed at start-up)."""
         if self._history_panel is None:
-            from workbench.ui.widgets.history_panel import HistoryPanel
+            from workbench.ui.widgets.workspace.history_panel import HistoryPanel
 
             panel = HistoryPanel(self)
             panel.set_workspace(self.workspace_root)
@@ -789,7 +789,7 @@ class MainWindow(QMainWindow):
         if editor is None:
             self.statusBar().showMessage("Open a request first to generate code for it.", 3000)
             return
-        from workbench.ui.widgets.code_dialog import CodeDialog
+        from workbench.ui.widgets.request.code_dialog import CodeDialog
 
         dialog = CodeDialog(editor.to_model(), self.collection_of(editor.collection_path),
                             self.active_environment(), self)
@@ -802,7 +802,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_settings(self) -> None:
-        from workbench.ui.widgets.settings_dialog import SettingsDialog
+        from workbench.ui.widgets.workspace.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.workspace.settings, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
@@ -817,7 +817,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_environments(self) -> None:
-        from workbench.ui.widgets.environment_editor import EnvironmentEditor
+        from workbench.ui.widgets.workspace.environment_editor import EnvironmentEditor
 
         dialog = EnvironmentEditor(self.workspace_root, self.workspace.environments, self)
         dialog.exec()
@@ -886,7 +886,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ OpenAPI import (issue 4)
     def import_spec(self, source: str = "") -> Any:
         """File → Import… (Ctrl+I), or a dropped file: the import dialog (started at once for a drop)."""
-        from workbench.ui.widgets.import_dialog import ImportDialog
+        from workbench.ui.widgets.workspace.import_dialog import ImportDialog
 
         dialog = ImportDialog(self, self.workspace_root)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -938,5 +938,5 @@ class MainWindow(QMainWindow):
 
 def _editor_type() -> type | None:
     """The RequestEditor class once its module is loaded (no tab can exist before that)."""
-    module = sys.modules.get("workbench.ui.widgets.request_editor")
+    module = sys.modules.get("workbench.ui.widgets.request.editor")
     return getattr(module, "RequestEditor", None) if module is not None else None

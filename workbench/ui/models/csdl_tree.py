@@ -21,8 +21,8 @@ from typing import Any, Iterable
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
-from workbench.core import csdl
-from workbench.core.csdl import (
+from workbench.core.csdl import model as csdl
+from workbench.core.csdl.model import (
     Action,
     ActionImport,
     ComplexType,

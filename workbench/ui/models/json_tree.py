@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from workbench.core.body_parse import JsonIndex, JsonNode
+from workbench.core.response.json_index import JsonIndex, JsonNode
 
 Index = QModelIndex | QPersistentModelIndex
 

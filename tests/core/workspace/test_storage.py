@@ -1,0 +1,274 @@
+"""Workspace YAML on disk: round trips, atomic writes, corrupt files, names, external edits, small diffs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from workbench.core.workspace import storage
+from workbench.core.collections import Auth, Body, Collection, Environment, Folder, FormPart, KeyValue, Request, Settings
+from workbench.core.errors import StorageError
+
+
+def _full_request() -> Request:
+    return Request(
+        name="Create case", method="POST", url="{{baseUrl}}/Cases",
+        params=(KeyValue("$select", "ID,title"), KeyValue("debug", "1", False, "optional")),
+        headers=(KeyValue("Accept", "application/json"),),
+        body=Body("raw", "application/json", '{\n  "title": "Hello"\n}\n'),
+        auth=Auth("bearer", {"token": "{{token}}"}),
+        docs="Creates a case.\n\nSee *docs*.", meta={"operationId": "createCase"},
+    )
+
+
+def test_round_trip_load_edit_save_reload(tmp_path: Path) -> None:
+    """Everything a user can set on a collection, folder, request and environment survives a reload."""
+    ws = storage.init_workspace(tmp_path / "ws", "Demo")
+    coll = storage.save_collection(ws.root, Collection(
+        "Cases API", requests=(_full_request(),),
+        folders=(Folder("Admin", requests=(Request("Delete", "DELETE", "{{baseUrl}}/Cases(1)"),),
+                        headers=(KeyValue("x-tenant-id", "t1"),), auth=Auth("basic", {"username": "u", "password": "pw"})),),
+        variables=(KeyValue("baseUrl", "http://127.0.0.1:1/odata"),), headers=(KeyValue("x-client-id", "c1"),),
+        docs="The cases API",
+    ))
+    storage.save_environment(ws.root, Environment("Dev", (KeyValue("token", "s3cr3t"),), frozenset({"token"})))
+    first = storage.load_workspace(ws.root)
+    assert first.problems == ()
+    loaded = first.collection(coll.path)
+    assert loaded is not None and loaded.name == "Cases API" and loaded.docs == "The cases API"
+    request = loaded.find_request("Create case.yaml")
+    assert request is not None
+    assert replace(request, path="") == _full_request()
+    assert loaded.folders[0].auth == Auth("basic", {"username": "u", "password": "pw"})
+    assert first.environment("Dev").as_dict() == {"token": "s3cr3t"}
+    # Edit -> save -> reload equals the edited value.
+    edited = replace(request, method="PATCH", params=request.params + (KeyValue("new", "v"),),
+                     body=Body("form", form=(KeyValue("a", "1"), KeyValue("b", "", False))))
+    storage.save_request(ws.root, coll.path, edited)
+    again = storage.load_workspace(ws.root).collection(coll.path).find_request("Create case.yaml")
+    assert again == edited
+
+
+def test_secrets_are_not_written_in_clear_text(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    storage.save_collection(ws.root, Collection("C", requests=(Request("R", auth=Auth("basic", {"username": "u", "password": "hunter2"})),)))
+    storage.save_environment(ws.root, Environment("E", (KeyValue("apiKey", "k-123"),), frozenset({"apiKey"})))
+    text = "".join(p.read_text() for p in Path(ws.root).rglob("*.yaml"))
+    assert "hunter2" not in text and "k-123" not in text and "secret:" in text
+    again = storage.load_workspace(ws.root)
+    assert again.collections[0].requests[0].auth.get("password") == "hunter2"
+
+
+def test_multipart_and_binary_bodies_round_trip(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection_settings(ws.root, Collection("C"))
+    multi = Request("Upload", "POST", "http://h/u", body=Body("multipart", parts=(
+        FormPart("file", file="spec.json", content_type="application/json"), FormPart("note", "hi"),
+        FormPart("off", "x", enabled=False))))
+    binary = Request("Put", "PUT", "http://h/b", body=Body("binary", "application/zip", file="/tmp/a.zip"))
+    for r in (multi, binary):
+        saved = storage.save_request(ws.root, coll.path, r)
+        assert storage.load_workspace(ws.root).collection(coll.path).find_request(saved.path) == saved
+
+
+def test_atomic_write_leaves_no_temp_files_and_never_half_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "r.yaml"
+    storage.write_atomic(target, "old: content\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
+
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        real_fsync(fd)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(StorageError, match="cannot write"):
+        storage.write_yaml(target, {"new": "x" * 100000})
+    monkeypatch.undo()
+    assert target.read_text() == "old: content\n"  # the old content, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]  # the temp file was removed
+
+
+def test_corrupt_yaml_is_reported_with_position_and_not_overwritten(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection(ws.root, Collection("C", requests=(Request("Good", url="http://h/"),)))
+    broken = Path(ws.root) / coll.path / "Broken.yaml"
+    text = "name: Broken\nmethod: GET\nurl: [http://h/\nheaders: {\n"
+    broken.write_text(text)
+    loaded = storage.load_workspace(ws.root)
+    assert len(loaded.problems) == 1
+    problem = loaded.problems[0]
+    assert "Broken.yaml" in problem and "line" in problem and "column" in problem
+    assert [r.name for r in loaded.collections[0].requests] == ["Good"]  # the rest still loads
+    with pytest.raises(StorageError, match="line"):
+        storage.save_request(ws.root, coll.path, Request("Broken", url="http://h/x", path="Broken.yaml"))
+    assert broken.read_text() == text
+
+
+def test_corrupt_collection_yaml_is_reported(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection_settings(ws.root, Collection("C"))
+    (Path(ws.root) / coll.path / "collection.yaml").write_text("name: : :\n  - x")
+    loaded = storage.load_workspace(ws.root)
+    assert loaded.collections == () and "collection.yaml" in loaded.problems[0]
+    with pytest.raises(StorageError):
+        storage.save_collection_settings(ws.root, replace(coll, name="New"))
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Get pet by ID", "Get pet by ID"),
+    ("a/b\\c:d*e?f\"g<h>i|j", "a-b-c-d-e-f-g-h-i-j"),
+    ("  ..hidden.. ", "hidden"),
+    ("CON", "untitled"),
+    ("", "untitled"),
+    ("x" * 200, "x" * 80),
+    ("tab\tand\nnewline", "tab-and-newline"),
+])
+def test_names_are_sanitised(name: str, expected: str) -> None:
+    assert storage.sanitize_name(name) == expected
+
+
+def test_a_request_name_with_slashes_stays_inside_its_collection(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection_settings(ws.root, Collection("C"))
+    saved = storage.save_request(ws.root, coll.path, Request("../../etc/passwd", url="http://h/"))
+    assert "/" not in saved.path and (Path(ws.root) / coll.path / saved.path).is_file()
+    again = storage.save_request(ws.root, coll.path, Request("../../etc/passwd", url="http://h/"))
+    assert again.path != saved.path  # a second request of the same name gets its own file
+
+
+def test_external_edit_is_picked_up_on_reload(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection(ws.root, Collection("C", requests=(Request("R", url="http://h/a"),)))
+    (Path(ws.root) / coll.path / "R.yaml").write_text("name: R\nmethod: PUT\nurl: http://h/changed\n")
+    (Path(ws.root) / coll.path / "New.yaml").write_text("name: New\nurl: http://h/new\n")
+    loaded = storage.load_workspace(ws.root).collection(coll.path)
+    assert loaded.find_request("R.yaml").method == "PUT" and loaded.find_request("R.yaml").url == "http://h/changed"
+    assert loaded.find_request("New.yaml") is not None
+
+
+def test_stable_key_order_and_small_diffs(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection_settings(ws.root, Collection("C"))
+    saved = storage.save_request(ws.root, coll.path, _full_request())
+    path = Path(ws.root) / coll.path / saved.path
+    before = path.read_text()
+    keys = [line.split(":")[0] for line in before.splitlines() if line and not line.startswith((" ", "-"))]
+    assert keys == ["name", "method", "url", "params", "headers", "body", "auth", "docs", "meta"]
+    assert "text: |" in before  # multi-line bodies as blocks: line-by-line diffs
+    storage.save_request(ws.root, coll.path, saved)
+    assert path.read_text() == before  # saving unchanged content changes nothing
+    storage.save_request(ws.root, coll.path, replace(saved, method="PUT"))
+    changed = [(a, b) for a, b in zip(before.splitlines(), path.read_text().splitlines()) if a != b]
+    assert changed == [("method: POST", "method: PUT")]
+
+
+def test_defaults_are_left_out(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection_settings(ws.root, Collection("C"))
+    saved = storage.save_request(ws.root, coll.path, Request("Plain", url="http://h/"))
+    assert (Path(ws.root) / coll.path / saved.path).read_text() == "name: Plain\nmethod: GET\nurl: http://h/\n"
+
+
+def test_tree_edits_move_rename_duplicate_delete(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection(ws.root, Collection("C", requests=(Request("R", url="http://h/"),)))
+    folder = storage.create_folder(ws.root, coll.path, "", "Sub/Folder")
+    assert folder == "Sub-Folder"
+    assert storage.load_workspace(ws.root).collection(coll.path).folders[0].name == "Sub/Folder"
+    new = storage.move_item(ws.root, f"{coll.path}/R.yaml", f"{coll.path}/{folder}")
+    assert new == f"{coll.path}/{folder}/R.yaml"
+    with pytest.raises(StorageError, match="into itself"):
+        storage.move_item(ws.root, f"{coll.path}/{folder}", f"{coll.path}/{folder}")
+    loaded = storage.load_workspace(ws.root).collection(coll.path)
+    moved = loaded.find_request(f"{folder}/R.yaml")
+    renamed = storage.rename_request(ws.root, coll.path, moved, "Renamed")
+    copy = storage.duplicate_request(ws.root, coll.path, renamed)
+    names = sorted(r.name for r in storage.load_workspace(ws.root).collection(coll.path).all_requests())
+    assert names == ["Renamed", "Renamed copy"] and copy.path == f"{folder}/Renamed copy.yaml"
+    storage.delete_item(ws.root, f"{coll.path}/{folder}")
+    assert storage.load_workspace(ws.root).collection(coll.path).all_requests() == []
+    with pytest.raises(StorageError, match="outside"):
+        storage.delete_item(ws.root, "../elsewhere")
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    s = Settings(5.5, 2.0, False, False, "http://proxy:3128", 64)
+    storage.save_workspace_settings(replace(ws, settings=s, active_environment="Dev"))
+    again = storage.load_workspace(ws.root)
+    assert again.settings == s and again.active_environment == "Dev"
+
+
+def test_locate_finds_workspace_and_collection(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = storage.save_collection(ws.root, Collection("C", folders=(Folder("F", requests=(Request("R", url="u"),)),)))
+    root, coll_path, rel = storage.locate(Path(ws.root) / coll.path / "F" / "R.yaml")
+    assert root == Path(ws.root).resolve() and coll_path == coll.path and rel == "F/R.yaml"
+
+
+# --------------------------------------------------------------------------- parse cache
+
+
+def _cache_ws(tmp_path: Path) -> Path:
+    from workbench.core.collections import Collection, Request
+
+    ws = tmp_path / "cached"
+    storage.init_workspace(ws)
+    storage.save_collection(ws, Collection("C", requests=(Request("one", "GET", "http://a/1"),)))
+    return ws
+
+
+def test_unchanged_workspace_loads_without_the_yaml_parser(tmp_path: Path) -> None:
+    """Start-up speed: the second load of an unchanged workspace comes from .workbench/ and never imports yaml."""
+    import subprocess
+    import sys
+
+    ws = _cache_ws(tmp_path)
+    first = storage.load_workspace(ws)
+    assert (ws / ".workbench" / storage.PARSE_CACHE_FILE).exists()
+    code = ("import sys; from workbench.core.workspace import storage; w = storage.load_workspace(sys.argv[1]);"
+            "print('yaml' in sys.modules, [r.name for c in w.collections for r in c.all_requests()])")
+    out = subprocess.run([sys.executable, "-c", code, str(ws)], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False ['one']"
+    assert storage.load_workspace(ws) == first
+
+
+def test_cache_never_hides_an_external_edit_or_a_broken_file(tmp_path: Path) -> None:
+    ws = _cache_ws(tmp_path)
+    storage.load_workspace(ws)
+    request_file = ws / "C" / "one.yaml"
+    request_file.write_text("name: renamed outside\nmethod: POST\nurl: http://a/2\n")
+    loaded = storage.load_workspace(ws)
+    (request,) = loaded.collections[0].all_requests()
+    assert (request.name, request.method, request.url) == ("renamed outside", "POST", "http://a/2")
+    request_file.write_text("name: [unclosed\n")
+    for _ in range(2):  # reported on every load, not only the first
+        broken = storage.load_workspace(ws)
+        assert broken.collections[0].all_requests() == []
+        assert any("invalid YAML" in p for p in broken.problems)
+
+
+def test_duplicate_folder_copies_the_subtree_and_keeps_secrets_out_of_files(tmp_path: Path) -> None:
+    from workbench.core.collections import Auth, Collection, Folder, Request
+
+    ws = tmp_path / "dup"
+    storage.init_workspace(ws)
+    coll = storage.save_collection(ws, Collection("C", folders=(Folder(
+        "Orders", requests=(Request("list", "GET", "http://a/o"),),
+        folders=(Folder("Deep", requests=(Request("one", "GET", "http://a/o/1",
+                                                  auth=Auth("basic", {"username": "u", "password": "pw-XYZ"})),)),),
+        auth=Auth("bearer", {"token": "tok-XYZ"})),)))
+    new_rel = storage.duplicate_folder(ws, coll.path, "Orders")
+    assert new_rel == "Orders copy"
+    loaded = storage.load_workspace(ws).collections[0]
+    (copy,) = [f for f in loaded.folders if f.path == "Orders copy"]
+    assert copy.name == "Orders copy" and copy.auth == Auth("bearer", {"token": "tok-XYZ"})
+    assert [r.name for r in copy.requests] == ["list"]
+    assert copy.folders[0].requests[0].auth.get("password") == "pw-XYZ"
+    every_file = "".join(p.read_text() for p in ws.rglob("*.yaml"))
+    assert "XYZ" not in every_file

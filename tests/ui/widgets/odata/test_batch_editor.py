@@ -1,0 +1,97 @@
+"""The $batch editor: requests of a collection sent as one JSON or multipart batch to the real
+CAP server, and each part's response listed on its own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.core.collections import Body, Collection, KeyValue, Request
+from workbench.ui.widgets.odata.batch_editor import BatchEditor
+
+pytestmark = pytest.mark.peers
+
+
+def _requests() -> list[Request]:
+    return [
+        Request("Anna", "GET", "{{root}}/Users(1)", params=(KeyValue("$select", "userName"),)),
+        Request("Create Zoe", "POST", "{{root}}/Users",
+                body=Body("raw", "application/json", '{"ID": {{newId}}, "userName": "zoe"}')),
+        Request("Open cases", "GET", "{{root}}/Cases",
+                params=(KeyValue("$filter", "status eq 'open'"), KeyValue("$count", "true"), KeyValue("$top", "0"))),
+    ]
+
+
+@pytest.fixture
+def editor(qtbot, qasync_loop, odata_server):  # type: ignore[no-untyped-def]
+    widget = BatchEditor()
+    qtbot.addWidget(widget)
+    collection = Collection("cases", variables=(KeyValue("root", odata_server.url), KeyValue("newId", "0")))
+    widget.set_requests(_requests(), "{{root}}", collection=collection)
+    return widget
+
+
+def _cleanup(root: str, user_id: int) -> None:
+    import httpx
+
+    httpx.delete(f"{root}/Users({user_id})", timeout=10)
+
+
+@pytest.mark.parametrize("fmt, user_id", [("json", 911), ("multipart", 912)])
+def test_send_batch_and_show_each_response(editor: BatchEditor, qtbot, odata_server, fmt: str,  # type: ignore[no-untyped-def]
+                                           user_id: int) -> None:
+    editor._collection = Collection("cases", variables=(KeyValue("root", odata_server.url),
+                                                        KeyValue("newId", str(user_id))))
+    editor.format.setCurrentIndex(editor.format.findData(fmt))
+    assert [editor.table.item(r, 3).text() for r in range(3)] == ["", "changeset1", ""]
+    editor.show_preview()
+    preview = editor.preview.toPlainText()
+    assert ("application/json" if fmt == "json" else "multipart/mixed; boundary=") in preview
+    assert f'"ID": {user_id}' in preview or f'"ID":{user_id}' in preview.replace(" ", "")
+    try:
+        with qtbot.waitSignal(editor.responses_ready, timeout=15000) as blocker:
+            editor.send_batch()
+        results = blocker.args[0]
+        assert [r.response.status for r in results] == [200, 201, 200]
+        assert editor.result_list.count() == 3
+        assert editor.result_list.item(1).text().startswith("2  201 Created  [changeset1]")
+        assert json.loads(results[0].response.body)["userName"] == "anna"
+        open_count = json.loads(results[2].response.body)["@odata.count"]
+        import csv
+        from pathlib import Path
+
+        seed = Path(__file__).resolve().parents[3] / "servers" / "odata" / "db" / "data" / "wb-Cases.csv"
+        with seed.open(encoding="utf-8") as fh:
+            assert open_count == sum(1 for r in csv.DictReader(fh, delimiter=";") if r["status"] == "open")
+        editor.result_list.setCurrentRow(1)
+        assert "201" in editor.result_view.toPlainText() and '"userName": "zoe"' in editor.result_view.toPlainText()
+        assert editor.send_button.isEnabled() and not editor.cancel_button.isEnabled()
+    finally:
+        _cleanup(odata_server.url, user_id)
+
+
+def test_unticked_requests_are_left_out(editor: BatchEditor) -> None:
+    editor.set_included(1, False)
+    parts = editor.parts()
+    assert [p.id for p in parts] == ["1", "2"] and [p.method for p in parts] == ["GET", "GET"]
+    assert parts[0].url == "Users(1)?$select=userName"
+
+
+def test_get_in_a_change_set_is_refused_before_sending(editor: BatchEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor.format.setCurrentIndex(editor.format.findData("multipart"))
+    editor.set_group(0, "changeset1")
+    with qtbot.waitSignal(editor.failed, timeout=2000) as blocker:
+        assert editor.send_batch() is None
+    assert "GET cannot be inside a change set" in blocker.args[0]
+    assert editor.status.text().startswith("⚠")
+
+
+def test_cancel_stops_a_running_send(editor: BatchEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor.set_included(1, False)
+    task = editor.send_batch()
+    assert task is not None and editor.cancel_button.isEnabled()
+    editor.cancel()
+    qtbot.waitUntil(task.done, timeout=5000)
+    assert task.cancelled()
+    qtbot.waitUntil(editor.send_button.isEnabled, timeout=2000)

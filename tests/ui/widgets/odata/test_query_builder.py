@@ -1,0 +1,282 @@
+"""The query-builder panel: form → URL, URL → form, typed value editors, completion, validation,
+and a query composed in the panel answered correctly by the real CAP server."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from workbench.core.collections import Request
+from workbench.core.odata.parser import parse_url
+from workbench.core.odata.validate import load_model
+from workbench.core.sending.send import send
+from workbench.ui.widgets.odata.query_builder import ConditionRow, QueryBuilder
+
+DATA = Path(__file__).resolve().parents[3] / "data"
+SEED = Path(__file__).resolve().parents[3] / "servers" / "odata" / "db" / "data"
+ROOT = "http://h/svc"
+CHECKED = Qt.CheckState.Checked
+
+
+@pytest.fixture
+def builder(qtbot):  # type: ignore[no-untyped-def]
+    panel = QueryBuilder()
+    qtbot.addWidget(panel)
+    panel.set_model(load_model(str(DATA / "odata_capabilities.xml")), ROOT)
+    panel.entity_set.setCurrentText("Products")
+    return panel
+
+
+def _tick(panel: QueryBuilder, name: str) -> None:
+    for i in range(panel.select_list.count()):
+        if panel.select_list.item(i).text() == name:
+            panel.select_list.item(i).setCheckState(CHECKED)
+
+
+def test_entity_sets_and_columns_come_from_metadata(builder: QueryBuilder) -> None:
+    assert [builder.entity_set.itemText(i) for i in range(builder.entity_set.count())] == [
+        "Categories", "Products", "Reviews"]
+    assert [builder.select_list.item(i).text() for i in range(builder.select_list.count())] == [
+        "ID", "Title", "Secret", "Price", "Colors", "Tags"]
+    assert builder.url() == f"{ROOT}/Products"
+    fields = [f.path for f in builder.filter_group.fields]
+    assert "Category/Name" in fields and "Tags" not in fields  # one navigation away; no collections
+
+
+def test_form_builds_the_url_live(builder: QueryBuilder, qtbot) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    builder.url_changed.connect(seen.append)
+    _tick(builder, "ID")
+    _tick(builder, "Title")
+    row = builder.filter_group.add_row()
+    row.set_condition("Price", "gt", "10.5")
+    group = builder.filter_group.add_group()
+    group.combinator.setCurrentIndex(1)  # or
+    group.add_row().set_condition("Title", "contains", "O'Neil")
+    group.add_row().set_condition("Category/Name", "in", "Books, Games")
+    builder.add_orderby("length(Title)", descending=True)
+    builder.add_orderby("ID")
+    builder.top.setValue(5)
+    builder.skip.setValue(10)
+    builder.count.setChecked(True)
+    node = builder.expand_node("Category")
+    node.setCheckState(0, CHECKED)
+    builder.expand_tree.setCurrentItem(node)
+    builder.expand_select.setText("Name")
+    builder.expand_select.textEdited.emit("Name")
+    want = (f"{ROOT}/Products?$select=ID,Title&$expand=Category($select=Name)"
+            "&$filter=Price gt 10.5 and (contains(Title,'O''Neil') or Category/Name in ('Books','Games'))"
+            "&$orderby=length(Title) desc,ID&$top=5&$skip=10&$count=true")
+    assert builder.url() == want
+    assert seen[-1] == want
+    assert parse_url(want) == builder.query()
+
+
+def test_typed_value_editors(builder: QueryBuilder) -> None:
+    row = builder.filter_group.add_row()
+    row.set_condition("ID", "eq", "abc")
+    assert "border" in row.value.styleSheet() and "whole number" in row.value.toolTip()
+    assert "$filter" not in builder.url()  # an invalid value stays out of the URL
+    row.value.setText("42")
+    assert row.value.styleSheet() == "" and builder.url().endswith("$filter=ID eq 42")
+    row.set_condition("Colors", "has", "Blue")
+    assert not row.choice.isHidden() and row.value.isHidden()  # enum members offered in a combo
+    assert [row.choice.itemText(i) for i in range(row.choice.count())] == ["Red", "Blue"]
+    assert builder.url().endswith("$filter=Colors has Shop.Color'Blue'")
+    row.set_condition("Title", "is null", "")
+    assert builder.url().endswith("$filter=Title eq null")
+
+
+def test_hand_edited_url_updates_the_form(builder: QueryBuilder) -> None:
+    url = (f"{ROOT}/Products?$select=Title&$filter=Price le 3 or Title eq 'x'&$orderby=Price desc&$top=2"
+           "&$expand=Category($select=Name;$top=1),Reviews")
+    builder.url_edit.setText(url)
+    builder.url_edit.textEdited.emit(url)
+    ticked = [builder.select_list.item(i).text() for i in range(builder.select_list.count())
+              if builder.select_list.item(i).checkState() == CHECKED]
+    assert ticked == ["Title"]
+    assert builder.filter_group.combinator.currentData() == "or"
+    rows = [r for r in builder.filter_group.items if isinstance(r, ConditionRow)]
+    assert [(r.info().path, r.operator.currentData(), r.value.text()) for r in rows] == [  # type: ignore[union-attr]
+        ("Price", "le", "3"), ("Title", "eq", "x")]
+    assert builder.top.value() == 2
+    assert [(c.currentText(), d.currentText()) for c, d, _ in builder.orderby_rows] == [("Price", "desc")]
+    assert builder.expand_node("Category").checkState(0) == CHECKED
+    assert builder.expand_node("Reviews").checkState(0) == CHECKED
+    builder.expand_tree.setCurrentItem(builder.expand_node("Category"))
+    assert builder.expand_select.text() == "Name" and builder.expand_top.value() == 1
+    # the form and the URL agree
+    assert builder.compose() == parse_url(url)
+
+
+def test_expand_options_the_form_has_no_field_for_are_kept(builder: QueryBuilder) -> None:
+    url = f"{ROOT}/Products?$expand=Category($select=Name;$skip=2;$levels=3),Reviews/$ref"
+    builder.set_url(url)
+    builder.expand_tree.setCurrentItem(builder.expand_node("Category"))
+    builder.expand_top.setValue(4)  # an edit in the form rebuilds the URL
+    assert builder.url() == f"{ROOT}/Products?$expand=Category($select=Name;$top=4;$skip=2;$levels=3),Reviews/$ref"
+    builder.expand_select.setText("Name,")
+    builder.expand_select.textEdited.emit("Name,")  # half-typed: the last valid $select stays
+    assert "Category($select=Name;" in builder.url()
+    # problems found by validation are listed (Reviews is not expandable there)
+    assert "Reviews cannot be expanded" in builder.problems_label.text()
+
+
+def test_filters_rows_cannot_show_stay_as_an_expression(builder: QueryBuilder) -> None:
+    url = f"{ROOT}/Products?$filter=Reviews/any(r:r/Stars ge 4) and not (Price gt 3)"
+    builder.set_url(url)
+    assert builder.filter_group.items == []
+    assert builder.filter_raw.text() == "Reviews/any(r:r/Stars ge 4) and not (Price gt 3)"
+    builder.top.setValue(1)
+    assert builder.url() == f"{ROOT}/Products?$filter=Reviews/any(r:r/Stars ge 4) and not (Price gt 3)&$top=1"
+
+
+def test_bad_url_shows_the_error_and_keeps_the_form(builder: QueryBuilder) -> None:
+    builder.set_url(f"{ROOT}/Products?$top=3")
+    bad = f"{ROOT}/Products?$top=3&$filter=Title eq 'x"
+    builder.url_edit.setText(bad)
+    builder.url_edit.textEdited.emit(bad)
+    assert "Unterminated" in builder.url_error.text() and f"at {bad.index(chr(39))}" in builder.url_error.text()
+    assert builder.top.value() == 3
+
+
+def test_completion_offers_properties_and_functions(builder: QueryBuilder, qtbot) -> None:  # type: ignore[no-untyped-def]
+    names = builder.completion_names()
+    assert {"Title", "Price", "Category", "contains", "startswith", "$filter"} <= set(names)
+    builder.url_edit.setFocus()
+    text = f"{ROOT}/Products?$filter=startswith(Ti"
+    builder.url_edit.setText(text)
+    builder.url_edit.setCursorPosition(len(text))
+    assert builder.word_at_cursor() == "Ti"
+    builder.completer.setCompletionPrefix("Ti")
+    assert builder.completer.currentCompletion() == "Title"
+    builder.insert_completion("Title")
+    assert builder.url_edit.text() == f"{ROOT}/Products?$filter=startswith(Title"
+    text = f"{ROOT}/Products?$filter=conta"
+    builder.url_edit.setText(text)
+    builder.url_edit.setCursorPosition(len(text))
+    builder.insert_completion("contains")
+    assert builder.url_edit.text() == f"{ROOT}/Products?$filter=contains("
+
+
+@pytest.mark.peers
+def test_query_composed_in_the_panel_against_cap(qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    root = odata_server.url
+    panel = QueryBuilder()
+    qtbot.addWidget(panel)
+    panel.set_model(load_model(root), root)
+    panel.entity_set.setCurrentText("Cases")
+    _tick(panel, "caseNo")
+    panel.filter_group.add_row().set_condition("status", "in", "open, waiting")
+    panel.filter_group.add_row().set_condition("dueDate", "ge", "2025-05-01")
+    panel.filter_group.add_row().set_condition("urgent", "eq", "false")
+    panel.add_orderby("caseNo", descending=True)
+    panel.top.setValue(4)
+    node = panel.expand_node("owner")
+    node.setCheckState(0, CHECKED)
+    panel.expand_tree.setCurrentItem(node)
+    panel.expand_select.setText("city")
+    panel.expand_select.textEdited.emit("city")
+    assert panel.problems == []
+    exchange = asyncio.run(send(Request("q", "GET", panel.url().replace(" ", "%20"))))
+    assert exchange.response.status == 200, exchange.response.text()
+    got = json.loads(exchange.response.body)["value"]
+    with (SEED / "wb-Cases.csv").open(encoding="utf-8") as fh:
+        cases = list(csv.DictReader(fh, delimiter=";"))
+    with (SEED / "wb-Users.csv").open(encoding="utf-8") as fh:
+        city = {u["ID"]: u["city"] for u in csv.DictReader(fh, delimiter=";")}
+    want = sorted((c for c in cases if c["status"] in ("open", "waiting") and c["dueDate"] >= "2025-05-01"
+                    and c["urgent"] == "false"), key=lambda c: -int(c["caseNo"]))[:4]
+    assert [(r["caseNo"], r["owner"]["city"]) for r in got] == [(int(c["caseNo"]), city[c["owner_ID"]]) for c in want]
+    assert want
+
+
+@pytest.mark.peers
+def test_main_window_dock_follows_the_request_and_writes_back(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    from workbench.core.collections import KeyValue
+
+    root = odata_server.url
+    editor = main_window.open_unsaved(Request("cases", "GET", f"{root}/Cases",
+                                              params=(KeyValue("$top", "3"),)))
+    dock = main_window.query_builder
+    assert dock.action.text() == "Query builder" and dock.action in main_window.view_menu().actions()
+    dock.action.trigger()
+    qtbot.waitUntil(lambda: dock.builder.model is not None and dock.builder.isVisibleTo(dock.dock), timeout=15000)
+    assert dock.builder.top.value() == 3 and dock.builder.entity_set.currentText() == "Cases"
+    dock.builder.count.setChecked(True)
+    assert editor.url.text() == f"{root}/Cases?$top=3&$count=true"
+    assert [(p.name, p.value) for p in editor.to_model().params] == [("$top", "3"), ("$count", "true")]
+    # editing the request's URL by hand updates the builder
+    typed = f"{root}/Cases?$filter=priority gt 2&$top=3"
+    editor.url.setText(typed)
+    editor.url.textEdited.emit(typed)
+    rows = [r for r in dock.builder.filter_group.items if isinstance(r, ConditionRow)]
+    assert [(r.info().path, r.operator.currentData(), r.value.text()) for r in rows] == [("priority", "gt", "2")]  # type: ignore[union-attr]
+    assert not dock.builder.count.isChecked()
+
+
+def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert main_window.act_batch in main_window.tools_menu().actions()
+    main_window.open_request("OData TripPin", "People named Scott.yaml")
+    main_window.act_batch.trigger()
+    dialogs = [w for w in main_window.findChildren(QWidget) if w.windowTitle() == "$batch editor"]
+    assert dialogs
+    batch = dialogs[-1].batch_editor  # type: ignore[attr-defined]
+    assert batch.table.rowCount() == 2
+    # it sends as the window sends: workspace settings and the OAuth2 token provider
+    assert batch._context is not None and batch._context.token_provider is not None
+    assert batch._context.settings == main_window.workspace.settings
+    assert batch.service_root.text()
+    dialogs[-1].close()
+
+
+def test_opening_the_dock_never_rewrites_the_request(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    """Loading metadata for the open request must leave its query as it was (no dirty marker)."""
+    from workbench.core.workspace import storage
+    from workbench.core.collections import Collection, KeyValue
+
+    storage.save_collection(main_window.workspace_root, Collection(
+        "Cases API", variables=(KeyValue("serviceRoot", odata_server.url),), requests=(Request(
+            "Urgent", "GET", "{{serviceRoot}}/Cases", params=(
+                KeyValue("$filter", "urgent eq true and status eq 'open'"), KeyValue("$select", "caseNo,title"),
+                KeyValue("$top", "5"))),)))
+    main_window.reload_workspace()
+    editor = main_window.open_request("Cases API", "Urgent.yaml")
+    before = editor.to_model()
+    dock = main_window.query_builder
+    dock.action.trigger()
+    qtbot.waitUntil(lambda: dock.builder.model is not None and dock.builder.isVisibleTo(dock.dock), timeout=15000)
+    qtbot.wait(50)
+    assert editor.to_model() == before and not editor.is_dirty()
+    assert dock.builder.top.value() == 5 and dock.builder.entity_set.currentText() == "Cases"
+
+
+def test_request_url_box_completes_names_from_metadata(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+    """Typing in the request editor's own URL box offers the service's property names; Enter picks one."""
+    editor = main_window.open_unsaved(Request("cases", "GET", f"{odata_server.url}/Cases?$top=2"))
+    dock = main_window.query_builder
+    dock.action.trigger()
+    qtbot.waitUntil(lambda: dock.builder.model is not None and getattr(editor, "odata_completion", None) is not None,
+                    timeout=15000)
+    completion = editor.odata_completion
+    editor.url.setFocus()
+    qtbot.waitUntil(editor.url.hasFocus, timeout=3000)
+    editor.url.setCursorPosition(len(editor.url.text()))
+    sent: list[bool] = []
+    editor.send_requested.connect(lambda: sent.append(True))
+    qtbot.keyClicks(editor.url, "&$filter=sta")
+    qtbot.waitUntil(lambda: completion.completer.popup().isVisible(), timeout=3000)
+    offered = [completion.completer.completionModel().index(i, 0).data()
+               for i in range(completion.completer.completionCount())]
+    assert "status" in offered and "startswith" in offered
+    completion.completer.popup().setCurrentIndex(completion.completer.completionModel().index(offered.index("status"), 0))
+    qtbot.keyClick(completion.completer.popup(), Qt.Key.Key_Return)
+    assert editor.url.text().endswith("$top=2&$filter=status")
+    assert not sent  # Enter chose a name; it did not send
+    assert ("$filter", "status") in [(p.name, p.value) for p in editor.to_model().params]

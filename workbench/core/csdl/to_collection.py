@@ -1,0 +1,76 @@
+"""Importing an OData service's `$metadata` as a collection (File → Import…, `workbench import`).
+
+The metadata browser's "Generate collection" made reachable from the import paths: a CSDL
+document (XML or JSON, a file or a service URL) becomes a collection with requests for every
+entity set, singleton and function/action import, and an environment holding `serviceRoot`.
+"""
+
+from __future__ import annotations
+
+
+from pathlib import Path
+
+from workbench.core.workspace import storage
+from workbench.core.collections import Environment, KeyValue
+from workbench.core.csdl.requests import generate_collection
+from workbench.core.csdl.source import is_url, load_metadata_sync
+from workbench.core.errors import CsdlError, SpecImportError, StorageError, WorkbenchError
+from workbench.core.openapi.convert import ImportSummary
+
+_SNIFF_BYTES = 4096
+
+
+def looks_like_csdl(source: str) -> bool:
+    """A `$metadata` URL, or a file whose start is an EDMX root or a CSDL JSON `$Version`."""
+    if is_url(source):
+        return source.rstrip("/").endswith("$metadata")
+    path = Path(source)
+    if not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    if head.startswith(b"<"):
+        return b"Edmx" in head and (b"docs.oasis-open.org/odata" in head or b"schemas.microsoft.com/ado" in head)
+    if head.startswith(b"{"):
+        return b'"$Version"' in head
+    return False
+
+
+def service_root_of(source: str) -> str:
+    """`https://host/svc/$metadata` → `https://host/svc`; '' for a file (set it in the environment)."""
+    if not is_url(source):
+        return ""
+    root = source.split("?", 1)[0].rstrip("/")
+    return root[: -len("$metadata")].rstrip("/") if root.endswith("$metadata") else root
+
+
+def import_metadata_into_workspace(source: str, workspace_root: str | Path, *, service_root: str = "",
+                                  name: str = "") -> ImportSummary:
+    """Generate and save the collection; a collection of that name already there is left alone."""
+    try:
+        model = load_metadata_sync(source)
+    except WorkbenchError as exc:
+        raise SpecImportError(exc.message, detail=exc.detail) from exc
+    root_url = service_root or service_root_of(source)
+    collection = generate_collection(model, name=name, service_root=root_url)
+    try:
+        workspace = storage.init_workspace(workspace_root)
+        if workspace.collection(collection.name) is not None:
+            raise SpecImportError(f"{workspace_root} already has a collection named {collection.name!r}: "
+                                  "remove it first, or import under another name (--name)")
+        saved = storage.save_collection(workspace_root, collection)
+        env = Environment(f"{collection.name} service", (KeyValue(
+            "serviceRoot", root_url, description="The OData service root (the URL before /$metadata)"),))
+        storage.save_environment(workspace_root, env)
+    except (StorageError, CsdlError) as exc:
+        raise SpecImportError(f"cannot write the import: {exc.message}") from exc
+    warnings = () if root_url else ("the service root is not known for a file: set serviceRoot in the "
+                                    f"environment {env.name!r} before sending",)
+    requests = len(saved.all_requests())
+    return ImportSummary(saved.name, saved.path, len(saved.folders), requests, 1, warnings)
+
+
+

@@ -1,0 +1,242 @@
+"""Sending a prepared request with httpx and recording what came back, with timings.
+
+The only place a request becomes an httpx call. The body is streamed: progress is reported
+as bytes arrive, and a large body spills to a temporary file instead of memory, so a 100 MB
+response neither blocks nor doubles memory. Transport failures become one `SendError` whose
+message a user understands ("Connection refused by 127.0.0.1:9"), never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+
+from workbench import __version__
+from workbench.core.collections import Settings
+from workbench.core.errors import SendError
+from workbench.core.sending.prepare import PreparedRequest
+
+ProgressCallback = Callable[[int, int | None], None]
+SPOOL_BYTES = 8 * 1024 * 1024  # bodies above this go to a temporary file
+
+
+@dataclass(frozen=True, slots=True)
+class Timings:
+    """Phases of one exchange in milliseconds (0 when the phase did not happen, e.g. reused connection)."""
+
+    connect_ms: float = 0.0
+    tls_ms: float = 0.0
+    ttfb_ms: float = 0.0
+    download_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A received response. `body` holds small bodies; big ones live in `body_file`."""
+
+    status: int
+    reason: str
+    http_version: str
+    headers: tuple[tuple[str, str], ...]
+    size: int
+    elapsed_ms: float
+    timings: Timings = field(default_factory=Timings)
+    body: bytes = b""
+    body_file: str = ""
+    url: str = ""
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lower), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    def read_body(self) -> bytes:
+        """The whole body (reads the spill file for a big one)."""
+        if self.body_file:
+            with open(self.body_file, "rb") as fh:
+                return fh.read()
+        return self.body
+
+    def text(self) -> str:
+        charset = "utf-8"
+        for piece in (self.header("content-type") or "").split(";")[1:]:
+            key, _, value = piece.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip('"')
+        try:
+            return self.read_body().decode(charset, errors="replace")
+        except LookupError:
+            return self.read_body().decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request as sent and the response that came back."""
+
+    request: PreparedRequest
+    response: Response
+    started_at: float
+
+
+def _client(settings: Settings) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=settings.follow_redirects,
+        verify=settings.verify_tls,
+        proxy=settings.proxy or None,
+        trust_env=False,
+        headers={"User-Agent": f"api-workbench/{__version__}"},
+    )
+
+
+def describe_transport_error(exc: BaseException, url: str) -> str:
+    """A one-line, plain-words description of why no response arrived."""
+    host = httpx.URL(url).host if "://" in url else url
+    port = httpx.URL(url).port if "://" in url else None
+    where = f"{host}:{port}" if port else host
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"Could not connect to {where} in time (connect timeout)."
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"{where} accepted the connection but sent no response in time (read timeout)."
+    if isinstance(exc, httpx.TimeoutException):
+        return f"The exchange with {where} timed out."
+    if isinstance(exc, httpx.ConnectError):
+        low = text.lower()
+        if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low or "temporary failure in name resolution" in low:
+            return f"Could not resolve the host name {host!r} (DNS)."
+        if "refused" in low or "all connection attempts failed" in low:
+            return f"Connection refused by {where}: is the server running?"
+        if "certificate" in low or "ssl" in low or "tls" in low:
+            return f"TLS handshake with {where} failed: {text}"
+        return f"Could not connect to {where}: {text}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS error with {where}: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{where} broke the HTTP protocol: {text}"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"Unsupported URL scheme in {url!r}: use http:// or https://."
+    if isinstance(exc, httpx.InvalidURL):
+        return f"Invalid URL {url!r}: {text}"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"Too many redirects from {url}."
+    return f"Request to {where} failed: {text}"
+
+
+def to_httpx(prepared: PreparedRequest, client: httpx.AsyncClient) -> httpx.Request:
+    """The httpx request for a prepared request (multipart built by httpx)."""
+    headers = list(prepared.headers)
+    if prepared.files or prepared.form_fields:
+        files = [(f.name, (f.filename, f.content, f.content_type)) for f in prepared.files]
+        # Let httpx write the multipart Content-Type with its boundary.
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        return client.build_request(prepared.method, prepared.url, headers=headers,
+                                    data=dict(prepared.form_fields) if prepared.form_fields else None,
+                                    files=files or None)
+    return client.build_request(prepared.method, prepared.url, headers=headers,
+                                content=prepared.body if prepared.body else None)
+
+
+async def send_prepared(prepared: PreparedRequest, settings: Settings | None = None,
+                        on_progress: ProgressCallback | None = None,
+                        client: httpx.AsyncClient | None = None) -> Exchange:
+    """Send and read the whole response; cancel the task to abort the transfer at once."""
+    settings = settings or Settings()
+    own_client = client is None
+    client = client or _client(settings)
+    marks: dict[str, float] = {}
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        marks.setdefault(event, time.perf_counter())
+
+    started_at = time.time()
+    t0 = time.perf_counter()
+    spill = None
+    try:
+        try:
+            request = to_httpx(prepared, client)
+            request.extensions["trace"] = trace
+            response = await client.send(request, stream=True)
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            raise SendError(describe_transport_error(exc, prepared.url), detail=repr(exc)) from exc
+        try:
+            t_headers = time.perf_counter()
+            total_hint = response.headers.get("content-length")
+            expected = int(total_hint) if total_hint and total_hint.isdigit() else None
+            limit = settings.max_body_mb * 1024 * 1024
+            received = 0
+            buffer = bytearray()
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > limit:
+                    raise SendError(f"The response body is larger than the limit of {settings.max_body_mb} MB "
+                                    "(Settings → Maximum body size); the transfer was stopped.")
+                if spill is None:
+                    buffer += chunk
+                    if len(buffer) > SPOOL_BYTES:
+                        spill = tempfile.NamedTemporaryFile(prefix="workbench-body-", delete=False)
+                        spill.write(buffer)
+                        buffer = bytearray()
+                else:
+                    spill.write(chunk)
+                if on_progress is not None:
+                    on_progress(received, expected)
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            raise SendError(describe_transport_error(exc, prepared.url), detail=repr(exc)) from exc
+        finally:
+            await response.aclose()
+        t_end = time.perf_counter()
+        body_file = ""
+        if spill is not None:
+            spill.close()
+            body_file = spill.name
+            spill = None
+        timings = _timings(marks, t0, t_headers, t_end)
+        return Exchange(prepared, Response(
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            headers=tuple((k, v) for k, v in response.headers.multi_items()),
+            size=received,
+            elapsed_ms=(t_end - t0) * 1000,
+            timings=timings,
+            body=bytes(buffer) if not body_file else b"",
+            body_file=body_file,
+            url=str(response.url),
+        ), started_at)
+    except BaseException:
+        if spill is not None:
+            spill.close()
+            os.unlink(spill.name)
+        raise
+    finally:
+        if own_client:
+            # Shield the close so a cancel does not leave the connection pool half-closed.
+            await asyncio.shield(client.aclose())
+
+
+def _timings(marks: dict[str, float], t0: float, t_headers: float, t_end: float) -> Timings:
+    def span(start: str, end: str) -> float:
+        s = marks.get(start)
+        e = marks.get(end)
+        return (e - s) * 1000 if s is not None and e is not None else 0.0
+
+    return Timings(
+        connect_ms=span("connection.connect_tcp.started", "connection.connect_tcp.complete"),
+        tls_ms=span("connection.start_tls.started", "connection.start_tls.complete"),
+        ttfb_ms=(t_headers - t0) * 1000,
+        download_ms=(t_end - t_headers) * 1000,
+        total_ms=(t_end - t0) * 1000,
+    )

@@ -1,0 +1,104 @@
+"""History of sent requests, one JSON line each, beside the workspace (`.workbench/`).
+
+JSON lines because appending is atomic enough for one writer and a torn last line is simply
+skipped on read. Secrets are redacted before anything is written: auth headers, credentials
+in the URL, and query parameters that carry keys or tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.sending.transport import Exchange
+from workbench.core.workspace.secrets import redact_header
+from workbench.core.workspace.storage import state_dir
+from workbench.core.urls import encode_component
+
+HISTORY_FILE = "history.jsonl"
+MAX_ENTRIES = 1000
+_SECRET_QUERY = re.compile(r"([?&](?:access_token|token|api_key|apikey|key|code|client_secret|password|sig|signature)=)[^&#]*", re.I)
+_URL_USERINFO = re.compile(r"(://)[^/@]+@")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    method: str
+    url: str
+    status: int
+    elapsed_ms: float
+    at: float
+    request_path: str = ""
+    collection: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def redact_url(url: str) -> str:
+    return _SECRET_QUERY.sub(r"\1•••", _URL_USERINFO.sub(r"\1•••@", url))
+
+
+def record(workspace_root: str | Path, exchange: Exchange, request_path: str = "", collection: str = "") -> HistoryEntry:
+    """Append one exchange (redacted) to the workspace history and return the entry."""
+    req = exchange.request
+    # An API key may travel under any name the service chose: redact that name too.
+    key_name = req.auth.get("name").lower() if req.auth.type == "apikey" else ""
+    url = redact_url(req.url)
+    if key_name and req.auth.get("in") == "query":
+        url = re.sub(rf"([?&]{re.escape(encode_component(req.auth.get('name')))}=)[^&#]*", r"\1•••", url, flags=re.I)
+
+    def header(k: str, v: str) -> str:
+        return "•••" if key_name and k.lower() == key_name else redact_header(k, v)
+
+    entry = HistoryEntry(
+        req.method, url, exchange.response.status, round(exchange.response.elapsed_ms, 1),
+        exchange.started_at, request_path, collection,
+        tuple((k, header(k, v)) for k, v in req.headers),
+    )
+    path = state_dir(workspace_root) / HISTORY_FILE
+    line = json.dumps({
+        "method": entry.method, "url": entry.url, "status": entry.status, "elapsed_ms": entry.elapsed_ms,
+        "at": entry.at, "request_path": entry.request_path, "collection": entry.collection,
+        "headers": [list(h) for h in entry.headers],
+    }, ensure_ascii=False)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+    if path.stat().st_size > MAX_ENTRIES * 2048:
+        _trim(path)
+    return entry
+
+
+def _trim(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()[-MAX_ENTRIES:]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load(workspace_root: str | Path) -> list[HistoryEntry]:
+    """Newest first; unreadable lines are skipped."""
+    path = Path(workspace_root) / ".workbench" / HISTORY_FILE
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            d = json.loads(line)
+            entries.append(HistoryEntry(d["method"], d["url"], int(d["status"]), float(d["elapsed_ms"]),
+                                        float(d["at"]), d.get("request_path", ""), d.get("collection", ""),
+                                        tuple(tuple(h) for h in d.get("headers", []))))
+        except (ValueError, KeyError, TypeError):
+            continue
+    entries.reverse()
+    return entries[:MAX_ENTRIES]
+
+
+def clear(workspace_root: str | Path) -> None:
+    """Forget every recorded exchange of the workspace (the file is removed, not truncated in place)."""
+    path = Path(workspace_root) / ".workbench" / HISTORY_FILE
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,779 @@
+"""The workspace on disk: a folder of plain YAML files a user keeps in git.
+
+Layout (each request one file, so a change to one request is a one-file diff):
+
+    workspace/
+      workspace.yaml                 name, settings, active environment
+      environments/<name>.yaml       variables of one environment
+      <collection>/collection.yaml   name, variables, auth, headers, docs
+      <collection>/<folder>/folder.yaml   (optional) auth, headers, docs of a folder
+      <collection>/<folder>/<request>.yaml
+      .workbench/                    history and local state (ignored by git)
+
+Files are written atomically (temp file in the same folder + `os.replace`) so a crash never
+half-writes one, keys are written in a fixed order with defaults left out (small diffs), and a
+file that fails to parse is reported in `Workspace.problems` and never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Mapping
+
+from workbench.core.workspace import secrets
+from workbench.core.collections import (
+    Auth,
+    Body,
+    Collection,
+    Environment,
+    Folder,
+    FormPart,
+    KeyValue,
+    Request,
+    Settings,
+    Workspace,
+)
+from workbench.core.errors import StorageError
+
+if TYPE_CHECKING:
+    import yaml
+
+COLLECTION_FILE = "collection.yaml"
+FOLDER_FILE = "folder.yaml"
+WORKSPACE_FILE = "workspace.yaml"
+ENV_DIR = "environments"
+STATE_DIR = ".workbench"
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def _str_representer(dumper: Any, data: str) -> Any:
+    """Multi-line strings as `|` blocks so a JSON body diffs line by line."""
+    style = "|" if "\n" in data and not any(c in data for c in "\t\r") and data == data.rstrip(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+@functools.cache
+def _yaml_codec() -> tuple[Any, Any, Any]:
+    """(yaml module, loader, dumper), imported on first use: start-up paints before it is needed.
+
+    libyaml's C loader/dumper are ~10x faster; the pure-Python ones serve when it is absent.
+    """
+    import yaml
+
+    try:
+        from yaml import CSafeDumper as Dumper
+        from yaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeDumper as Dumper  # type: ignore[assignment]
+        from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+    class BlockDumper(Dumper):
+        pass
+
+    BlockDumper.add_representer(str, _str_representer)
+    return yaml, Loader, BlockDumper
+
+
+# --------------------------------------------------------------------------- low level
+
+
+def sanitize_name(name: str, fallback: str = "untitled") -> str:
+    """A file name safe on Linux, macOS and Windows, still readable (`Get pet by ID`)."""
+    cleaned = _UNSAFE.sub("-", name).strip(" .-")
+    cleaned = re.sub(r"\s+", " ", cleaned)[:80].rstrip(" .")
+    if not cleaned or cleaned.upper() in _RESERVED:
+        cleaned = fallback
+    return cleaned
+
+
+def dump_yaml(data: Any) -> str:
+    yaml, _, dumper = _yaml_codec()
+    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False))
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; a syntax error becomes a StorageError naming line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise StorageError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"{path}: cannot read ({exc})") from exc
+    yaml, loader, _ = _yaml_codec()
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise StorageError(f"{path}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
+
+
+def describe_yaml_error(exc: "yaml.YAMLError") -> str:
+    """` at line L, column C: problem` — where a YAML document broke, in a user's words."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{where}: {problem}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` so that `path` holds either the old or the new content, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    try:
+        write_atomic(path, dump_yaml(data))
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
+
+# --------------------------------------------------------------------------- model <-> YAML
+
+
+def _rows_to_yaml(rows: tuple[KeyValue, ...]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        item: dict[str, Any] = {"name": row.name, "value": row.value}
+        if not row.enabled:
+            item["enabled"] = False
+        if row.description:
+            item["description"] = row.description
+        out.append(item)
+    return out
+
+
+def _rows_from_yaml(data: Any, where: str) -> tuple[KeyValue, ...]:
+    if data is None:
+        return ()
+    if isinstance(data, Mapping):  # tolerate the short form `headers: {Accept: application/json}`
+        return tuple(KeyValue(str(k), "" if v is None else str(v)) for k, v in data.items())
+    if not isinstance(data, list):
+        raise StorageError(f"{where}: expected a list of name/value rows")
+    rows = []
+    for item in data:
+        if not isinstance(item, Mapping) or "name" not in item:
+            raise StorageError(f"{where}: each row needs a `name`")
+        value = item.get("value")
+        rows.append(KeyValue(str(item["name"]), "" if value is None else str(value),
+                             bool(item.get("enabled", True)), str(item.get("description") or "")))
+    return tuple(rows)
+
+
+def _auth_to_yaml(auth: Auth, workspace_root: str, field_id: str) -> dict[str, Any] | None:
+    if auth.type == "inherit" and not auth.params:
+        return None
+    params = secrets.protect_params(workspace_root, field_id, auth.params)
+    return {"type": auth.type, **{k: params[k] for k in sorted(params)}}
+
+
+def _auth_from_yaml(data: Any, default: str, where: str) -> Auth:
+    if data is None:
+        return Auth(default)  # type: ignore[arg-type]
+    if not isinstance(data, Mapping) or "type" not in data:
+        raise StorageError(f"{where}: `auth` needs a `type`")
+    params = {str(k): "" if v is None else str(v) for k, v in data.items() if k != "type"}
+    return Auth(str(data["type"]), secrets.reveal_params(params))  # type: ignore[arg-type]
+
+
+def _body_to_yaml(body: Body) -> dict[str, Any] | None:
+    if body.kind == "none":
+        return None
+    out: dict[str, Any] = {"kind": body.kind}
+    if body.content_type:
+        out["content_type"] = body.content_type
+    if body.kind == "raw":
+        out["text"] = body.text
+    elif body.kind == "form":
+        out["form"] = _rows_to_yaml(body.form)
+    elif body.kind == "multipart":
+        parts = []
+        for p in body.parts:
+            item: dict[str, Any] = {"name": p.name}
+            if p.file:
+                item["file"] = p.file
+            else:
+                item["value"] = p.value
+            if p.content_type:
+                item["content_type"] = p.content_type
+            if not p.enabled:
+                item["enabled"] = False
+            parts.append(item)
+        out["parts"] = parts
+    elif body.kind == "binary":
+        out["file"] = body.file
+    return out
+
+
+def _body_from_yaml(data: Any, where: str) -> Body:
+    if data is None:
+        return Body()
+    if isinstance(data, str):
+        return Body("raw", text=data)
+    if not isinstance(data, Mapping):
+        raise StorageError(f"{where}: `body` must be a mapping")
+    kind = str(data.get("kind", "raw"))
+    if kind not in ("none", "raw", "form", "multipart", "binary"):
+        raise StorageError(f"{where}: unknown body kind {kind!r}")
+    parts = tuple(
+        FormPart(str(p.get("name", "")), str(p.get("value") or ""), str(p.get("file") or ""),
+                 str(p.get("content_type") or ""), bool(p.get("enabled", True)))
+        for p in (data.get("parts") or []) if isinstance(p, Mapping)
+    )
+    return Body(kind, str(data.get("content_type") or ""), str(data.get("text") or ""),  # type: ignore[arg-type]
+                _rows_from_yaml(data.get("form"), where), parts, str(data.get("file") or ""))
+
+
+def request_to_yaml(request: Request, workspace_root: str = "", field_id: str = "") -> dict[str, Any]:
+    """The YAML mapping for one request, keys in a fixed order, defaults left out."""
+    out: dict[str, Any] = {"name": request.name, "method": request.method, "url": request.url}
+    if request.params:
+        out["params"] = _rows_to_yaml(request.params)
+    if request.headers:
+        out["headers"] = _rows_to_yaml(request.headers)
+    if (body := _body_to_yaml(request.body)) is not None:
+        out["body"] = body
+    if (auth := _auth_to_yaml(request.auth, workspace_root, field_id or request.path)) is not None:
+        out["auth"] = auth
+    if request.docs:
+        out["docs"] = request.docs
+    if request.meta:
+        out["meta"] = {k: request.meta[k] for k in sorted(request.meta)}
+    return out
+
+
+def request_from_yaml(data: Any, path: str = "", where: str = "") -> Request:
+    where = where or path or "request"
+    if not isinstance(data, Mapping):
+        raise StorageError(f"{where}: a request file must be a mapping with name, method and url")
+    method = str(data.get("method", "GET")).upper()
+    if not re.fullmatch(r"[A-Z][A-Z0-9_-]*", method):
+        raise StorageError(f"{where}: invalid HTTP method {method!r}")
+    url = data.get("url", "")
+    if not isinstance(url, str):
+        raise StorageError(f"{where}: `url` must be a string")
+    meta = data.get("meta") or {}
+    return Request(
+        name=str(data.get("name") or Path(path).stem or "request"),
+        method=method,
+        url=url,
+        params=_rows_from_yaml(data.get("params"), where),
+        headers=_rows_from_yaml(data.get("headers"), where),
+        body=_body_from_yaml(data.get("body"), where),
+        auth=_auth_from_yaml(data.get("auth"), "inherit", where),
+        docs=str(data.get("docs") or ""),
+        meta={str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {},
+        path=path,
+    )
+
+
+def environment_to_yaml(env: Environment, workspace_root: str) -> dict[str, Any]:
+    rows = []
+    for var in env.variables:
+        value = var.value
+        if var.name in env.secret_names:
+            value = secrets.protect(workspace_root, f"env/{env.name}#{var.name}", value)
+        item: dict[str, Any] = {"name": var.name, "value": value}
+        if var.name in env.secret_names:
+            item["secret"] = True
+        if not var.enabled:
+            item["enabled"] = False
+        if var.description:
+            item["description"] = var.description
+        rows.append(item)
+    return {"name": env.name, "variables": rows}
+
+
+def environment_from_yaml(data: Any, path: str) -> Environment:
+    if not isinstance(data, Mapping):
+        raise StorageError(f"{path}: an environment file must be a mapping")
+    raw = data.get("variables") or []
+    if isinstance(raw, Mapping):
+        raw = [{"name": k, "value": v} for k, v in raw.items()]
+    rows = _rows_from_yaml(raw, path)
+    secret_names = frozenset(str(item["name"]) for item in raw if isinstance(item, Mapping) and item.get("secret"))
+    rows = tuple(replace(r, value=secrets.reveal(r.value)) if r.name in secret_names else r for r in rows)
+    return Environment(str(data.get("name") or Path(path).stem), rows, secret_names, path)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+PARSE_CACHE_FILE = "parse-cache.json"
+_PARSE_CACHE_VERSION = 1
+
+
+class _ParseCache:
+    """The parsed content of unchanged files, kept in `.workbench/` between starts.
+
+    Start-up is a feature: with every file unchanged (same size and modification time in ns)
+    a workspace loads without importing or running the YAML parser. Cached data is what
+    `read_yaml` returned, passed through JSON, which keeps every value the loaders read (they
+    convert scalars with `str()` anyway). Broken files are never cached, so they are reported
+    on every load.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / STATE_DIR / PARSE_CACHE_FILE
+        self.entries: dict[str, Any] = {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(stored, dict) and stored.get("version") == _PARSE_CACHE_VERSION:
+                self.entries = dict(stored.get("entries") or {})
+        except (OSError, ValueError):
+            pass
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def read(self, path: Path) -> Any:
+        try:
+            stat = path.stat()
+            key = path.relative_to(self.root).as_posix()
+        except (OSError, ValueError):
+            return read_yaml(path)
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        hit = self.entries.get(key)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            self.used[key] = hit
+            return hit[1]
+        data = json.loads(json.dumps(read_yaml(path), default=str))
+        self.used[key] = [stamp, data]
+        self.changed = True
+        return data
+
+    def save(self) -> None:
+        if not self.changed and len(self.used) == len(self.entries):
+            return
+        try:
+            state_dir(self.root)
+            write_atomic(self.path, json.dumps({"version": _PARSE_CACHE_VERSION, "entries": self.used},
+                                               separators=(",", ":")))
+        except OSError:
+            pass  # a read-only workspace still loads; it just parses every time
+
+
+class _Reader:
+    """Reads a workspace's files, collecting problems instead of stopping at the first."""
+
+    def __init__(self, root: Path, cache: _ParseCache | None = None) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self.read = cache.read if cache is not None else read_yaml
+
+    def folder(self, folder_dir: Path, rel: str) -> tuple[tuple[Request, ...], tuple[Folder, ...]]:
+        """Requests and sub-folders in `folder_dir`; a broken file is reported and skipped."""
+        requests: list[Request] = []
+        folders: list[Folder] = []
+        try:
+            entries = sorted(folder_dir.iterdir(), key=lambda p: p.name.lower())
+        except OSError as exc:
+            self.problems.append(f"{folder_dir}: cannot list ({exc.strerror})")
+            return (), ()
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir():
+                folders.append(self.subfolder(entry, child_rel))
+            elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
+                try:
+                    requests.append(request_from_yaml(self.read(entry), child_rel, str(entry)))
+                except StorageError as exc:
+                    self.problems.append(exc.message)
+        return tuple(requests), tuple(folders)
+
+    def subfolder(self, entry: Path, rel: str) -> Folder:
+        meta: dict[str, Any] = {}
+        meta_file = entry / FOLDER_FILE
+        if meta_file.exists():
+            try:
+                loaded = self.read(meta_file)
+                meta = dict(loaded) if isinstance(loaded, Mapping) else {}
+            except StorageError as exc:
+                self.problems.append(exc.message)
+        sub_requests, sub_folders = self.folder(entry, rel)
+        try:
+            auth = _auth_from_yaml(meta.get("auth"), "inherit", str(meta_file))
+            headers = _rows_from_yaml(meta.get("headers"), str(meta_file))
+        except StorageError as exc:
+            self.problems.append(exc.message)
+            auth, headers = Auth("inherit"), ()
+        return Folder(str(meta.get("name") or entry.name), sub_requests, sub_folders, auth, headers,
+                      str(meta.get("docs") or ""), rel)
+
+    def collection(self, rel: str) -> Collection | None:
+        coll_dir = self.root / rel
+        try:
+            data = self.read(coll_dir / COLLECTION_FILE) or {}
+            if not isinstance(data, Mapping):
+                raise StorageError(f"{coll_dir / COLLECTION_FILE}: must be a mapping")
+            where = str(coll_dir / COLLECTION_FILE)
+            variables = _rows_from_yaml(data.get("variables"), where)
+            auth = _auth_from_yaml(data.get("auth"), "none", where)
+            headers = _rows_from_yaml(data.get("headers"), where)
+        except StorageError as exc:
+            self.problems.append(exc.message)
+            return None
+        requests, folders = self.folder(coll_dir, "")
+        meta = data.get("meta") or {}
+        return Collection(str(data.get("name") or rel), requests, folders, variables, auth, headers,
+                          str(data.get("docs") or ""),
+                          {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel)
+
+
+def load_collection(root: Path, rel: str, problems: list[str]) -> Collection | None:
+    """One collection folder; None (with a problem noted) when its collection.yaml is broken."""
+    reader = _Reader(root)
+    collection = reader.collection(rel)
+    problems.extend(reader.problems)
+    return collection
+
+
+def load_workspace(root: str | Path, *, use_cache: bool = True) -> Workspace:
+    """Read a whole workspace; broken files end up in `problems`, never raise mid-way."""
+    base = Path(root)
+    if not base.is_dir():
+        raise StorageError(f"{base}: not a workspace folder")
+    cache = _ParseCache(base) if use_cache else None
+    reader = _Reader(base, cache)
+    name, settings, active = base.name, Settings(), ""
+    ws_file = base / WORKSPACE_FILE
+    if ws_file.exists():
+        try:
+            data = reader.read(ws_file) or {}
+            if isinstance(data, Mapping):
+                name = str(data.get("name") or name)
+                active = str(data.get("environment") or "")
+                s = data.get("settings") or {}
+                if isinstance(s, Mapping):
+                    defaults = Settings()
+                    settings = Settings(
+                        float(s.get("timeout_s", defaults.timeout_s)),
+                        float(s.get("connect_timeout_s", defaults.connect_timeout_s)),
+                        bool(s.get("follow_redirects", defaults.follow_redirects)),
+                        bool(s.get("verify_tls", defaults.verify_tls)),
+                        str(s.get("proxy") or ""),
+                        int(s.get("max_body_mb", defaults.max_body_mb)),
+                    )
+        except (StorageError, ValueError, TypeError) as exc:
+            reader.problems.append(str(exc))
+    collections = []
+    for entry in sorted(base.iterdir(), key=lambda p: p.name.lower()):
+        if entry.is_dir() and (entry / COLLECTION_FILE).exists():
+            coll = reader.collection(entry.name)
+            if coll is not None:
+                collections.append(coll)
+    environments = []
+    env_dir = base / ENV_DIR
+    if env_dir.is_dir():
+        for entry in sorted(env_dir.glob("*.y*ml")):
+            try:
+                environments.append(environment_from_yaml(reader.read(entry), f"{ENV_DIR}/{entry.name}"))
+            except StorageError as exc:
+                reader.problems.append(exc.message)
+    if cache is not None:
+        cache.save()
+    return Workspace(str(base), name, tuple(collections), tuple(environments), settings, active,
+                     tuple(reader.problems))
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _guard_not_broken(path: Path) -> None:
+    """Refuse to overwrite a file we could not parse: the user's text there would be lost."""
+    if path.exists():
+        read_yaml(path)  # raises StorageError with line/column if broken
+
+
+def save_request(workspace_root: str | Path, collection_path: str, request: Request) -> Request:
+    """Write one request file; returns the request with its `path` set (new requests get one)."""
+    coll_dir = Path(workspace_root) / collection_path
+    path = request.path or unique_child(coll_dir, sanitize_name(request.name, "request"), ".yaml")
+    target = coll_dir / path
+    _guard_not_broken(target)
+    field_id = f"{collection_path}/{path}"
+    write_yaml(target, request_to_yaml(request, str(workspace_root), field_id))
+    return replace(request, path=path)
+
+
+def save_collection_settings(workspace_root: str | Path, collection: Collection) -> Collection:
+    """Write collection.yaml (not its requests). A new collection gets a folder."""
+    base = Path(workspace_root)
+    rel = collection.path or unique_child(base, sanitize_name(collection.name, "collection"), "")
+    target = base / rel / COLLECTION_FILE
+    _guard_not_broken(target)
+    out: dict[str, Any] = {"name": collection.name}
+    if collection.variables:
+        out["variables"] = _rows_to_yaml(collection.variables)
+    if (auth := _auth_to_yaml(collection.auth, str(base), f"{rel}/{COLLECTION_FILE}")) is not None:
+        out["auth"] = auth
+    if collection.headers:
+        out["headers"] = _rows_to_yaml(collection.headers)
+    if collection.docs:
+        out["docs"] = collection.docs
+    if collection.meta:
+        out["meta"] = {k: collection.meta[k] for k in sorted(collection.meta)}
+    write_yaml(target, out)
+    return replace(collection, path=rel)
+
+
+def save_folder_settings(workspace_root: str | Path, collection_path: str, folder: Folder) -> None:
+    """Write folder.yaml when the folder has anything of its own (auth, headers, docs, display name)."""
+    folder_dir = Path(workspace_root) / collection_path / folder.path
+    folder_dir.mkdir(parents=True, exist_ok=True)
+    target = folder_dir / FOLDER_FILE
+    out: dict[str, Any] = {}
+    if folder.name != folder_dir.name:
+        out["name"] = folder.name
+    if (auth := _auth_to_yaml(folder.auth, str(workspace_root), f"{collection_path}/{folder.path}/{FOLDER_FILE}")) is not None:
+        out["auth"] = auth
+    if folder.headers:
+        out["headers"] = _rows_to_yaml(folder.headers)
+    if folder.docs:
+        out["docs"] = folder.docs
+    if out:
+        _guard_not_broken(target)
+        write_yaml(target, out)
+    elif target.exists():
+        _guard_not_broken(target)
+        target.unlink()
+
+
+def save_collection(workspace_root: str | Path, collection: Collection) -> Collection:
+    """Write a whole collection (settings, folders, requests): used by import and "Save all"."""
+    collection = save_collection_settings(workspace_root, collection)
+
+    def save_folder_tree(folder: Folder, parent: str) -> Folder:
+        rel = folder.path or unique_child(Path(workspace_root) / collection.path / parent,
+                                          sanitize_name(folder.name, "folder"), "", parent)
+        folder = replace(folder, path=rel)
+        save_folder_settings(workspace_root, collection.path, folder)
+        requests = tuple(_save_in(workspace_root, collection.path, rel, r) for r in folder.requests)
+        subs = tuple(save_folder_tree(f, rel) for f in folder.folders)
+        return replace(folder, requests=requests, folders=subs)
+
+    requests = tuple(_save_in(workspace_root, collection.path, "", r) for r in collection.requests)
+    folders = tuple(save_folder_tree(f, "") for f in collection.folders)
+    return replace(collection, requests=requests, folders=folders)
+
+
+def _save_in(workspace_root: str | Path, collection_path: str, folder_rel: str, request: Request) -> Request:
+    if not request.path:
+        coll_dir = Path(workspace_root) / collection_path
+        name = unique_child(coll_dir / folder_rel, sanitize_name(request.name, "request"), ".yaml", folder_rel)
+        request = replace(request, path=name)
+    return save_request(workspace_root, collection_path, request)
+
+
+def unique_child(parent: Path, stem: str, suffix: str, rel_prefix: str = "") -> str:
+    """A child name of `parent` not yet taken (`Get pet.yaml`, `Get pet 2.yaml`, …), relative."""
+    candidate = f"{stem}{suffix}"
+    n = 2
+    while (parent / candidate).exists():
+        candidate = f"{stem} {n}{suffix}"
+        n += 1
+    return f"{rel_prefix}/{candidate}" if rel_prefix else candidate
+
+
+def save_environment(workspace_root: str | Path, env: Environment) -> Environment:
+    base = Path(workspace_root)
+    rel = env.path or f"{ENV_DIR}/{sanitize_name(env.name, 'environment')}.yaml"
+    target = base / rel
+    _guard_not_broken(target)
+    write_yaml(target, environment_to_yaml(env, str(base)))
+    return replace(env, path=rel)
+
+
+def save_workspace_settings(workspace: Workspace) -> None:
+    base = Path(workspace.root)
+    target = base / WORKSPACE_FILE
+    _guard_not_broken(target)
+    s = workspace.settings
+    write_yaml(target, {
+        "name": workspace.name or base.name,
+        "environment": workspace.active_environment,
+        "settings": {"timeout_s": s.timeout_s, "connect_timeout_s": s.connect_timeout_s,
+                     "follow_redirects": s.follow_redirects, "verify_tls": s.verify_tls,
+                     "proxy": s.proxy, "max_body_mb": s.max_body_mb},
+    })
+
+
+def init_workspace(root: str | Path, name: str = "") -> Workspace:
+    """Create an empty workspace folder (with a .gitignore for local state) and load it."""
+    base = Path(root)
+    base.mkdir(parents=True, exist_ok=True)
+    state = base / STATE_DIR
+    state.mkdir(exist_ok=True)
+    if not (state / ".gitignore").exists():
+        write_atomic(state / ".gitignore", "*\n")
+    if not (base / WORKSPACE_FILE).exists():
+        save_workspace_settings(Workspace(str(base), name or base.name))
+    return load_workspace(base)
+
+
+# --------------------------------------------------------------------------- tree edits
+
+
+def _inside(base: Path, rel: str) -> Path:
+    target = (base / rel).resolve()
+    if base.resolve() not in target.parents and target != base.resolve():
+        raise StorageError(f"{rel}: outside the workspace")
+    return target
+
+
+def delete_item(workspace_root: str | Path, rel: str) -> None:
+    """Delete a request file or a folder (relative to the workspace)."""
+    target = _inside(Path(workspace_root), rel)
+    try:
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+    except OSError as exc:
+        raise StorageError(f"{rel}: cannot delete ({exc.strerror})") from exc
+
+
+def move_item(workspace_root: str | Path, rel: str, new_parent_rel: str) -> str:
+    """Move a request or folder into another folder of the workspace; returns its new path."""
+    base = Path(workspace_root)
+    source = _inside(base, rel)
+    parent = _inside(base, new_parent_rel)
+    if source.is_dir() and (parent == source or source in parent.parents):
+        raise StorageError("a folder cannot be moved into itself")
+    stem, suffix = (source.stem, source.suffix) if source.is_file() else (source.name, "")
+    name = unique_child(parent, stem, suffix) if source.parent != parent else source.name
+    try:
+        os.replace(source, parent / name)
+    except OSError as exc:
+        raise StorageError(f"{rel}: cannot move ({exc.strerror})") from exc
+    return str((parent / name).relative_to(base.resolve()))
+
+
+def rename_request(workspace_root: str | Path, collection_path: str, request: Request, new_name: str) -> Request:
+    """Rename a request: its `name` and its file name follow."""
+    coll_dir = Path(workspace_root) / collection_path
+    folder = str(Path(request.path).parent) if "/" in request.path else ""
+    new_path = unique_child(coll_dir / folder, sanitize_name(new_name, "request"), ".yaml", folder)
+    renamed = save_request(workspace_root, collection_path, replace(request, name=new_name, path=new_path))
+    if request.path and (coll_dir / request.path).exists() and request.path != new_path:
+        (coll_dir / request.path).unlink()
+    return renamed
+
+
+def duplicate_request(workspace_root: str | Path, collection_path: str, request: Request) -> Request:
+    folder = str(Path(request.path).parent) if "/" in request.path else ""
+    coll_dir = Path(workspace_root) / collection_path
+    name = f"{request.name} copy"
+    path = unique_child(coll_dir / folder, sanitize_name(name, "request"), ".yaml", folder)
+    return save_request(workspace_root, collection_path, replace(request, name=name, path=path))
+
+
+def duplicate_folder(workspace_root: str | Path, collection_path: str, folder_rel: str) -> str:
+    """Copy a folder with everything in it beside itself (`Orders copy`); returns the copy's path.
+
+    Secret references are per field path, so the copy's secrets are re-protected under its own
+    paths: reading the originals and saving them anew keeps both independent.
+    """
+    coll_dir = Path(workspace_root) / collection_path
+    source = coll_dir / folder_rel
+    if not source.is_dir():
+        raise StorageError(f"{folder_rel}: no such folder")
+    parent = str(Path(folder_rel).parent) if "/" in folder_rel else ""
+    reader = _Reader(Path(workspace_root))
+    original = reader.subfolder(source, folder_rel)
+    if reader.problems:
+        raise StorageError(f"cannot duplicate {folder_rel}: {reader.problems[0]}")
+    new_rel = unique_child(coll_dir / parent, f"{source.name} copy", "", parent)
+
+    def rebase(folder: Folder, rel: str) -> Folder:
+        return replace(folder, path=rel,
+                       requests=tuple(replace(r, path=f"{rel}/{Path(r.path).name}") for r in folder.requests),
+                       folders=tuple(rebase(f, f"{rel}/{Path(f.path).name}") for f in folder.folders))
+
+    copy = rebase(replace(original, name=f"{original.name} copy"), new_rel)
+
+    def write(folder: Folder) -> None:
+        save_folder_settings(workspace_root, collection_path, folder)
+        for request in folder.requests:
+            save_request(workspace_root, collection_path, request)
+        for sub in folder.folders:
+            write(sub)
+
+    write(copy)
+    return new_rel
+
+
+def create_folder(workspace_root: str | Path, collection_path: str, parent_rel: str, name: str) -> str:
+    coll_dir = Path(workspace_root) / collection_path
+    rel = unique_child(coll_dir / parent_rel, sanitize_name(name, "folder"), "", parent_rel)
+    (coll_dir / rel).mkdir(parents=True)
+    if sanitize_name(name, "folder") != name:
+        save_folder_settings(workspace_root, collection_path, Folder(name, path=rel))
+    return rel
+
+
+def rename_folder(workspace_root: str | Path, collection_path: str, folder_rel: str, new_name: str) -> str:
+    coll_dir = Path(workspace_root) / collection_path
+    parent = str(Path(folder_rel).parent) if "/" in folder_rel else ""
+    new_rel = unique_child(coll_dir / parent, sanitize_name(new_name, "folder"), "", parent)
+    os.replace(coll_dir / folder_rel, coll_dir / new_rel)
+    meta = coll_dir / new_rel / FOLDER_FILE
+    if sanitize_name(new_name, "folder") != new_name or meta.exists():
+        data = (read_yaml(meta) or {}) if meta.exists() else {}
+        data["name"] = new_name
+        write_yaml(meta, data)
+    return new_rel
+
+
+def state_dir(workspace_root: str | Path) -> Path:
+    """The workspace's local-state folder (history, UI state), ignored by git."""
+    path = Path(workspace_root) / STATE_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        write_atomic(ignore, "*\n")
+    return path
+
+
+def locate(request_file: str | Path) -> tuple[Path | None, str, str]:
+    """For a request file: (workspace root or None, collection path, request path in the collection).
+
+    Lets `workbench send some/dir/req.yaml` find the collection's auth, headers and variables
+    and the workspace's environments, however deep the file sits.
+    """
+    path = Path(request_file).resolve()
+    collection_dir = None
+    for parent in path.parents:
+        if (parent / COLLECTION_FILE).exists():
+            collection_dir = parent
+            break
+    if collection_dir is None:
+        ws = next((p for p in path.parents if (p / WORKSPACE_FILE).exists()), None)
+        return ws, "", path.name
+    root = collection_dir.parent
+    return root, collection_dir.name, str(path.relative_to(collection_dir))

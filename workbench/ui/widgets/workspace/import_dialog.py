@@ -1,0 +1,330 @@
+"""File → Import…: bring an OpenAPI/Swagger descriptor (file, URL, ZIP, folder) into the workspace.
+
+A thin layer over `workbench.core.openapi`: the dialog collects the source, the root document
+(when a ZIP or folder holds several), the folder grouping and, for URLs, the auth to download
+with. Reading, `$ref` bundling and conversion run in a worker thread (`workers.in_worker` on
+the qasync loop) so a 4 MB descriptor never freezes the window; Cancel stops the worker at
+the next operation and nothing is written. The summary (counts, re-import changes, warnings)
+stays on screen, and `imported` tells the main window which collection to show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.collections import Auth
+from workbench.core.errors import SpecImportError, WorkbenchError
+from workbench.core.workers import in_worker
+
+_URL = re.compile(r"^https?://", re.I)
+
+
+class ImportDialog(QDialog):
+    """Choose a descriptor, import it off the UI thread, show what happened."""
+
+    imported = Signal(str)  # the collection's path, relative to the workspace (as in Collection.path)
+
+    def __init__(self, parent: QWidget | None, workspace_root: str) -> None:
+        super().__init__(parent)
+        self.workspace_root = str(workspace_root)
+        self.setWindowTitle("Import OpenAPI")
+        self.setMinimumWidth(620)
+        self._task: asyncio.Task[Any] | None = None
+        self._roots_task: asyncio.Task[Any] | None = None
+        self._stop = threading.Event()
+        self._writing = False
+        self._checked_source = ""
+        self.summary: Any = None
+
+        self.source = QLineEdit(self)
+        self.source.setPlaceholderText("File (.json, .yaml, .zip), folder, or https:// URL")
+        self.source.editingFinished.connect(self._source_changed)
+        browse_file = QPushButton("File…", self)
+        browse_file.clicked.connect(self._choose_file)
+        browse_folder = QPushButton("Folder…", self)
+        browse_folder.clicked.connect(self._choose_folder)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(browse_file)
+        source_row.addWidget(browse_folder)
+
+        self.root_choice = QComboBox(self)
+        self.root_choice.setToolTip("This ZIP or folder holds several descriptors: choose the one to import")
+        self.root_label = QLabel("Root document", self)
+        self.group_by = QComboBox(self)
+        self.group_by.addItem("By tag", "tag")
+        self.group_by.addItem("By path segments", "path")
+
+        self.auth_type = QComboBox(self)
+        for label, kind in (("No auth", "none"), ("Basic", "basic"), ("Bearer token", "bearer"),
+                            ("API key header", "apikey")):
+            self.auth_type.addItem(label, kind)
+        self.auth_type.currentIndexChanged.connect(self._auth_changed)
+        self.auth_first = QLineEdit(self)
+        self.auth_second = QLineEdit(self)
+        self.auth_second.setEchoMode(QLineEdit.EchoMode.Password)
+        auth_row = QHBoxLayout()
+        auth_row.addWidget(self.auth_type)
+        auth_row.addWidget(self.auth_first, 1)
+        auth_row.addWidget(self.auth_second, 1)
+        self.auth_label = QLabel("Download auth", self)
+        self._auth_widgets = (self.auth_label, self.auth_type, self.auth_first, self.auth_second)
+
+        form = QFormLayout()
+        form.addRow("Source", source_row)
+        form.addRow(self.root_label, self.root_choice)
+        form.addRow("Folders", self.group_by)
+        form.addRow(self.auth_label, auth_row)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setPlaceholderText("The summary and any warnings appear here.")
+
+        self.buttons = QDialogButtonBox(self)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button.clicked.connect(self.cancel_import)
+        self.close_button.clicked.connect(self.reject)
+        self.import_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(self.buttons)
+        self._set_roots([])
+        self._auth_changed()
+        self._set_busy(False)
+
+    # ------------------------------------------------------------------ inputs
+
+    def set_source(self, source: str) -> None:
+        """Preset the source (drag and drop, or a test) and look for root documents."""
+        self.source.setText(source)
+        self._source_changed()
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import OpenAPI descriptor", "",
+                                              "Descriptors (*.json *.yaml *.yml *.zip);;All files (*)")
+        if path:
+            self.set_source(path)
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder holding a descriptor")
+        if path:
+            self.set_source(path)
+
+    def _auth_changed(self) -> None:
+        is_url = bool(_URL.match(self.source.text().strip()))
+        for widget in self._auth_widgets:
+            widget.setVisible(is_url)
+        kind = self.auth_type.currentData()
+        self.auth_first.setVisible(is_url and kind in ("basic", "apikey"))
+        self.auth_second.setVisible(is_url and kind != "none")
+        self.auth_first.setPlaceholderText({"basic": "User name", "apikey": "Header name"}.get(kind, ""))
+        self.auth_second.setPlaceholderText({"basic": "Password", "bearer": "Token", "apikey": "Key"}.get(kind, ""))
+
+    def download_auth(self) -> Auth | None:
+        """The auth the user chose for downloading a URL (None for files)."""
+        kind = self.auth_type.currentData()
+        if not _URL.match(self.source.text().strip()) or kind == "none":
+            return None
+        first, second = self.auth_first.text(), self.auth_second.text()
+        if kind == "basic":
+            return Auth("basic", {"username": first, "password": second})
+        if kind == "bearer":
+            return Auth("bearer", {"token": second})
+        return Auth("apikey", {"name": first or "Authorization", "value": second, "in": "header"})
+
+    @Slot()
+    def _source_changed(self) -> None:
+        self._auth_changed()
+        text = self.source.text().strip()
+        if text == self._checked_source:
+            return  # editingFinished also fires on focus loss: keep the root choice
+        self._checked_source = text
+        self._set_roots([])
+        if not text or _URL.match(text):
+            return
+        path = Path(text)
+        if path.is_dir() or path.suffix.lower() == ".zip":
+            if self._roots_task is not None:
+                self._roots_task.cancel()
+            self._roots_task = asyncio.ensure_future(self._find_roots(text))
+
+    async def _find_roots(self, source: str) -> None:
+        from workbench.core.openapi.sources import list_roots
+
+        try:
+            roots = await in_worker(list_roots, source)
+        except WorkbenchError as exc:
+            self.status.setText(exc.message)
+            return
+        if self.source.text().strip() == source:
+            self._set_roots(roots)
+
+    def _set_roots(self, roots: list[str]) -> None:
+        self.root_choice.clear()
+        self.root_choice.addItems(roots)
+        several = len(roots) > 1
+        self.root_choice.setVisible(several)
+        self.root_label.setVisible(several)
+
+    # ------------------------------------------------------------------ running
+
+    def is_running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @Slot()
+    def start_import(self) -> None:
+        source = self.source.text().strip()
+        if not source:
+            self.status.setText("Choose a file, folder or URL first.")
+            return
+        if self.is_running():
+            return
+        root = self.root_choice.currentText() if self.root_choice.count() > 1 else None
+        self._stop = threading.Event()
+        self._set_busy(True)
+        self.status.setText(f"Importing {source} …")
+        self.details.clear()
+        self._task = asyncio.ensure_future(self._run(source, root, self.group_by.currentData(),
+                                                     self.download_auth(), self._stop))
+
+    async def _run(self, source: str, root: str | None, group_by: str, auth: Auth | None,
+                   stop: threading.Event) -> None:
+        from workbench.core.openapi.convert import import_openapi
+        from workbench.core.openapi.merge import write_import
+        from workbench.core.workspace.storage import init_workspace
+
+        from workbench.core.csdl.to_collection import import_metadata_into_workspace, looks_like_csdl
+
+        try:
+            if looks_like_csdl(source):  # an OData $metadata document: generate its collection
+                self._writing = True
+                try:
+                    summary = await asyncio.shield(in_worker(
+                        import_metadata_into_workspace, source, self.workspace_root))
+                finally:
+                    self._writing = False
+                self._imported(summary)
+                return
+            result = await in_worker(import_openapi, source, group_by=group_by, auth=auth, root=root,  # type: ignore[arg-type]
+                                             should_stop=stop.is_set)
+            if stop.is_set():
+                raise asyncio.CancelledError
+            self._writing = True
+            self.cancel_button.setEnabled(False)  # writing is quick and each file atomic: let it finish
+            self.status.setText("Writing the collection …")
+
+            def write() -> Any:
+                init_workspace(self.workspace_root)
+                return write_import(result, Path(self.workspace_root))
+
+            try:
+                summary = await asyncio.shield(in_worker(write))
+            finally:
+                self._writing = False
+        except asyncio.CancelledError:
+            self._cancelled_ui()
+            raise
+        except SpecImportError as exc:
+            self._fail(exc.message, exc.detail)
+            if "several descriptors" in exc.message and exc.detail:
+                self._set_roots(exc.detail.splitlines())
+            return
+        except WorkbenchError as exc:
+            self._fail(exc.message, exc.detail)
+            return
+        except OSError as exc:
+            self._fail(f"Import failed: {exc}", None)
+            return
+        self._imported(summary)
+
+    def _imported(self, summary: Any) -> None:
+        self._set_busy(False)
+        self.summary = summary
+        counts = [_count(summary.requests, "request"), _count(summary.folders, "folder"),
+                  _count(summary.environments, "environment")]
+        if summary.warnings:
+            counts.append(_count(len(summary.warnings), "warning"))
+        self.status.setText(f"Imported “{summary.collection}”: {', '.join(counts)}.")
+        lines: list[str] = []
+        if summary.changes is not None:
+            lines += ["Re-import:"] + [f"  {line}" for line in summary.changes.lines()] + [""]
+        if summary.warnings:
+            lines += ["Warnings:"] + [f"  • {w}" for w in summary.warnings]
+        self.details.setPlainText("\n".join(lines) or "No warnings.")
+        self.imported.emit(summary.collection_path)
+
+    def _fail(self, message: str, detail: str | None) -> None:
+        self._set_busy(False)
+        self.status.setText(message)
+        self.details.setPlainText(detail or "")
+
+    @Slot()
+    def cancel_import(self) -> None:
+        """Stop a running import (the worker stops at the next operation); else close the dialog."""
+        if self.is_running() and self._task is not None:
+            if self._writing:
+                return
+            self._stop.set()
+            self._task.cancel()
+            self._cancelled_ui()
+            return
+        self.reject()
+
+    def _cancelled_ui(self) -> None:
+        self.status.setText("Import cancelled; nothing was written.")
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.import_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setVisible(busy)
+        self.close_button.setVisible(not busy)
+        self.source.setEnabled(not busy)
+
+    def reject(self) -> None:
+        if self.is_running():
+            if not self._writing:
+                self.cancel_import()
+            return
+        if self._roots_task is not None:
+            self._roots_task.cancel()
+        super().reject()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
