@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "tests" / "servers"))
 import peers  # noqa: E402
 
 from workbench.core.auth import oauth2
-from workbench.core.workspace import secrets  # noqa: E402
 from workbench.core.collections import Auth  # noqa: E402
+from workbench.core.workspace import secrets  # noqa: E402
 
 
 async def ours(token_url: str, client_id: str, secret: str, n: int) -> tuple[list[float], str]:

@@ -192,7 +192,10 @@ def validity() -> None:
     import asyncio
 
     sys.path.insert(0, str(ROOT / "tests" / "core"))
-    from test_openapi_prism import run_spec, shared_specs  # the test's own harness for our side
+    from test_openapi_prism import (  # the test's own harness for our side
+        run_spec,
+        shared_specs,
+    )
 
     specs = shared_specs(SHARED.parent)
     converter = peers.node_bin("openapi2postmanv2")

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import peers
 import pytest
 
-import peers
-from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, KeyValue, Request
+from workbench.core.workspace import storage
 
 WORKBENCH = [sys.executable, "-m", "workbench"]
 

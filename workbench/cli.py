@@ -14,6 +14,8 @@ import importlib
 import sys
 from typing import NoReturn, Sequence
 
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+
 # name -> (module under workbench.commands, one-line summary). Add, never rename.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "send": ("send", "send one saved request and print the response"),
@@ -27,7 +29,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export a collection as a Postman v2.1 collection (secrets as {{variables}})"),
 }
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -36,13 +37,6 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(EXIT_BAD_INPUT)
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
-    """Print one line on stderr and return the exit code (for `return fail(...)`)."""
-    first = " ".join(str(message).split("\n")[0].split()) or "failed"
-    sys.stderr.write(f"workbench: {first}\n")
-    return code
 
 
 def _window_parser() -> ArgumentParser:

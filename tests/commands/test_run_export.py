@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, KeyValue, Request
+from workbench.core.workspace import storage
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import peers
+import pytest
 import strict_token as strict
+
 from workbench.cli import main
 from workbench.core.auth import oauth2
-from workbench.core.workspace import secrets, storage
 from workbench.core.collections import Auth, Collection, Environment, KeyValue, Request
+from workbench.core.workspace import secrets, storage
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBENCH = [sys.executable, "-m", "workbench"]

@@ -9,12 +9,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import peers
 import pytest
 
-import peers
-from workbench.core.workspace import storage
 from workbench.core.codegen import LANGUAGES, generate
-from workbench.core.collections import Auth, Body, Collection, Environment, FormPart, KeyValue, Request
+from workbench.core.collections import (
+    Auth,
+    Body,
+    Collection,
+    Environment,
+    FormPart,
+    KeyValue,
+    Request,
+)
+from workbench.core.workspace import storage
 
 SECRET = "pw-Zq81-SECRET"
 TOKEN = "tok-77-SECRET"

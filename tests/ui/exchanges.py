@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from workbench.core.sending.transport import Exchange, send_prepared
 from workbench.core.sending.prepare import PreparedRequest
+from workbench.core.sending.transport import Exchange, send_prepared
 
 
 def fetch(url: str, method: str = "GET", body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()) -> Exchange:

@@ -6,11 +6,11 @@ import json
 import time
 from pathlib import Path
 
+import peers
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-import peers
 from workbench.core.workspace import storage
 
 ECHO = "Getting started"

@@ -11,9 +11,9 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Environment, Request, Workspace
 from workbench.core.errors import StorageError
+from workbench.core.workspace import storage
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_OK, fail
-from workbench.commands._saved import add_variable_flags, open_request_file, parse_assignments
+from workbench.commands._saved import (
+    add_variable_flags,
+    open_request_file,
+    parse_assignments,
+)
 from workbench.core.errors import WorkbenchError
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli import EXIT_OK, fail
-from workbench.core.workspace import storage
 from workbench.core.errors import StorageError
+from workbench.core.workspace import storage
+from workbench.exit_codes import EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_OK, fail
 from workbench.core.errors import SpecImportError
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.csdl.to_collection import import_metadata_into_workspace, looks_like_csdl
+    from workbench.core.csdl.to_collection import (
+        import_metadata_into_workspace,
+        looks_like_csdl,
+    )
     from workbench.core.openapi.convert import import_into_workspace
 
     try:

@@ -12,9 +12,9 @@ import json
 import sys
 from typing import TextIO
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 from workbench.core.csdl.model import Model
 from workbench.core.errors import AuthError, CsdlError, SendError
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 from workbench.core.errors import CsdlError, ODataQueryError, WorkbenchError
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from workbench.core.odata.query import to_json
     from workbench.core.odata.parser import parse_url
+    from workbench.core.odata.query import to_json
     from workbench.core.odata.serializer import canonical
 
     try:

@@ -8,9 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli import EXIT_FAILED, EXIT_OK, fail
-from workbench.commands._saved import add_variable_flags, open_collection_dir, parse_assignments
+from workbench.commands._saved import (
+    add_variable_flags,
+    open_collection_dir,
+    parse_assignments,
+)
 from workbench.core.errors import WorkbenchError
+from workbench.exit_codes import EXIT_FAILED, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

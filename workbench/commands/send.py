@@ -8,10 +8,14 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
-from workbench.commands._saved import add_variable_flags, open_request_file, parse_assignments
+from workbench.commands._saved import (
+    add_variable_flags,
+    open_request_file,
+    parse_assignments,
+)
 from workbench.core.collections import Settings
 from workbench.core.errors import AuthError, SendError, StorageError
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

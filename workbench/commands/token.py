@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 from workbench.core.collections import Auth, Request, Settings
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 SECRET_ENV = "WORKBENCH_CLIENT_SECRET"
 PASSWORD_ENV = "WORKBENCH_PASSWORD"

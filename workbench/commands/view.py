@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 _TYPES = {".json": "application/json", ".xml": "application/xml", ".edmx": "application/xml",
           ".csdl": "application/xml", ".atom": "application/atom+xml"}
@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def content_type_for(path: Path, head: bytes) -> str:
     """The media type the file would have been served with (extension, else sniffed)."""
-    from workbench.core.response.json_index import classify
+    from workbench.core.response.classify import classify
 
     by_ext = _TYPES.get(path.suffix.lower())
     if by_ext:

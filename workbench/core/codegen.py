@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from typing import Callable, Literal, Mapping
 
 from workbench.core.collections import Body, Collection, Environment, Request
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import CodegenError
 from workbench.core.sending.prepare import prepare, variables_for
-from workbench.core.workspace.secrets import SECRET_PARAMS, is_reference
 from workbench.core.variables import VARIABLE, Resolver
+from workbench.core.workspace.secrets import SECRET_PARAMS, is_reference
 
 Language = Literal["curl", "python", "javascript", "csharp"]
 LANGUAGES: tuple[Language, ...] = ("curl", "python", "javascript", "csharp")
@@ -44,10 +44,6 @@ _CREDENTIAL_HEADERS = re.compile(r"^(authorization|proxy-authorization|cookie|x-
 _AUTH_ENV_NAMES = {"password": "PASSWORD", "token": "TOKEN", "value": "API_KEY", "client_secret": "CLIENT_SECRET",
                    "access_token": "ACCESS_TOKEN", "api_key": "API_KEY", "key_value": "API_KEY",
                    "refresh_token": "REFRESH_TOKEN", "id_token": "ID_TOKEN"}
-
-
-class CodegenError(WorkbenchError):
-    """Code could not be generated for a request (unknown language, unsupported body)."""
 
 
 def env_name(name: str) -> str:

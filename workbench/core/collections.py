@@ -83,6 +83,8 @@ class Request:
     for a request that was never saved); it is identity, not content, and is not written.
     `meta` keeps where the request came from (e.g. `operationId`, `openapi_path`, `odata_service`)
     so a re-import can match it and a response can be checked against its contract.
+    `method` is any RFC 9110 method token, not only an `HttpMethod`: the editor's method box
+    takes extension methods (WebDAV's PROPFIND, a vendor's own), as Postman's does.
     """
 
     name: str

@@ -32,6 +32,18 @@ class AuthError(WorkbenchError):
     """Authentication could not be set up or a token could not be obtained."""
 
 
+class TokenError(AuthError):
+    """The token endpoint (or discovery) refused or failed; carries what the server said."""
+
+    def __init__(self, message: str, *, error: str = "", error_description: str = "", status: int | None = None,
+                 body: str = "", detail: str | None = None) -> None:
+        super().__init__(message, detail if detail is not None else (body or None))
+        self.error = error
+        self.error_description = error_description
+        self.status = status
+        self.body = body
+
+
 class ODataQueryError(WorkbenchError):
     """An OData URL or query does not parse or does not fit the service's metadata."""
 
@@ -50,3 +62,15 @@ class SendError(WorkbenchError):
 
 class ViewError(WorkbenchError):
     """A response body could not be shown (too large, undecodable)."""
+
+
+class JsonSyntaxError(ViewError):
+    """The body is not valid JSON (RFC 8259); `offset` is the byte where reading stopped."""
+
+    def __init__(self, message: str, offset: int = -1, detail: str | None = None) -> None:
+        super().__init__(message, detail)
+        self.offset = offset
+
+
+class CodegenError(WorkbenchError):
+    """Code could not be generated for a request (unknown language, unsupported body)."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
-from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 from workbench.core.urls import join_url
+from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 

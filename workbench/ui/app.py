@@ -12,77 +12,12 @@ without it, from the kernel's start time of this process in /proc/self/stat.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from workbench.core.workspace.secrets import data_dir
-
-STATE_FILE = "state.json"
-MAX_RECENT = 8
-
-
-def _state_path() -> Path:
-    return data_dir() / STATE_FILE
-
-
-def _read_state() -> dict[str, object]:
-    try:
-        data = json.loads(_state_path().read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def remember_workspace(root: str) -> None:
-    """Remember the last workspace (and the recent ones) so the next start opens it."""
-    path = _state_path()
-    resolved = str(Path(root).resolve())
-    state = _read_state()
-    old = state.get("recent")
-    recent = [r for r in old if isinstance(r, str) and r != resolved] if isinstance(old, list) else []
-    state.update({"last_workspace": resolved, "recent": [resolved, *recent][:MAX_RECENT]})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
-def recent_workspaces() -> list[str]:
-    """Recently opened workspace folders that still exist, newest first."""
-    recent = _read_state().get("recent", [])
-    return [r for r in recent if isinstance(r, str) and Path(r).is_dir()] if isinstance(recent, list) else []
-
-
-def default_workspace() -> Path:
-    """The last workspace, else the sample workspace (copied on first start so edits are the user's)."""
-    last = _read_state().get("last_workspace")
-    if isinstance(last, str) and last and Path(last).is_dir():
-        return Path(last)
-    target = data_dir() / "workspaces" / "Sample workspace"
-    if not target.exists():
-        copy_sample_workspace(target)
-    return target
-
-
-def copy_sample_workspace(target: Path) -> None:
-    import shutil
-    from importlib import resources
-
-    source = resources.files("workbench.resources") / "sample-workspace"
-    with resources.as_file(source) as src:
-        shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
-    # A newcomer sees a request ready to send, not an empty editor.
-    state = target / ".workbench"
-    state.mkdir(exist_ok=True)
-    (state / ".gitignore").write_text("*\n", encoding="utf-8")
-    first = ["Getting started", "Echo query parameters.yaml"]
-    (state / "ui.json").write_text(json.dumps({"tabs": [first], "current": first}), encoding="utf-8")
+from workbench.core.workspace.recent import default_workspace, remember_workspace
 
 
 def process_start_time() -> float:
@@ -157,7 +92,7 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         quiet_offscreen_warnings()
     elif (problem := missing_display()) is not None:
-        from workbench.cli import EXIT_FAILED, fail
+        from workbench.exit_codes import EXIT_FAILED, fail
 
         return fail(problem, EXIT_FAILED)
     root = Path(workspace) if workspace else default_workspace()
@@ -166,7 +101,7 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
 
         init_workspace(root)
     if not root.is_dir():
-        from workbench.cli import fail
+        from workbench.exit_codes import fail
 
         return fail(f"{root}: not a folder")
 
@@ -221,7 +156,7 @@ def _screenshot(app: object, window: object, path: str) -> int:
     loop.exec()
     pixmap = window.grab()
     if not pixmap.save(path, "PNG"):
-        from workbench.cli import fail
+        from workbench.exit_codes import fail
 
         return fail(f"cannot write screenshot {path}", 1)
     window.close()

@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         self._restore_ui_state()
         if self._history_panel is not None:
             self._history_panel.set_workspace(self.workspace_root)
-        from workbench.ui.app import remember_workspace
+        from workbench.core.workspace.recent import remember_workspace
 
         remember_workspace(self.workspace_root)
         self._rewatch()
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         self.open_workspace(folder)
 
     def _fill_recent(self) -> None:
-        from workbench.ui.app import recent_workspaces
+        from workbench.core.workspace.recent import recent_workspaces
 
         self.recent_menu.clear()
         for root in recent_workspaces():

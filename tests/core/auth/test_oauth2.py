@@ -9,14 +9,14 @@ import time
 from typing import Iterator
 
 import httpx
-import pytest
-
 import peers
+import pytest
 import strict_token as strict
+
 from workbench.core.auth import jwt, oauth2
-from workbench.core.workspace import secrets
 from workbench.core.collections import Auth, Request
 from workbench.core.sending.send import SendContext, send
+from workbench.core.workspace import secrets
 
 ODD_ID = "odd client:1"
 ODD_SECRET = "s3c:r+t/=#% x"

@@ -6,9 +6,9 @@ import asyncio
 import base64
 import json
 
+import peers
 import pytest
 
-import peers
 from workbench.core.auth import schemes as auth_mod
 from workbench.core.collections import Auth, Collection, Folder, Request
 from workbench.core.errors import AuthError

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.csdl.model import Model
 from workbench.core.csdl.json_reader import parse_json
+from workbench.core.csdl.model import Model
 from workbench.core.csdl.xml_reader import parse_xml
 from workbench.core.errors import CsdlError
 

@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.workspace import storage
-from workbench.core.csdl.to_collection import import_metadata_into_workspace, looks_like_csdl, service_root_of
+from workbench.core.csdl.to_collection import (
+    import_metadata_into_workspace,
+    looks_like_csdl,
+    service_root_of,
+)
 from workbench.core.errors import SpecImportError
 from workbench.core.sending.send import SendContext, send
+from workbench.core.workspace import storage
 
 
 def test_sniffing_tells_csdl_from_openapi(shared_data: Path, tmp_path: Path) -> None:

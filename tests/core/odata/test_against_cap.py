@@ -17,6 +17,8 @@ import pytest
 
 from workbench.core.collections import Request
 from workbench.core.csdl.model import Model
+from workbench.core.odata.literals import literal_for
+from workbench.core.odata.parser import parse_url
 from workbench.core.odata.query import (
     BinaryOp,
     Call,
@@ -36,8 +38,6 @@ from workbench.core.odata.query import (
     or_all,
     prop,
 )
-from workbench.core.odata.literals import literal_for
-from workbench.core.odata.parser import parse_url
 from workbench.core.odata.serializer import canonical, serialize_url
 from workbench.core.odata.validate import load_model, validate
 from workbench.core.sending.send import send

@@ -10,7 +10,6 @@ import pytest
 
 from workbench.core.collections import Body, Collection, Environment, KeyValue, Request
 from workbench.core.errors import SendError
-from workbench.core.sending.transport import Response
 from workbench.core.odata.batch import (
     BatchPart,
     batch_request,
@@ -20,6 +19,7 @@ from workbench.core.odata.batch import (
     split_batch_response,
 )
 from workbench.core.sending.send import send
+from workbench.core.sending.transport import Response
 
 JSON_CT = (("Content-Type", "application/json"),)
 

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from workbench.core.errors import ODataQueryError
-from workbench.core.odata.query import Literal
 from workbench.core.odata.literals import literal_fits, literal_for, literal_type
+from workbench.core.odata.query import Literal
 from workbench.core.odata.serializer import literal_text
 
 GUID = "6513270e-269e-4d37-b2a7-4de452e6b438"
@@ -102,8 +102,16 @@ def test_literal_fits_numeric_promotion_and_ranges() -> None:
 
 def test_v2_serialisation_typed_from_the_shared_northwind_metadata(shared_data) -> None:  # type: ignore[no-untyped-def]
     """Literals typed from a real v2 $metadata come out in v2 forms, and the URL validates."""
-    from workbench.core.odata.query import BinaryOp, Call, ODataUrl, QueryOptions, Segment, and_all, prop
     from workbench.core.odata.parser import parse_url
+    from workbench.core.odata.query import (
+        BinaryOp,
+        Call,
+        ODataUrl,
+        QueryOptions,
+        Segment,
+        and_all,
+        prop,
+    )
     from workbench.core.odata.serializer import canonical, serialize_url
     from workbench.core.odata.validate import load_model, validate
 

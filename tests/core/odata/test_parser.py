@@ -7,6 +7,7 @@ import re
 import pytest
 
 from workbench.core.errors import ODataQueryError
+from workbench.core.odata.parser import decode_with_offsets, parse_filter, parse_url
 from workbench.core.odata.query import (
     BinaryOp,
     Call,
@@ -23,7 +24,6 @@ from workbench.core.odata.query import (
     UnaryOp,
     prop,
 )
-from workbench.core.odata.parser import decode_with_offsets, parse_filter, parse_url
 
 ROOT = "http://localhost/svc"
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from workbench.core.odata.parser import parse_url
 from workbench.core.odata.query import (
     NULL,
     BinaryOp,
@@ -28,7 +29,6 @@ from workbench.core.odata.query import (
     to_json,
     walk,
 )
-from workbench.core.odata.parser import parse_url
 
 
 def test_nodes_are_frozen_values() -> None:

@@ -9,6 +9,7 @@ from datetime import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.core.odata.parser import parse_filter, parse_url
 from workbench.core.odata.query import (
     FUNCTIONS,
     Alias,
@@ -29,7 +30,6 @@ from workbench.core.odata.query import (
     and_all,
     prop,
 )
-from workbench.core.odata.parser import parse_filter, parse_url
 from workbench.core.odata.serializer import (
     canonical,
     encode_query_value,

@@ -16,7 +16,6 @@ import jsonschema
 import pytest
 import yaml
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Environment, KeyValue, Request
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi.convert import (
@@ -27,6 +26,7 @@ from workbench.core.openapi.convert import (
 )
 from workbench.core.sending.prepare import prepare
 from workbench.core.sending.send import SendContext, send
+from workbench.core.workspace import storage
 
 
 def write(tmp_path: Path, spec: dict[str, Any] | str, name: str = "spec.yaml") -> Path:

@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Environment, KeyValue, Request
 from workbench.core.openapi.convert import import_into_workspace
 from workbench.core.openapi.merge import merge_rows
+from workbench.core.workspace import storage
 
 
 def spec(version: str, paths: dict[str, Any]) -> dict[str, Any]:

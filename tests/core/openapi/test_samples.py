@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from workbench.core.openapi.refs import LocalRefs
-from workbench.core.openapi.samples import SampleGenerator, fits, regex_sample, strip_cuts
+from workbench.core.openapi.samples import (
+    SampleGenerator,
+    fits,
+    regex_sample,
+    strip_cuts,
+)
 
 
 def sample(schema: Any, mode: str = "request", components: dict[str, Any] | None = None) -> Any:

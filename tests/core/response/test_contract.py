@@ -14,7 +14,6 @@ import pytest
 from workbench.core.response import contract
 from workbench.core.response.contract import (
     check_odata,
-    check_openapi,
     check_request_contract,
     json_path,
     pick_media,
@@ -146,8 +145,8 @@ def test_helpers() -> None:
 
 def test_real_httpbin_response_against_a_descriptor(tmp_path: Path, httpbin) -> None:  # type: ignore[no-untyped-def]
     """httpbin's /json against a descriptor that gets `slideshow.title` wrong."""
-    from workbench.core.sending.transport import send_prepared
     from workbench.core.sending.prepare import PreparedRequest
+    from workbench.core.sending.transport import send_prepared
 
     exchange = asyncio.run(send_prepared(PreparedRequest("GET", f"{httpbin.url}/json")))
     body = json.loads(exchange.response.read_body())

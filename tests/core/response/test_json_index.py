@@ -9,15 +9,9 @@ import threading
 import orjson
 import pytest
 
-from workbench.core.response import json_index as body_parse
-from workbench.core.response.json_index import (
-    JsonIndex,
-    JsonSyntaxError,
-    classify,
-    error_details,
-    index_bytes,
-    iter_pretty,
-)
+from workbench.core.errors import JsonSyntaxError
+from workbench.core.response import json_index, pretty
+from workbench.core.response.json_index import JsonIndex, index_bytes
 
 
 def _document(records: int, seed: int = 7) -> dict:
@@ -109,12 +103,6 @@ def test_structural_errors_are_reported_with_a_position(text: bytes, where: str)
     assert index.error is caught.value
 
 
-def test_parse_full_wraps_errors_and_reads_what_orjson_refuses() -> None:
-    assert body_parse.parse_full(b'{"x": 1e400}') == {"x": float("inf")}
-    with pytest.raises(JsonSyntaxError, match="Invalid JSON"):
-        body_parse.parse_full(b'{"x": }')
-
-
 def test_find_text_and_key_forwards_backwards_and_case() -> None:
     data = orjson.dumps(_document(50))
     index = index_bytes(data)
@@ -133,7 +121,7 @@ def test_find_text_and_key_forwards_backwards_and_case() -> None:
 
 
 def test_find_crosses_search_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(body_parse, "SEARCH_WINDOW", 64)
+    monkeypatch.setattr(json_index, "SEARCH_WINDOW", 64)
     data = orjson.dumps({"pad": "x" * 1000, "needle": "haystack-needle"})
     index = index_bytes(data)
     hit = index.find("haystack-needle", 0)
@@ -143,7 +131,7 @@ def test_find_crosses_search_windows(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_materialize_builds_big_documents_child_by_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(body_parse, "FULL_PARSE_BYTES", 100)
+    monkeypatch.setattr(pretty, "FULL_PARSE_BYTES", 100)
     doc = _document(200)
     index = JsonIndex(orjson.dumps(doc), small_container=512)
     index.build()
@@ -157,83 +145,6 @@ def test_build_can_be_cancelled() -> None:
     index = JsonIndex(data, small_container=16)
     assert index.build(cancel) is False
     assert not index.complete
-
-
-def test_iter_pretty_matches_a_full_pretty_print() -> None:
-    doc = _document(40)
-    text = "".join(iter_pretty(orjson.dumps(doc), limit_chars=10**9, chunk_chars=512))
-    assert json.loads(text) == doc
-    assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def test_iter_pretty_stops_at_the_limit_and_says_so() -> None:
-    progress = body_parse.PrettyProgress()
-    chunks = list(iter_pretty(orjson.dumps(_document(2000)), limit_chars=20_000, chunk_chars=4096, progress=progress))
-    assert progress.truncated and 20_000 <= progress.chars < 30_000
-    assert chunks[0].startswith('{\n  "@odata.context": "$metadata#Cases",')
-
-
-def test_iter_pretty_reports_a_syntax_error_after_the_good_part() -> None:
-    progress = body_parse.PrettyProgress()
-    text = "".join(iter_pretty(b'{"a": [1, 2], "b": ]', 10**6, progress=progress))
-    assert '"a": [' in text
-    assert progress.error is not None and "Invalid JSON" in progress.error.message
-
-
-@pytest.mark.parametrize("content_type, head, kind", [
-    ("application/json; charset=utf-8", b"{}", "json"),
-    ("application/problem+json", b"{}", "json"),
-    ("application/xml", b"<a/>", "xml"),
-    ("application/atom+xml", b"<feed/>", "xml"),
-    ("text/html", b"<html>", "html"),
-    ("image/png", b"\x89PNG\r\n", "image"),
-    ("application/octet-stream", b"\x89PNG\r\n\x1a\n", "image"),
-    ("text/plain", b'  [1, 2]', "json"),
-    ("", b"<?xml version='1.0'?><a/>", "xml"),
-    ("application/octet-stream", b"\x00\x01\x02binary", "binary"),
-    ("text/plain", b"hello", "text"),
-    ("application/json", b"", "empty"),
-    ("multipart/mixed; boundary=b", b"--b", "multipart"),
-])
-def test_classify(content_type: str, head: bytes, kind: str) -> None:
-    assert classify(content_type, head) == kind
-
-
-def test_problem_details_rfc9457() -> None:
-    body = {"type": "https://example.com/probs/out-of-credit", "title": "You do not have enough credit.",
-            "status": 403, "detail": "Your current balance is 30, but that costs 50.",
-            "instance": "/account/12345/msgs/abc", "balance": 30,
-            "errors": [{"pointer": "#/amount", "detail": "too much"}]}
-    details = error_details("application/problem+json", body)
-    assert details is not None and details.flavour == "problem"
-    assert (details.status, details.title, details.instance) == (403, "You do not have enough credit.", "/account/12345/msgs/abc")
-    assert details.extensions == {"balance": 30}
-    assert details.errors == ({"pointer": "#/amount", "detail": "too much"},)
-
-
-def test_odata_error_v4_and_v2() -> None:
-    v4 = {"error": {"code": "404", "message": "Not Found", "target": "Users(999)",
-                    "details": [{"code": "x", "message": "y"}], "innererror": {"trace": "abc"}}}
-    details = error_details("application/json", v4)
-    assert details is not None and details.flavour == "odata"
-    assert (details.code, details.title, details.target) == ("404", "Not Found", "Users(999)")
-    assert details.errors == ({"code": "x", "message": "y"},) and details.innererror == {"trace": "abc"}
-    v2 = {"error": {"code": "SY/530", "message": {"lang": "en", "value": "Resource not found"}}}
-    assert error_details("application/json", v2).title == "Resource not found"
-    assert error_details("application/json", {"value": []}) is None
-    assert error_details("application/json", [1, 2]) is None
-
-
-def test_xml_is_parsed_safely() -> None:
-    bomb = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>'
-    root = body_parse.parse_xml(bomb)
-    assert "root:" not in (root.text or "")
-    edmx = body_parse.parse_xml(b'<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0"/>')
-    assert body_parse.is_csdl(edmx)
-    assert not body_parse.is_csdl(body_parse.parse_xml(b"<a><b/></a>"))
-    assert "  <b/>" in body_parse.pretty_xml(body_parse.parse_xml(b"<a><b/></a>"))
-    with pytest.raises(body_parse.ViewError, match="Invalid XML"):
-        body_parse.parse_xml(b"<a><b></a>")
 
 
 def test_validate_finds_bad_values_the_structure_scan_skips() -> None:

@@ -6,9 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.collections import Auth, Body, Collection, Environment, Folder, FormPart, KeyValue, Request
+from workbench.core.collections import (
+    Auth,
+    Body,
+    Collection,
+    Environment,
+    Folder,
+    FormPart,
+    KeyValue,
+    Request,
+)
 from workbench.core.errors import SendError
-from workbench.core.sending.prepare import effective_auth, inherited_headers, prepare, variables_for
+from workbench.core.sending.prepare import (
+    effective_auth,
+    inherited_headers,
+    prepare,
+    variables_for,
+)
 
 
 def _collection() -> Collection:

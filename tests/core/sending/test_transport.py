@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+import peers
 import pytest
 
-import peers
 from workbench.core.collections import Body, FormPart, KeyValue, Request, Settings
 from workbench.core.errors import SendError
-from workbench.core.sending.transport import SPOOL_BYTES, send_prepared
 from workbench.core.sending.prepare import prepare
+from workbench.core.sending.transport import SPOOL_BYTES, send_prepared
 
 
 def _send(request: Request, settings: Settings | None = None, base_dir: str | Path = ".", **kw):  # type: ignore[no-untyped-def]

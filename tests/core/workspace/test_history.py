@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import peers
-from workbench.core.workspace import history, storage
+
 from workbench.core.collections import Auth, KeyValue, Request
 from workbench.core.sending.prepare import prepare
 from workbench.core.sending.send import SendContext, send
+from workbench.core.workspace import history, storage
 
 
 def test_sent_requests_are_recorded_with_secrets_redacted(tmp_path: Path, httpbin: peers.Peer) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.workspace import secrets, storage
 from workbench.core.collections import Auth, Collection, Request
+from workbench.core.workspace import secrets, storage
 
 
 def test_file_fallback_is_0600_in_a_0700_folder(tmp_path: Path) -> None:

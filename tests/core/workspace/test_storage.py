@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.workspace import storage
-from workbench.core.collections import Auth, Body, Collection, Environment, Folder, FormPart, KeyValue, Request, Settings
+from workbench.core.collections import (
+    Auth,
+    Body,
+    Collection,
+    Environment,
+    Folder,
+    FormPart,
+    KeyValue,
+    Request,
+    Settings,
+)
 from workbench.core.errors import StorageError
+from workbench.core.workspace import storage
 
 
 def _full_request() -> Request:

@@ -31,10 +31,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 
-from workbench.core.workspace import secrets
 from workbench.core.collections import Auth, Settings
-from workbench.core.errors import AuthError
+from workbench.core.errors import AuthError, TokenError
 from workbench.core.sending.transport import describe_transport_error
+from workbench.core.workspace import secrets
 
 GrantType = Literal["client_credentials", "password", "authorization_code", "refresh_token"]
 GRANT_TYPES: tuple[GrantType, ...] = ("client_credentials", "password", "authorization_code", "refresh_token")
@@ -60,18 +60,6 @@ BrowserOpener = Callable[[str], Any]
 
 
 # --------------------------------------------------------------------------- errors and data
-
-
-class TokenError(AuthError):
-    """The token endpoint (or discovery) refused or failed; carries what the server said."""
-
-    def __init__(self, message: str, *, error: str = "", error_description: str = "", status: int | None = None,
-                 body: str = "", detail: str | None = None) -> None:
-        super().__init__(message, detail if detail is not None else (body or None))
-        self.error = error
-        self.error_description = error_description
-        self.status = status
-        self.body = body
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,19 @@ entity set, singleton and function/action import, and an environment holding `se
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Environment, KeyValue
 from workbench.core.csdl.requests import generate_collection
 from workbench.core.csdl.source import is_url, load_metadata_sync
-from workbench.core.errors import CsdlError, SpecImportError, StorageError, WorkbenchError
+from workbench.core.errors import (
+    CsdlError,
+    SpecImportError,
+    StorageError,
+    WorkbenchError,
+)
 from workbench.core.openapi.convert import ImportSummary
+from workbench.core.workspace import storage
 
 _SNIFF_BYTES = 4096
 

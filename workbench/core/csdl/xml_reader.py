@@ -23,8 +23,7 @@ import gc
 import re
 from typing import Any, Callable, cast
 
-from lxml import etree
-
+from workbench.core import safe_xml
 from workbench.core.csdl.model import (
     Action,
     ActionImport,
@@ -60,7 +59,6 @@ CORE = "Org.OData.Core.V1"
 CAPS = "Org.OData.Capabilities.V1"
 COMMON = "com.sap.vocabularies.Common.v1"
 
-_PROLOG_END = re.compile(rb"<[A-Za-z_:]")
 _LOCAL: dict[str, str] = {}
 
 
@@ -75,36 +73,7 @@ def _local(tag: Any) -> str:
     return found
 
 
-def refuse_unsafe(data: bytes) -> None:
-    """Refuse documents whose DOCTYPE declares entities or points at an external DTD.
-
-    CSDL never needs a DOCTYPE (CSDL XML 4.01 §3), so such a document is either broken or an
-    attack: internal entities allow exponential expansion ("billion laughs"), external ones
-    read local files or make requests (XXE). Checked on the prolog before lxml sees it.
-    """
-    head = data
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            head = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return
-    match = _PROLOG_END.search(head)
-    prolog = head[: match.start()] if match else head
-    at = prolog.find(b"<!DOCTYPE")
-    if at < 0:
-        return
-    doctype = prolog[at:]
-    if b"<!ENTITY" in doctype:
-        raise CsdlError("Refused: the document declares XML entities in a DOCTYPE "
-                        "(entity expansion / XXE attack vector); CSDL never uses them.")
-    if re.search(rb"<!DOCTYPE\s+[^\s>\[]+\s+(SYSTEM|PUBLIC)\b", doctype):
-        raise CsdlError("Refused: the document references an external DTD (XXE attack vector); "
-                        "CSDL never uses one.")
-
-
-def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+_CSDL_WHY = "CSDL never uses them."
 
 
 def parse_root(data: bytes | str) -> Any:
@@ -112,20 +81,7 @@ def parse_root(data: bytes | str) -> Any:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if isinstance(data, str) and raw.lstrip().startswith(b"<?xml"):
         raw = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", raw, count=1)
-    refuse_unsafe(raw)
-    try:
-        root = etree.fromstring(raw, _xml_parser())
-    except etree.XMLSyntaxError as exc:
-        raise CsdlError(f"Malformed XML: {exc.msg}", detail=str(exc)) from exc
-    except (ValueError, etree.LxmlError) as exc:
-        raise CsdlError(f"Malformed XML: {exc}", detail=repr(exc)) from exc
-    if root is None:
-        raise CsdlError("Malformed XML: the document is empty.")
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise CsdlError("Refused: the document declares XML entities in a DOCTYPE "
-                        "(entity expansion / XXE attack vector); CSDL never uses them.")
-    return root
+    return safe_xml.parse(raw, error=CsdlError, why=_CSDL_WHY, remove_comments=True)
 
 
 def parse_xml(data: bytes | str, source: str = "") -> Model:

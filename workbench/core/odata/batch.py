@@ -20,12 +20,13 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal as TLiteral, Sequence
+from typing import Any, Iterable, Sequence
+from typing import Literal as TLiteral
 
 from workbench.core.collections import Body, Collection, Environment, KeyValue, Request
 from workbench.core.errors import SendError
-from workbench.core.sending.transport import Response
 from workbench.core.sending.prepare import prepare
+from workbench.core.sending.transport import Response
 
 BatchFormat = TLiteral["json", "multipart"]
 CRLF = "\r\n"

@@ -22,9 +22,9 @@ from urllib.parse import urljoin
 from workbench.core.auth import schemes as auth_mod
 from workbench.core.collections import Request
 from workbench.core.errors import SendError
-from workbench.core.sending.transport import Exchange, send_prepared
 from workbench.core.sending.prepare import PreparedRequest, prepare
 from workbench.core.sending.send import SendContext
+from workbench.core.sending.transport import Exchange, send_prepared
 
 DEFAULT_MAX_PAGES = 100
 DEFAULT_MAX_ITEMS = 100_000

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal as TLiteral, Union
+from typing import Any, Union
+from typing import Literal as TLiteral
 
 LiteralKind = TLiteral[
     "string", "int", "decimal", "double", "bool", "null", "guid", "date", "datetimeoffset",

@@ -29,6 +29,13 @@ from workbench.core.csdl.model import (
     TypeDefinition,
 )
 from workbench.core.errors import CsdlError, ODataQueryError
+from workbench.core.odata.literals import (
+    INT_RANGES,
+    NUMERIC_TYPES,
+    literal_fits,
+    literal_type,
+)
+from workbench.core.odata.parser import parse_url
 from workbench.core.odata.query import (
     ARITHMETIC_OPS,
     FUNCTIONS,
@@ -45,8 +52,6 @@ from workbench.core.odata.query import (
     QueryOptions,
     UnaryOp,
 )
-from workbench.core.odata.literals import INT_RANGES, NUMERIC_TYPES, literal_fits, literal_type
-from workbench.core.odata.parser import parse_url
 from workbench.core.odata.serializer import literal_text
 
 

@@ -1223,8 +1223,8 @@ def _to_xml(tag: str, value: Any) -> str:
 def import_into_workspace(source: str | Path, workspace_root: str | Path, *, group_by: GroupBy = "tag",
                           auth: Auth | None = None, root: str | None = None) -> ImportSummary:
     """Import `source` into a workspace (created when absent); a re-import merges (see openapi_merge)."""
-    from workbench.core.workspace import storage
     from workbench.core.openapi.merge import write_import
+    from workbench.core.workspace import storage
 
     result = import_openapi(source, group_by=group_by, auth=auth, root=root)
     try:

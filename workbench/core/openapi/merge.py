@@ -16,8 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from workbench.core.workspace import storage
-from workbench.core.collections import Collection, Environment, Folder, KeyValue, Request
+from workbench.core.collections import (
+    Collection,
+    Environment,
+    Folder,
+    KeyValue,
+    Request,
+)
 from workbench.core.errors import SpecImportError, StorageError
 from workbench.core.openapi.convert import (
     ImportResult,
@@ -27,6 +32,7 @@ from workbench.core.openapi.convert import (
     load_bundle,
     save_bundle,
 )
+from workbench.core.workspace import storage
 
 _FIELDS = ("name", "method", "url", "body", "auth", "docs")
 

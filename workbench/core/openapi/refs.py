@@ -22,7 +22,12 @@ from typing import Any, Mapping
 from urllib.parse import unquote
 
 from workbench.core.errors import SpecImportError
-from workbench.core.openapi.sources import DocumentStore, display_name, join_uri, urldefrag
+from workbench.core.openapi.sources import (
+    DocumentStore,
+    display_name,
+    join_uri,
+    urldefrag,
+)
 
 
 def unescape(token: str) -> str:

@@ -29,8 +29,8 @@ import orjson
 import yaml
 
 from workbench.core.collections import Auth
-from workbench.core.workspace.storage import describe_yaml_error
 from workbench.core.errors import SpecImportError
+from workbench.core.workspace.storage import describe_yaml_error
 
 try:  # libyaml is ~10x faster than the pure-Python parser on large descriptors
     from yaml import CSafeLoader as _YamlLoader

@@ -1,23 +1,14 @@
-"""Reading response bodies for the viewers without ever freezing the window, whatever the size.
+"""The JSON structure index: browse a 100 MB body without turning it into Python objects.
 
 A 100 MB JSON body parsed with `orjson.loads` holds the GIL for about half a second and turns
-into 4-6x its size of Python objects, so the viewers never do that for big bodies. Instead:
-
-- `JsonIndex` is a *structure index*: byte ranges of each container's children, found by a
-  scanner that walks only brackets (strings and scalars are skipped by one C regex call each
-  run). Containers bigger than `SMALL_CONTAINER_BYTES` are indexed while the document is
-  scanned (progressively, so the tree fills while it loads); small ones are scanned when first
-  expanded. A value becomes a Python object only when shown (`orjson.loads` of its slice), so
-  a 100 MB document costs the bytes plus a few MB of offsets. Every C call is short, so a
-  scanning thread hands the GIL back to the UI thread every few milliseconds.
-- `iter_pretty` streams indented text from `ijson` events for the first view of a big body
-  (RFC 8259 JSON text, re-indented by two spaces) and stops at a limit: the Pretty view says
-  it shows the first part; the Tree view always has the whole document.
-- `parse_full` is the one full parse (orjson, falling back to the stdlib for numbers orjson
-  refuses) for bodies small enough to hold as objects (JSONPath filter, contract checks).
-
-It also classifies bodies (`classify`), recognises RFC 9457 problem details and OData error
-bodies (`error_details`), pretty-prints XML safely and splits JSON `$batch` responses.
+into 4-6x its size of Python objects, so the viewers never do that for big bodies. `JsonIndex`
+is a *structure index*: byte ranges of each container's children, found by a scanner that walks
+only brackets (strings and scalars are skipped by one C regex call each run). Containers bigger
+than `SMALL_CONTAINER_BYTES` are indexed while the document is scanned (progressively, so the
+tree fills while it loads); small ones are scanned when first expanded. A value becomes a Python
+object only when shown (`orjson.loads` of its slice), so a 100 MB document costs the bytes plus
+a few MB of offsets. Every C call is short, so a scanning thread hands the GIL back to the UI
+thread every few milliseconds.
 """
 
 from __future__ import annotations
@@ -29,19 +20,14 @@ import re
 import threading
 import time
 from array import array
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Literal, cast
+from typing import Any, Callable, cast
 
 import orjson
 
-from workbench.core.errors import ViewError
+from workbench.core.errors import JsonSyntaxError, ViewError
+from workbench.core.response import pretty
 
-BodyKind = Literal["empty", "json", "xml", "html", "image", "text", "multipart", "binary"]
-
-#: Containers at most this big are scanned on demand (when expanded); bigger ones while loading.
 SMALL_CONTAINER_BYTES = 256 * 1024
-#: Bodies at most this big are parsed whole with orjson (one short GIL hold).
-FULL_PARSE_BYTES = 8 * 1024 * 1024
 #: Regex searches run over windows of this size so no single C call holds the GIL for long.
 SEARCH_WINDOW = 2 * 1024 * 1024
 
@@ -58,207 +44,6 @@ _flat_match = cast("Callable[[Any, int, int], re.Match[bytes]]", _FLAT.match)
 KIND_NAMES = {"o": "object", "a": "array", "s": "string", "n": "number", "b": "boolean", "z": "null"}
 
 
-class JsonSyntaxError(ViewError):
-    """The body is not valid JSON (RFC 8259); `offset` is the byte where reading stopped."""
-
-    def __init__(self, message: str, offset: int = -1, detail: str | None = None) -> None:
-        super().__init__(message, detail)
-        self.offset = offset
-
-
-def human_size(size: float) -> str:
-    """1536 → "1.5 KB" (binary units, as file managers show them)."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
-def line_col(data: bytes | mmap.mmap, offset: int) -> tuple[int, int]:
-    """1-based line and column of a byte offset (for error messages)."""
-    offset = max(0, min(offset, len(data)))
-    line = 1
-    for start in range(0, offset, 8 * 1024 * 1024):  # mmap has no count(): go by pieces
-        line += bytes(data[start:min(offset, start + 8 * 1024 * 1024)]).count(b"\n")
-    last = data.rfind(b"\n", 0, offset)
-    return line, offset - last
-
-
-# --------------------------------------------------------------------------- classification
-_XML_TYPES = ("application/xml", "text/xml", "application/atom+xml", "application/xhtml+xml")
-
-
-def classify(content_type: str, head: bytes) -> BodyKind:
-    """Which viewer fits a body: by media type first, then by sniffing the first bytes.
-
-    Servers often send JSON as text/plain or XML as application/octet-stream, so an unknown or
-    generic type is sniffed (magic numbers for images, `{`/`[` for JSON, `<` for XML/HTML).
-    """
-    if not head:
-        return "empty"
-    ct = content_type.split(";")[0].strip().lower()
-    if ct.startswith("image/") and ct != "image/svg+xml":
-        return "image"
-    if ct.startswith("multipart/"):
-        return "multipart"
-    if "json" in ct:
-        return "json"
-    if ct == "text/html":
-        return "html"
-    if ct in _XML_TYPES or ct.endswith("+xml"):
-        return "xml"
-    sniff = head.lstrip()[:64]
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")) or (
-            head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        return "image"
-    if sniff[:1] in (b"{", b"["):
-        return "json"
-    low = sniff.lower()
-    if low.startswith((b"<!doctype html", b"<html")):
-        return "html"
-    if low.startswith(b"<"):
-        return "xml"
-    if ct.startswith("text/") or ct in ("application/javascript", "application/yaml", "application/x-yaml",
-                                        "application/x-www-form-urlencoded"):
-        return "text"
-    if b"\x00" in head[:4096]:
-        return "binary"
-    try:
-        head[:4096].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head[:4096]) - 4:  # a cut multi-byte char at the end is fine
-            return "binary"
-    return "text"
-
-
-# --------------------------------------------------------------------------- full parse
-def parse_full(data: bytes | bytearray | memoryview | mmap.mmap) -> Any:
-    """The whole document as Python objects (orjson; stdlib fallback for e.g. 1e400)."""
-    raw = bytes(data) if not isinstance(data, bytes) else data
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        try:
-            return json.loads(raw)
-        except (ValueError, RecursionError):
-            pass
-        raise JsonSyntaxError(f"Invalid JSON: {exc}", getattr(exc, "pos", -1), detail=str(exc)) from exc
-
-
-# --------------------------------------------------------------------------- pretty text
-class _Reader:
-    """A file-like view over bytes or an mmap (ijson reads it in pieces, no copy of the whole)."""
-
-    def __init__(self, data: bytes | mmap.mmap) -> None:
-        self._view = memoryview(data)
-        self._pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
-        chunk = bytes(self._view[self._pos:end])
-        self._pos = end
-        return chunk
-
-
-def _scalar_text(event: str, value: Any) -> str:
-    if event == "string":
-        return orjson.dumps(value).decode()
-    if event == "boolean":
-        return "true" if value else "false"
-    if event == "null":
-        return "null"
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-@dataclass
-class PrettyProgress:
-    """What `iter_pretty` produced: chars so far, whether it stopped at the limit, an error."""
-
-    chars: int = 0
-    truncated: bool = False
-    error: JsonSyntaxError | None = None
-
-
-def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32 * 1024,
-                progress: PrettyProgress | None = None, cancel: threading.Event | None = None) -> Iterator[str]:
-    """Indented JSON text in chunks, from ijson events, stopping after about `limit_chars`.
-
-    The incremental parser means the first chunk exists after reading a few KB, whatever the
-    body size; a syntax error ends the stream and is reported in `progress.error` (the text up
-    to that point is still worth showing).
-    """
-    import ijson
-
-    progress = progress if progress is not None else PrettyProgress()
-    parts: list[str] = []
-    size = 0
-    depth = 0
-    first = True
-    after_key = False
-    dumps = orjson.dumps
-    reader = _Reader(data)
-    try:
-        for event, value in ijson.basic_parse(reader, use_float=True, buf_size=64 * 1024):
-            if event == "map_key":
-                text = ("\n" if first else ",\n") + "  " * depth + dumps(value).decode() + ": "
-                first = False
-                after_key = True
-            elif event == "end_map" or event == "end_array":
-                depth -= 1
-                close = "}" if event == "end_map" else "]"
-                text = close if first else "\n" + "  " * depth + close
-                first = False
-                after_key = False
-            else:
-                if after_key or depth == 0:
-                    prefix = ""
-                else:
-                    prefix = ("\n" if first else ",\n") + "  " * depth
-                after_key = False
-                if event == "start_map":
-                    text = prefix + "{"
-                    depth += 1
-                    first = True
-                elif event == "start_array":
-                    text = prefix + "["
-                    depth += 1
-                    first = True
-                else:
-                    text = prefix + _scalar_text(event, value)
-                    first = False
-            parts.append(text)
-            size += len(text)
-            if size >= chunk_chars:
-                chunk = "".join(parts)
-                parts.clear()
-                progress.chars += len(chunk)
-                size = 0
-                yield chunk
-                if cancel is not None and cancel.is_set():
-                    return
-                if progress.chars >= limit_chars:
-                    progress.truncated = True
-                    return
-    except ijson.common.JSONError as exc:
-        offset = reader._pos
-        summary = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        progress.error = JsonSyntaxError(f"Invalid JSON: {summary}", offset, detail=str(exc))
-    if parts:
-        chunk = "".join(parts) + ("\n" if progress.error is None else "")
-        progress.chars += len(chunk)
-        yield chunk
-
-
-def pretty_text(obj: Any) -> str:
-    """Indented JSON text of an already parsed value (two spaces, key order kept)."""
-    try:
-        return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n"
-    except TypeError:  # e.g. a stdlib-parsed number orjson cannot write
-        return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
-
-
-# --------------------------------------------------------------------------- structure index
 class _Container:
     """The children of one object or array: byte offsets, kinds and (for objects) keys."""
 
@@ -386,7 +171,7 @@ class JsonIndex:
 
     # ------------------------------------------------------------------ scanning
     def _fail(self, message: str, offset: int) -> JsonSyntaxError:
-        line, col = line_col(self.data, offset)
+        line, col = pretty.line_col(self.data, offset)
         return JsonSyntaxError(f"Invalid JSON at line {line}, column {col}: {message}", offset)
 
     def _scalar_end(self, pos: int, kind: str) -> int:
@@ -624,7 +409,7 @@ class JsonIndex:
 
     def value(self, node: JsonNode) -> Any:
         """The node as Python objects (parses only its own slice)."""
-        return parse_full(self.raw(node))
+        return pretty.parse_full(self.raw(node))
 
     def preview(self, node: JsonNode, max_chars: int = 200) -> str:
         """A one-line text for the value column: scalars as written, containers summarised."""
@@ -655,7 +440,7 @@ class JsonIndex:
             return value if isinstance(value, str) else str(value)
         if not node.is_container:
             return self.raw(node).decode("utf-8", "replace")
-        return pretty_text(self.value(node)).rstrip("\n")
+        return pretty.pretty_text(self.value(node)).rstrip("\n")
 
     def node_at(self, offset: int, exact_start: bool = False) -> list[JsonNode]:
         """The chain root → deepest value containing byte `offset` (for search results).
@@ -768,7 +553,7 @@ class JsonIndex:
                     except (ValueError, RecursionError):
                         pass
                     child = self._locate(child)
-                    line, col = line_col(self.data, child.start)
+                    line, col = pretty.line_col(self.data, child.start)
                     return JsonSyntaxError(f"Invalid JSON in {child.path()} (line {line}, column {col}): {exc}",
                                            child.start, detail=str(exc))
                 checked += 1
@@ -821,8 +606,8 @@ class JsonIndex:
 
     def materialize(self, cancel: threading.Event | None = None) -> Any:
         """The whole document as Python objects, built child by child (short GIL holds)."""
-        if self.size <= FULL_PARSE_BYTES:
-            return parse_full(self.data)
+        if self.size <= pretty.FULL_PARSE_BYTES:
+            return pretty.parse_full(self.data)
         return self._materialize(self.root, cancel)
 
     def _materialize(self, node: JsonNode, cancel: threading.Event | None) -> Any:
@@ -859,101 +644,3 @@ def index_bytes(data: bytes | mmap.mmap, cancel: threading.Event | None = None) 
     index = JsonIndex(data)
     index.build(cancel)
     return index
-
-
-# --------------------------------------------------------------------------- error bodies
-@dataclass(frozen=True, slots=True)
-class ErrorDetails:
-    """What an error body says, in one shape for both formats the card shows.
-
-    `flavour` "problem" is RFC 9457 problem details (type, title, status, detail, instance and
-    extension members such as the common `errors` list); "odata" is the OData JSON error
-    (OData JSON Format 4.01 §21: error.code, message, target, details, innererror; v2/v3
-    bodies put the message in `{"lang", "value"}`).
-    """
-
-    flavour: Literal["problem", "odata"]
-    title: str = ""
-    status: int | None = None
-    detail: str = ""
-    type: str = ""
-    instance: str = ""
-    code: str = ""
-    target: str = ""
-    errors: tuple[Any, ...] = ()
-    extensions: dict[str, Any] = field(default_factory=dict)
-    innererror: Any = None
-
-
-_PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
-
-
-def _message_text(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("value") or value.get("message") or "")
-    return "" if value is None else str(value)
-
-
-def error_details(content_type: str, body: Any) -> ErrorDetails | None:
-    """Recognise a problem+json or OData error body; None for anything else."""
-    if not isinstance(body, dict):
-        return None
-    ct = content_type.split(";")[0].strip().lower()
-    error = body.get("error", body.get("odata.error"))
-    if isinstance(error, dict) and ("code" in error or "message" in error):
-        details = error.get("details") or ()
-        return ErrorDetails(
-            flavour="odata",
-            title=_message_text(error.get("message")),
-            code=str(error.get("code") or ""),
-            target=str(error.get("target") or ""),
-            errors=tuple(details) if isinstance(details, list) else (details,),
-            innererror=error.get("innererror", error.get("@SAP__common.ExceptionCategory")),
-            extensions={k: v for k, v in error.items()
-                        if k not in ("code", "message", "target", "details", "innererror")},
-        )
-    looks_like_problem = "title" in body and ("type" in body or isinstance(body.get("status"), int))
-    if ct == "application/problem+json" or looks_like_problem:
-        status = body.get("status")
-        errors = body.get("errors")
-        if isinstance(errors, dict):  # e.g. ASP.NET's {"field": ["message", ...]}
-            errors = [{"pointer": k, "detail": v} for k, v in errors.items()]
-        return ErrorDetails(
-            flavour="problem",
-            title=str(body.get("title") or ""),
-            status=status if isinstance(status, int) else None,
-            detail=str(body.get("detail") or ""),
-            type=str(body.get("type") or "about:blank"),
-            instance=str(body.get("instance") or ""),
-            errors=tuple(errors) if isinstance(errors, list) else (),
-            extensions={k: v for k, v in body.items() if k not in _PROBLEM_MEMBERS and k != "errors"},
-        )
-    return None
-
-
-# --------------------------------------------------------------------------- XML
-def parse_xml(data: bytes) -> Any:
-    """An lxml element tree, parsed without entities, DTDs or network (XXE-safe)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_blank_text=True)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ViewError(f"Invalid XML: {exc}", detail=str(exc)) from exc
-
-
-def pretty_xml(root: Any) -> str:
-    from lxml import etree
-
-    return str(etree.tostring(root, pretty_print=True, encoding="unicode"))
-
-
-EDMX_NAMESPACES = ("http://docs.oasis-open.org/odata/ns/edmx", "http://schemas.microsoft.com/ado/2007/06/edmx")
-
-
-def is_csdl(root: Any) -> bool:
-    """True for a `$metadata` document (CSDL XML: an `edmx:Edmx` root, v4 or v2/v3)."""
-    tag = getattr(root, "tag", "")
-    return isinstance(tag, str) and tag.endswith("}Edmx") and tag[1:].split("}")[0] in EDMX_NAMESPACES

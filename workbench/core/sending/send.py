@@ -13,8 +13,8 @@ from typing import Callable, Mapping
 
 from workbench.core.auth import schemes as auth_mod
 from workbench.core.collections import Auth, Collection, Environment, Request, Settings
-from workbench.core.sending.transport import Exchange, ProgressCallback, send_prepared
 from workbench.core.sending.prepare import prepare
+from workbench.core.sending.transport import Exchange, ProgressCallback, send_prepared
 
 
 @dataclass

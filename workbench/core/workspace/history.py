@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.sending.transport import Exchange
+from workbench.core.urls import encode_component
 from workbench.core.workspace.secrets import redact_header
 from workbench.core.workspace.storage import state_dir
-from workbench.core.urls import encode_component
 
 HISTORY_FILE = "history.jsonl"
 MAX_ENTRIES = 1000

@@ -17,17 +17,16 @@ file that fails to parse is reported in `Workspace.problems` and never overwritt
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-import functools
-import json
 from typing import TYPE_CHECKING, Any, Mapping
 
-from workbench.core.workspace import secrets
 from workbench.core.collections import (
     Auth,
     Body,
@@ -41,6 +40,7 @@ from workbench.core.collections import (
     Workspace,
 )
 from workbench.core.errors import StorageError
+from workbench.core.workspace import secrets
 
 if TYPE_CHECKING:
     import yaml

@@ -11,7 +11,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from workbench.core.collections import Collection, Request
 from workbench.core.csdl.model import EntitySet, EntityType, Model
 from workbench.core.csdl.source import load_file
-from workbench.ui.models.csdl_tree import CsdlTreeModel, KindRole, ObjectRole, SearchIndex
+from workbench.ui.models.csdl_tree import (
+    CsdlTreeModel,
+    KindRole,
+    ObjectRole,
+    SearchIndex,
+)
 from workbench.ui.widgets.odata.metadata_browser import MetadataBrowser
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "csdl"

@@ -238,8 +238,8 @@ def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> No
 
 def test_opening_the_dock_never_rewrites_the_request(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
     """Loading metadata for the open request must leave its query as it was (no dirty marker)."""
-    from workbench.core.workspace import storage
     from workbench.core.collections import Collection, KeyValue
+    from workbench.core.workspace import storage
 
     storage.save_collection(main_window.workspace_root, Collection(
         "Cases API", variables=(KeyValue("serviceRoot", odata_server.url),), requests=(Request(

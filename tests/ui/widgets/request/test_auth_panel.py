@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import socket
 
+import peers
 import pytest
 from PySide6.QtCore import Qt
 
-import peers
 from workbench.core.auth import oauth2
 from workbench.core.collections import Auth
 from workbench.ui.widgets.request.auth_panel import AuthPanel

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from workbench.core.collections import Auth, Body, Collection, FormPart, KeyValue, Request
+from workbench.core.collections import (
+    Auth,
+    Body,
+    Collection,
+    FormPart,
+    KeyValue,
+    Request,
+)
 from workbench.ui.widgets.request.editor import RequestEditor
 
 

@@ -9,7 +9,12 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from workbench.core.response.json_index import JsonIndex
-from workbench.ui.models.json_tree import FETCH_BATCH, NODE_ROLE, PATH_ROLE, JsonTreeModel
+from workbench.ui.models.json_tree import (
+    FETCH_BATCH,
+    NODE_ROLE,
+    PATH_ROLE,
+    JsonTreeModel,
+)
 
 DOC = {
     "@odata.context": "$metadata#Cases",

@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from exchanges import fetch  # noqa: E402
 from PySide6.QtCore import Qt
 
 from workbench.core.response.json_index import JsonIndex
 from workbench.core.sending.transport import Exchange
-from workbench.ui.widgets.response.odata_table import ODataTable, collection_node, entity_set_from_context
-from exchanges import fetch  # noqa: E402
+from workbench.ui.widgets.response.odata_table import (
+    ODataTable,
+    collection_node,
+    entity_set_from_context,
+)
 from workbench.ui.widgets.response.pane import ResponsePane
-
-
-
-
 
 
 def show(qtbot, pane: ResponsePane, exchange: Exchange) -> ODataTable:  # type: ignore[no-untyped-def]

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from exchanges import fetch  # noqa: E402
 from PySide6.QtCore import QModelIndex, QTimer
 
 from workbench.core.collections import Request
-from workbench.core.sending.transport import Exchange, Response, send_prepared
 from workbench.core.sending.prepare import PreparedRequest
-from exchanges import fetch  # noqa: E402
+from workbench.core.sending.transport import Exchange, Response, send_prepared
 from workbench.ui.widgets.response.pane import ResponsePane
 
 PROBLEM = {"type": "https://example.com/probs/out-of-credit", "title": "You do not have enough credit.",
@@ -471,9 +471,9 @@ def test_imported_operation_is_checked_in_the_main_window(qtbot, main_window, wo
 def test_big_body_with_a_bad_value_deep_inside_is_reported(qtbot, pane: ResponsePane, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Bodies above the full-parse size are indexed, then every value is checked: an error past the
     pretty text's first part still reaches the user (no silent "valid" document)."""
-    from workbench.core.response import json_index as body_parse
+    from workbench.core.response import pretty
 
-    monkeypatch.setattr(body_parse, "FULL_PARSE_BYTES", 1000)
+    monkeypatch.setattr(pretty, "FULL_PARSE_BYTES", 1000)
     pane.pretty_limit_chars = 300
     rows = [{"ID": i, "ok": True} for i in range(200)]
     body = json.dumps({"value": rows}).encode().replace(b'{"ID": 150, "ok": true}', b'{"ID": 150, "ok": tru}')

@@ -7,9 +7,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Folder, Request
-from workbench.ui.models.collection_tree import MIME_TYPE, CollectionTreeModel, KeyRole, MethodRole
+from workbench.core.workspace import storage
+from workbench.ui.models.collection_tree import (
+    MIME_TYPE,
+    CollectionTreeModel,
+    KeyRole,
+    MethodRole,
+)
 from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 
 
@@ -159,7 +164,9 @@ def test_empty_workspace_shows_a_hint(qtbot, tmp_path: Path) -> None:  # type: i
 
 def test_collection_settings_dialog_saves(qtbot, ws: str) -> None:  # type: ignore[no-untyped-def]
     from workbench.core.collections import KeyValue
-    from workbench.ui.widgets.workspace.collection_settings import CollectionSettingsDialog
+    from workbench.ui.widgets.workspace.collection_settings import (
+        CollectionSettingsDialog,
+    )
 
     coll = storage.load_workspace(ws).collection("Orders API")
     dialog = CollectionSettingsDialog(coll)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Environment, KeyValue
+from workbench.core.workspace import storage
 from workbench.ui.widgets.workspace.environment_editor import EnvironmentEditor
 
 

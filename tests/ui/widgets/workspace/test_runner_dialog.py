@@ -6,8 +6,15 @@ import time
 from pathlib import Path
 
 import peers
+
+from workbench.core.collections import (
+    Collection,
+    Environment,
+    Folder,
+    KeyValue,
+    Request,
+)
 from workbench.core.workspace import storage
-from workbench.core.collections import Collection, Environment, Folder, KeyValue, Request
 
 
 def _collection(root: Path) -> None:

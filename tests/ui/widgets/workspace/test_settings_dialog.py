@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Settings
+from workbench.core.workspace import storage
 from workbench.ui.widgets.workspace.settings_dialog import SettingsDialog
 
 

@@ -721,12 +721,9 @@ class RequestEditor(QWidget):
             if lang == "json":
                 pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
             elif lang == "xml":
-                from lxml import etree
+                from workbench.core import safe_xml
 
-                parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                         dtd_validation=False, huge_tree=False, remove_blank_text=True)
-                pretty = etree.tostring(etree.fromstring(text.encode("utf-8"), parser), pretty_print=True,
-                                        encoding="unicode")
+                pretty = safe_xml.pretty(safe_xml.parse(text.encode("utf-8"), remove_blank_text=True))
             else:
                 return
         except Exception as exc:  # noqa: BLE001 - json/lxml parse errors: show, do not crash

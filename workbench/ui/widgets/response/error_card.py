@@ -1,6 +1,6 @@
 """An error body as a card: what went wrong in words, the details below, the raw body one click away.
 
-Two formats, one card (see `core.body_parse.ErrorDetails`): RFC 9457 problem details (type,
+Two formats, one card (see `core.response.error_bodies.ErrorDetails`): RFC 9457 problem details (type,
 title, status, detail, instance, an `errors` list, extension members) and the OData JSON
 error (code, message, target, details, innererror).
 """
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.response.json_index import ErrorDetails
+from workbench.core.response.error_bodies import ErrorDetails
 from workbench.ui.theme import status_color
 
 

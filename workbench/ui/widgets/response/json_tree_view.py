@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.response.json_index import JsonIndex, JsonNode, human_size
+from workbench.core.response.json_index import JsonIndex, JsonNode
+from workbench.core.response.classify import human_size
 from workbench.core.errors import ViewError
 from workbench.ui.background import BackgroundJob
 from workbench.ui.models.json_tree import JsonTreeModel

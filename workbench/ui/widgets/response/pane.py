@@ -1,7 +1,7 @@
 """The response pane: status, time and size, then the body in the viewer that fits it.
 
 One `Response` at a time, shown without ever blocking the window: the body is parsed and
-pretty-printed in worker threads (`core.body_parse`), text reaches the views in small chunks,
+pretty-printed in worker threads (`core/response/`), text reaches the views in small chunks,
 one per event-loop turn, and big JSON documents are indexed rather than built (the Tree and
 Table tabs read values from their byte ranges when shown). Pending, receiving (live byte
 count and progress bar), cancelled and error states are explicit so a user always knows what
@@ -49,11 +49,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.response import json_index as body_parse
-from workbench.core.response.json_index import JsonIndex, JsonSyntaxError, classify, human_size
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import JsonSyntaxError, WorkbenchError
+from workbench.core.response import error_bodies, pretty, xml_body
+from workbench.core.response.classify import classify, human_size
+from workbench.core.response.json_index import JsonIndex
 from workbench.core.sending.transport import Exchange, Response, Timings
-from workbench.ui.background import BackgroundJob, CoroutineJob, keep_ui_responsive_beside_workers
+from workbench.ui.background import (
+    BackgroundJob,
+    CoroutineJob,
+    keep_ui_responsive_beside_workers,
+)
 from workbench.ui.theme import status_color
 from workbench.ui.widgets.response.error_card import ErrorCard
 from workbench.ui.widgets.response.json_text_view import JsonTextView
@@ -720,14 +725,14 @@ class ResponsePane(QWidget):
         limit = self.pretty_limit_chars
         ct = response.content_type
 
-        if size <= body_parse.FULL_PARSE_BYTES:
+        if size <= pretty.FULL_PARSE_BYTES:
             def parse_small(job: BackgroundJob) -> Any:
                 data = _open_body(response)
                 try:
-                    document = body_parse.parse_full(data)
+                    document = pretty.parse_full(data)
                 except JsonSyntaxError as exc:
                     return {"error": exc, "text": _decode(bytes(data[:self.raw_limit_bytes]), _charset(response))}
-                text = body_parse.pretty_text(document)
+                text = pretty.pretty_text(document)
                 truncated = len(text) > limit
                 if truncated:
                     text = _cut(text, limit)
@@ -742,8 +747,8 @@ class ResponsePane(QWidget):
         # Big: first view from the incremental parser, the tree from the structure index.
         def pretty_big(job: BackgroundJob) -> Any:
             data = _open_body(response)
-            progress = body_parse.PrettyProgress()
-            for chunk in body_parse.iter_pretty(data, limit, CHUNK_CHARS, progress, job.cancel_event):
+            progress = pretty.PrettyProgress()
+            for chunk in pretty.iter_pretty(data, limit, CHUNK_CHARS, progress, job.cancel_event):
                 job.report({"text": chunk, "truncated": False, "chunked": True})
             return {"pretty_done": progress}
 
@@ -773,7 +778,7 @@ class ResponsePane(QWidget):
             f" ({human_size(size)} body): the full document is in the Tree view.")
 
     def _big_pretty_done(self, value: dict[str, Any]) -> None:
-        progress: body_parse.PrettyProgress = value["pretty_done"]
+        progress: pretty.PrettyProgress = value["pretty_done"]
         if progress.truncated:
             self._show_pretty_truncated()
         if progress.error is not None:
@@ -809,7 +814,7 @@ class ResponsePane(QWidget):
         """Error card, OData table and contract check for a parsed JSON body."""
         response = self.response
         assert response is not None
-        details = body_parse.error_details(response.content_type, document) if document is not None else None
+        details = error_bodies.error_details(response.content_type, document) if document is not None else None
         if details is not None:
             self.error_card.show_details(details, response.status)
             self.tabs.setTabVisible(self.tabs.indexOf(self.error_card), True)
@@ -918,7 +923,9 @@ class ResponsePane(QWidget):
         model = self.metadata_model
         entity_set = self.table_view.entity_set
         if not entity_set and isinstance(document, dict):
-            from workbench.ui.widgets.response.odata_table import entity_set_from_context
+            from workbench.ui.widgets.response.odata_table import (
+                entity_set_from_context,
+            )
 
             entity_set = entity_set_from_context(str(document.get("@odata.context") or ""))
         collection_dir = self.collection_dir
@@ -994,11 +1001,11 @@ class ResponsePane(QWidget):
         def parse(job: BackgroundJob) -> Any:
             data = bytes(_open_body(response))
             try:
-                root = body_parse.parse_xml(data)
+                root = xml_body.parse_xml(data)
             except WorkbenchError as exc:
                 return {"error": exc, "text": _decode(data[:self.raw_limit_bytes], _charset(response))}
-            text = body_parse.pretty_xml(root)
-            return {"root": root, "text": text, "raw": data, "csdl": body_parse.is_csdl(root)}
+            text = xml_body.pretty_xml(root)
+            return {"root": root, "text": text, "raw": data, "csdl": xml_body.is_csdl(root)}
 
         def done(value: dict[str, Any]) -> None:
             if "error" in value:
