@@ -31,7 +31,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from workbench.core.openapi.convert import import_into_workspace
+    from workbench.core.openapi.importer import import_into_workspace
     from workbench.core.workspace import storage
     from workbench.ui.main_window import MainWindow
     from workbench.ui.theme import apply_theme

@@ -38,7 +38,7 @@ REPEAT = 3
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from workbench.core.openapi import import_openapi, import_into_workspace
+from workbench.core.openapi.importer import import_openapi, import_into_workspace
 t1 = time.perf_counter()
 if sys.argv[2] == "write":
     summary = import_into_workspace(sys.argv[1], sys.argv[3])

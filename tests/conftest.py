@@ -8,9 +8,10 @@ developer's keyring or settings.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -84,3 +85,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture
+def workbench_run() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `workbench ARGS…` as a script would (a fresh process, offscreen, memory secrets).
+
+    Every run is checked for a traceback: bad input must end in one readable line, never a dump.
+    """
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKBENCH_SECRETS": "memory"}
+        result = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                                timeout=timeout, cwd=cwd, env=env)
+        assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+        return result
+
+    return run

@@ -15,6 +15,7 @@ import strict_token as strict
 from workbench.cli import main
 from workbench.core.auth import oauth2
 from workbench.core.collections import Auth, Collection, Environment, KeyValue, Request
+from workbench.core.context.selection import choose_environment
 from workbench.core.workspace import secrets, storage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,14 +142,13 @@ def _workspace(root: Path, strict_url: str) -> Collection:
                            "scope": "api"})
     env = Environment("Dev", (KeyValue("auth_base", strict_url), KeyValue("user_password", "wonder land:+/%")),
                       frozenset({"user_password"}))
-    storage.save_environment(root, env)
-    ws = storage.load_workspace(root)
-    storage.save_workspace_settings(type(ws)(**{**{f: getattr(ws, f) for f in ws.__dataclass_fields__},
-                                                "active_environment": "Dev"}))
-    return storage.save_collection(root, Collection(
+    storage.save_environment(root, env)  # shared: the collection below picks it by name
+    coll = storage.save_collection(root, Collection(
         "Strict API", auth=auth,
         requests=(Request("resource", url=f"{strict_url}/resource", auth=Auth("inherit")),
                   Request("public", url=f"{strict_url}/resource", auth=Auth("none")))))
+    choose_environment(root, coll.path, "Dev")
+    return coll
 
 
 def test_collection_and_request_forms(strict_token: strict.StrictTokenServer, tmp_path: Path,

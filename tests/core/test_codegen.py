@@ -16,13 +16,11 @@ from workbench.core.codegen import LANGUAGES, generate
 from workbench.core.collections import (
     Auth,
     Body,
-    Collection,
     Environment,
     FormPart,
     KeyValue,
     Request,
 )
-from workbench.core.workspace import storage
 
 SECRET = "pw-Zq81-SECRET"
 TOKEN = "tok-77-SECRET"
@@ -180,24 +178,3 @@ def test_dynamic_variables_are_computed_by_the_generated_code(httpbin: peers.Pee
 def test_unknown_variables_stay_placeholders() -> None:
     code = generate(Request("U", "GET", "http://h/{{tenant}}/x"), "curl")
     assert "{{tenant}}" in code
-
-
-def test_cli_codegen(httpbin: peers.Peer, tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    storage.init_workspace(root)
-    storage.save_collection(str(root), Collection("C", requests=(
-        Request("R", "GET", "{{base}}/basic-auth/u/{{password}}", auth=Auth("basic", {"username": "u", "password": "{{password}}"})),)))
-    storage.save_environment(str(root), Environment("Dev", (KeyValue("base", httpbin.url), KeyValue("password", SECRET)),
-                                                    frozenset({"password"})))
-    env = {**os.environ, "WORKBENCH_SECRETS": "memory"}
-    out = subprocess.run([sys.executable, "-m", "workbench", "codegen", str(root / "C" / "R.yaml"), "--lang", "python",
-                          "--env", "Dev"], capture_output=True, text=True, timeout=60, env=env)
-    assert out.returncode == 0, out.stderr
-    _assert_no_secret(out.stdout)
-    assert httpbin.url in out.stdout
-    bad = subprocess.run([sys.executable, "-m", "workbench", "codegen", str(root / "C" / "R.yaml"), "--lang", "cobol"],
-                         capture_output=True, text=True, timeout=60, env=env)
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    missing = subprocess.run([sys.executable, "-m", "workbench", "codegen", str(root / "nope.yaml"), "--lang", "curl"],
-                             capture_output=True, text=True, timeout=60, env=env)
-    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1

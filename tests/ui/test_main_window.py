@@ -17,12 +17,14 @@ ECHO = "Getting started"
 
 
 def _use_peer(window, url: str) -> None:  # type: ignore[no-untyped-def]
-    """Point the sample's "Local echo" environment at the suite's httpbin and make it active."""
-    env_file = Path(window.workspace_root) / "environments" / "Local echo.yaml"
+    """Point the sample collection's "Local echo" environment at the suite's httpbin and choose it."""
+    env_file = Path(window.workspace_root) / ECHO / "environments" / "Local echo.yaml"
     env_file.write_text(f"name: Local echo\nvariables:\n- name: baseUrl\n  value: {url}\n", encoding="utf-8")
     window.reload_workspace()
+    window.collections.select_key(ECHO)  # the picker speaks for the selected collection
     window.env_combo.setCurrentText("Local echo")
-    assert window.workspace.active_environment == "Local echo"
+    env = window.active_environment()
+    assert env is not None and env.name == "Local echo"
 
 
 def _pane_text(window) -> str:  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
-"""What several sub-commands share: finding a saved request or collection and its environment.
+"""What the sub-commands that talk to a server share: the `--env`/`--var`/`--collection` flags and their context.
 
-`send`, `codegen`, `run` and `token` all take a path inside a workspace plus `--env`/`--var`;
-they must agree on how the workspace, the collection (for inherited auth, headers, variables)
-and the environment are found, and on the messages when they are not.
+`send`, `run`, `codegen`, `token`, `metadata`, `import` and `odata check` all take these flags
+and must mean the same by them, so they all end here, and from here in `core/context/`: the
+one place a request's environment, variables, auth and settings are resolved.
 """
 
 from __future__ import annotations
@@ -11,28 +11,37 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.collections import Collection, Environment, Request, Workspace
+from workbench.core.collections import Request
+from workbench.core.context.resolve import resolve_context
+from workbench.core.context.target import Target, open_collection_dir, open_request_file, open_target
 from workbench.core.errors import StorageError
-from workbench.core.workspace import storage
+from workbench.core.sending.send import SendContext
 
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """A request or collection as found on disk, with what surrounds it."""
+    """A request or collection as found on disk, with the context a send from it uses."""
 
-    request: Request | None
-    collection: Collection | None
-    workspace: Workspace | None
-    environment: Environment | None
-    root: Path | None
-    collection_dir: Path | None
-    folder: str = ""
+    target: Target
+    context: SendContext
+
+    @property
+    def request(self) -> Request | None:
+        return self.target.request
 
 
 def add_variable_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--env", metavar="NAME", help="environment to use (default: the workspace's active one)")
+    parser.add_argument("--env", metavar="NAME",
+                        help="environment to use (default: the one chosen for the collection; matched "
+                             "case-insensitively when unambiguous)")
     parser.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
-                        help="set a variable (repeatable; wins over the environment)")
+                        help="set a variable (repeatable; wins over every environment)")
+
+
+def add_collection_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--collection", metavar="PATH",
+                        help=f"a collection, folder or request whose auth, headers, variables and settings apply "
+                             f"to {what}")
 
 
 def parse_assignments(items: list[str], flag: str = "--var") -> dict[str, str]:
@@ -46,46 +55,41 @@ def parse_assignments(items: list[str], flag: str = "--var") -> dict[str, str]:
     return out
 
 
-def _environment(workspace: Workspace | None, wanted: str | None, where: Path) -> Environment | None:
-    if workspace is None:
-        if wanted:
-            raise StorageError(f"{where} is not inside a workspace, so --env {wanted!r} cannot be found")
-        return None
-    name = wanted or workspace.active_environment
-    env = workspace.environment(name) if name else None
-    if wanted and env is None:
-        names = ", ".join(e.name for e in workspace.environments) or "none"
-        raise StorageError(f"no environment named {wanted!r} (have: {names})")
-    return env
+def _in_context(target: Target, args: argparse.Namespace, base_dir: Path | None = None) -> Saved:
+    env = getattr(args, "env", None)
+    overrides = parse_assignments(getattr(args, "var", None) or [])
+    if target.workspace is None and env:
+        raise StorageError(f"{base_dir or 'the request'} is not inside a workspace, so --env {env!r} cannot be found")
+    ctx = resolve_context(target.workspace, target.collection, environment=env, overrides=overrides,
+                          base_dir=base_dir)
+    return Saved(target, ctx)
 
 
-def open_request_file(path: Path, env_name: str | None) -> Saved:
-    """A request file; inside a workspace it comes with its collection and environment."""
-    if not path.is_file():
-        raise StorageError(f"{path}: no such request file")
-    request = storage.request_from_yaml(storage.read_yaml(path), path.name, str(path))
-    root, coll_path, rel = storage.locate(path)
-    workspace = storage.load_workspace(root) if root is not None else None
-    collection = workspace.collection(coll_path) if workspace and coll_path else None
-    if collection is not None:
-        request = collection.find_request(rel) or request
-    return Saved(request, collection, workspace, _environment(workspace, env_name, path), root,
-                 root / coll_path if root is not None and coll_path else None)
+def request_in_context(path: Path, args: argparse.Namespace) -> Saved:
+    """A saved request file and the context its send uses (files of multipart bodies relative to it)."""
+    return _in_context(open_request_file(path), args, path.parent)
 
 
-def open_collection_dir(path: Path, env_name: str | None) -> Saved:
-    """A collection folder, or a folder inside one (`folder` is then its path in the collection)."""
-    target = path.resolve()
-    if not target.is_dir():
-        raise StorageError(f"{path}: not a collection folder")
-    collection_dir = next((p for p in [target, *target.parents] if (p / storage.COLLECTION_FILE).exists()), None)
-    if collection_dir is None:
-        raise StorageError(f"{path}: not a collection folder (no {storage.COLLECTION_FILE} in it or above it)")
-    workspace = storage.load_workspace(collection_dir.parent)
-    collection = workspace.collection(collection_dir.name)
-    if collection is None:
-        problem = next((p for p in workspace.problems if collection_dir.name in p), "cannot be read")
-        raise StorageError(f"{collection_dir.name}: {problem}")
-    folder = str(target.relative_to(collection_dir)) if target != collection_dir else ""
-    return Saved(None, collection, workspace, _environment(workspace, env_name, path), collection_dir.parent,
-                 collection_dir, folder)
+def collection_in_context(path: Path, args: argparse.Namespace) -> Saved:
+    """A collection folder (or a folder inside one) and the context its requests use."""
+    return _in_context(open_collection_dir(path), args)
+
+
+def target_in_context(path: Path, args: argparse.Namespace) -> Saved:
+    """A request file, collection or folder, whichever `path` is."""
+    target = open_target(path)
+    return _in_context(target, args, path.parent if target.request is not None else None)
+
+
+def download_context(args: argparse.Namespace) -> tuple[Request | None, SendContext | None]:
+    """For a URL download (`$metadata`, a descriptor): the template request and context of `--collection`.
+
+    Without `--collection`, `--var` still fills `{{variables}}` in the URL.
+    """
+    if getattr(args, "collection", None):
+        saved = target_in_context(Path(args.collection), args)
+        return saved.target.template("download"), saved.context
+    if getattr(args, "env", None):
+        raise StorageError("--env needs --collection PATH: environments belong to a collection")
+    overrides = parse_assignments(getattr(args, "var", None) or [])
+    return None, (SendContext(overrides=overrides) if overrides else None)

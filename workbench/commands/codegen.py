@@ -10,11 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.commands._saved import (
-    add_variable_flags,
-    open_request_file,
-    parse_assignments,
-)
+from workbench.commands._saved import add_variable_flags, request_in_context
 from workbench.core.errors import WorkbenchError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 
@@ -31,10 +27,9 @@ def run(args: argparse.Namespace) -> int:
     from workbench.core.codegen import generate
 
     try:
-        overrides = parse_assignments(args.var)
-        saved = open_request_file(Path(args.request), args.env)
+        saved = request_in_context(Path(args.request), args)
         assert saved.request is not None
-        code = generate(saved.request, args.lang, saved.collection, saved.environment, overrides)
+        code = generate(saved.request, args.lang, context=saved.context)
     except WorkbenchError as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     sys.stdout.write(code)

@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.core.errors import StorageError
 from workbench.core.workspace import storage
 from workbench.exit_codes import EXIT_OK, fail
 

@@ -13,7 +13,8 @@ import argparse
 import json
 import sys
 
-from workbench.core.errors import SpecImportError
+from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
+from workbench.core.errors import SpecImportError, StorageError, UnresolvedVariableError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 
 
@@ -28,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--service-root", metavar="URL",
                         help="for an OData $metadata document: the service root its requests use")
     parser.add_argument("--name", metavar="NAME", help="for an OData $metadata document: the collection's name")
+    add_collection_flag(parser, "the download of a URL source")
+    add_variable_flags(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,15 +38,17 @@ def run(args: argparse.Namespace) -> int:
         import_metadata_into_workspace,
         looks_like_csdl,
     )
-    from workbench.core.openapi.convert import import_into_workspace
+    from workbench.core.openapi.importer import import_into_workspace
 
     try:
+        template, context = download_context(args)
         if looks_like_csdl(args.source):
             summary = import_metadata_into_workspace(args.source, args.into, service_root=args.service_root or "",
-                                                     name=args.name or "")
+                                                     name=args.name or "", template=template, context=context)
         else:
-            summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root)
-    except SpecImportError as exc:
+            summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root,
+                                            template=template, context=context)
+    except (SpecImportError, StorageError, UnresolvedVariableError) as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))

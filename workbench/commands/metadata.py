@@ -13,7 +13,8 @@ import sys
 from typing import TextIO
 
 from workbench.core.csdl.model import Model
-from workbench.core.errors import AuthError, CsdlError, SendError
+from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
+from workbench.core.errors import AuthError, CsdlError, SendError, StorageError, UnresolvedVariableError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
@@ -22,13 +23,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a CSDL file (XML or JSON) or a service URL (its $metadata is fetched)")
     parser.add_argument("--json", action="store_true",
                         help='print {"version", "counts", "model"} as one JSON object')
+    add_collection_flag(parser, "the $metadata download (OAuth2, Basic, API keys, extra headers)")
+    add_variable_flags(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.core.csdl.source import is_url, load_metadata_sync
 
     try:
-        model = load_metadata_sync(args.source)
+        template, context = download_context(args)
+        model = load_metadata_sync(args.source, template, context)
+    except (StorageError, UnresolvedVariableError) as exc:
+        return fail(exc.message, EXIT_BAD_INPUT)
     except CsdlError as exc:
         # A service that answered with an error page is a failure of the thing asked, not bad input.
         code = EXIT_FAILED if is_url(args.source) and " answered " in exc.message else EXIT_BAD_INPUT

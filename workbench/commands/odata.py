@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TextIO
 
+from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
 from workbench.core.errors import CsdlError, ODataQueryError, WorkbenchError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
@@ -33,6 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    help="a $metadata file (CSDL XML or JSON) or the service's URL")
     c.add_argument("--max-top", metavar="N", type=int,
                    help="the largest $top the service documents (e.g. 1000 for Jitterbit App Builder)")
+    add_collection_flag(c, "the $metadata download")
+    add_variable_flags(c)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +70,8 @@ def _check(args: argparse.Namespace) -> int:
     from workbench.core.odata.validate import check_url, load_model
 
     try:
-        model = load_model(args.metadata)
+        template, context = download_context(args)
+        model = load_model(args.metadata, template, context)
     except (CsdlError, WorkbenchError) as exc:
         return fail(f"cannot load the metadata {args.metadata}: {exc.message}", EXIT_BAD_INPUT)
     try:
@@ -88,11 +93,11 @@ def _where(exc: ODataQueryError) -> str:
     return f"{exc.message} (at position {exc.position})" if exc.position is not None else exc.message
 
 
-def _caret(url: str, position: int | None, out: "object") -> None:
+def _caret(url: str, position: int | None, out: TextIO) -> None:
     """The URL and a `^` under `position`; long URLs are cut to a window around it."""
     if position is None or position < 0:
         return
     start = max(0, position - 60)
     line = url[start:start + 120]
     prefix = "…" if start else ""
-    out.write(f"  {prefix}{line}\n  {' ' * (len(prefix) + position - start)}^\n")  # type: ignore[attr-defined]
+    out.write(f"  {prefix}{line}\n  {' ' * (len(prefix) + position - start)}^\n")

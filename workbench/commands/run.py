@@ -8,11 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.commands._saved import (
-    add_variable_flags,
-    open_collection_dir,
-    parse_assignments,
-)
+from workbench.commands._saved import add_variable_flags, collection_in_context
 from workbench.core.errors import WorkbenchError
 from workbench.exit_codes import EXIT_FAILED, EXIT_OK, fail
 
@@ -25,29 +21,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.auth import oauth2
-    from workbench.core.sending.runner import requests_under
+    from workbench.core.sending.runner import RunResult, requests_under
     from workbench.core.sending.runner import run as run_requests
-    from workbench.core.sending.send import SendContext
 
     try:
-        overrides = parse_assignments(args.var)
-        saved = open_collection_dir(Path(args.target), args.env)
-        assert saved.collection is not None and saved.workspace is not None and saved.collection_dir is not None
-        requests = requests_under(saved.collection, saved.folder)
+        saved = collection_in_context(Path(args.target), args)
+        assert saved.target.collection is not None
+        requests = requests_under(saved.target.collection, saved.target.folder)
     except WorkbenchError as exc:
         return fail(exc.message)
-    ctx = SendContext(collection=saved.collection, environment=saved.environment, overrides=overrides,
-                      settings=saved.workspace.settings, base_dir=saved.collection_dir)
-    oauth2.attach_to_context(ctx, saved.root)
+    ctx = saved.context
 
-    def show(result: object) -> None:
+    def show(r: RunResult) -> None:
         if args.json:
             return
-        r = result  # type: ignore[assignment]
-        status = str(r.status) if r.status is not None else "ERR"  # type: ignore[attr-defined]
-        detail = r.error or f"{r.elapsed_ms:.0f} ms"  # type: ignore[attr-defined]
-        sys.stdout.write(f"{status:>4}  {r.request.method:<7} {r.request.name}  ({detail})\n")  # type: ignore[attr-defined]
+        status = str(r.status) if r.status is not None else "ERR"
+        detail = r.error or f"{r.elapsed_ms:.0f} ms"
+        sys.stdout.write(f"{status:>4}  {r.request.method:<7} {r.request.name}  ({detail})\n")
         sys.stdout.flush()
 
     report = asyncio.run(run_requests(requests, ctx, show, bail=args.bail))

@@ -1,4 +1,4 @@
-"""`workbench send REQUEST.yaml [--env NAME] [--var NAME=VALUE]... [--json]`."""
+"""`workbench send REQUEST.yaml [--env NAME] [--var NAME=VALUE]... [--json] [--fail]`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.commands._saved import (
-    add_variable_flags,
-    open_request_file,
-    parse_assignments,
-)
-from workbench.core.collections import Settings
-from workbench.core.errors import AuthError, SendError, StorageError
+from workbench.commands._saved import add_variable_flags, request_in_context
+from workbench.core.errors import AuthError, SendError, StorageError, UnresolvedVariableError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
@@ -23,32 +18,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_variable_flags(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object: status, headers, elapsed_ms, body")
     parser.add_argument("--no-history", action="store_true", help="do not record this send in the workspace history")
+    parser.add_argument("--fail", action="store_true",
+                        help="exit 1 when the HTTP status is 400 or above (the response is still printed), as curl --fail")
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.auth import oauth2
-    from workbench.core.sending.send import SendContext, send
+    from workbench.core.sending.send import send
 
     try:
-        overrides = parse_assignments(args.var)
-        saved = open_request_file(Path(args.request), args.env)
+        saved = request_in_context(Path(args.request), args)
         assert saved.request is not None
-        ctx = SendContext(collection=saved.collection, environment=saved.environment, overrides=overrides,
-                          settings=saved.workspace.settings if saved.workspace else Settings(),
-                          base_dir=Path(args.request).parent)
-        oauth2.attach_to_context(ctx, saved.root)
-        exchange = asyncio.run(send(saved.request, ctx))
-    except StorageError as exc:
+        exchange = asyncio.run(send(saved.request, saved.context))
+    except (StorageError, UnresolvedVariableError) as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     except (SendError, AuthError) as exc:
         return fail(exc.message, EXIT_FAILED)
-    root = saved.root
+    root, collection_dir = saved.target.root, saved.target.collection_dir
     if root is not None and not args.no_history:
         from workbench.core.workspace import history
 
         try:
-            rel = str(Path(args.request).resolve().relative_to(saved.collection_dir)) if saved.collection_dir else ""
-            history.record(root, exchange, rel, saved.collection_dir.name if saved.collection_dir else "")
+            rel = str(Path(args.request).resolve().relative_to(collection_dir)) if collection_dir else ""
+            history.record(root, exchange, rel, collection_dir.name if collection_dir else "")
         except OSError:
             pass
     response = exchange.response
@@ -71,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         out.write(text)
         if text and not text.endswith("\n"):
             out.write("\n")
+    if args.fail and response.status >= 400:
+        sys.stderr.write(f"workbench: the server answered {response.status} {response.reason} (--fail)\n")
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -21,10 +21,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.core.collections import Auth, Request, Settings
+from workbench.commands._saved import add_variable_flags
+from workbench.core.collections import Auth, Settings
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+
+if TYPE_CHECKING:  # oauth2 is imported when a token is asked for, so `--help` stays instant
+    from workbench.core.auth.oauth2 import Token
 
 SECRET_ENV = "WORKBENCH_CLIENT_SECRET"
 PASSWORD_ENV = "WORKBENCH_PASSWORD"
@@ -37,7 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: token_type, expires_in, scope, claims")
     parser.add_argument("--show-token", action="store_true", help="print the raw access token alone (for scripts)")
-    parser.add_argument("--env", metavar="NAME", help="environment for {{variables}} (default: the workspace's active one)")
+    add_variable_flags(parser)
     parser.add_argument("--new", action="store_true", help="ignore a cached token and run the grant again")
     group = parser.add_argument_group("without a collection (secret and password from the environment: "
                                       f"{SECRET_ENV}, {PASSWORD_ENV})")
@@ -101,41 +105,30 @@ def _auth_from_flags(args: argparse.Namespace) -> Auth:
 
 
 def _auth_from_target(args: argparse.Namespace) -> tuple[Auth, Settings | None]:
-    """The effective, variable-resolved auth of a collection folder or a request file, and the
-    workspace's send settings (TLS verification, proxy, timeouts) for the token request."""
-    from workbench.commands._saved import open_collection_dir, open_request_file
-    from workbench.core.errors import StorageError
-    from workbench.core.sending.prepare import effective_auth, variables_for
-    from workbench.core.variables import Resolver
+    """The effective, variable-resolved auth of a collection, folder or request file, and the send
+    settings (TLS verification, proxy, timeouts) for the token request: both from `core/context/`."""
+    from workbench.commands._saved import target_in_context
+    from workbench.core.context.resolve import auth_for
+    from workbench.core.errors import StorageError, UnresolvedVariableError
 
     target = Path(args.target)
+    if not target.exists():
+        raise _BadInput(f"{target}: no such collection folder or request file")
     try:
-        if target.is_dir():
-            saved = opened = open_collection_dir(target, args.env)
-            folder = f"{opened.folder}/" if opened.folder else ""
-            request = Request("(collection)", auth=Auth("inherit"), path=f"{folder}(collection).yaml")
-            where = f"collection {opened.collection.name!r}" if opened.collection else str(target)
-        elif target.is_file():
-            saved = open_request_file(target, args.env)
-            assert saved.request is not None
-            request = saved.request
-            where = f"request {request.name!r}"
-        else:
-            raise _BadInput(f"{target}: no such collection folder or request file")
-    except StorageError as exc:
+        saved = target_in_context(target, args)
+        request = saved.target.template("(collection)")
+        coll = saved.target.collection
+        where = f"request {request.name!r}" if saved.target.request is not None else (
+            f"collection {coll.name!r}" if coll else str(target))
+        auth = auth_for(saved.context, request)
+    except (StorageError, UnresolvedVariableError) as exc:
         raise _BadInput(exc.message) from exc
-    workspace, collection, env = saved.workspace, saved.collection, saved.environment
-    auth = effective_auth(collection, request)
     if auth.type != "oauth2":
         raise _BadInput(f"{where} uses {auth.type!r} auth, not OAuth 2.0: there is no token to get")
-    resolve = Resolver(variables_for(collection, env))
-    resolved = Auth("oauth2", {k: resolve(v) for k, v in auth.params.items()})
-    if resolve.missing:
-        raise _BadInput("undefined variables in the auth: " + ", ".join(sorted(resolve.missing)))
-    return resolved, workspace.settings if workspace is not None else None
+    return auth, saved.context.settings_for(request)
 
 
-def _summary(token: Any, reused: bool) -> tuple[dict[str, Any], list[str]]:
+def _summary(token: Token, reused: bool) -> tuple[dict[str, Any], list[str]]:
     from workbench.core.auth import jwt
     from workbench.core.errors import AuthError
     from workbench.core.workspace.secrets import backend_label, redact

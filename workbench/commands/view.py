@@ -16,6 +16,7 @@ import os
 import resource
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
@@ -23,6 +24,23 @@ from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 _TYPES = {".json": "application/json", ".xml": "application/xml", ".edmx": "application/xml",
           ".csdl": "application/xml", ".atom": "application/atom+xml"}
 TIMEOUT_S = 300
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What the viewer's Qt callbacks have seen so far.
+
+    Mutable on purpose: the timer, the pane's signals and the quit logic each update it from
+    the event loop, and the figures are read only once the loop has stopped.
+    """
+
+    first: float | None = None  # perf_counter() when the first view was painted
+    max_gap: float = 0.0  # longest gap between two meter ticks, seconds
+    last: float = 0.0  # perf_counter() of the last meter tick
+    code: int = EXIT_OK
+    shot: bool = False
+    done: bool = False
+    timings_printed: bool = False
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -99,63 +117,63 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     response = Response(status=200, reason="OK", http_version="", headers=(
         ("content-type", content_type), ("content-length", str(size))), size=size, elapsed_ms=0.0,
         body_file=str(path.resolve()), url=path.resolve().as_uri())
-    state: dict[str, float | int | bool | None] = {"first": None, "max_gap": 0.0, "last": 0.0, "code": EXIT_OK,
-                                                   "shot": False, "done": False}
+    state = _Progress()
     noninteractive = bool(screenshot or timings)
 
     def tick() -> None:
         now = time.perf_counter()
-        gap = now - float(state["last"])  # type: ignore[arg-type]
-        state["last"] = now
-        if gap > float(state["max_gap"]):  # type: ignore[arg-type]
-            state["max_gap"] = gap
+        gap = now - state.last
+        state.last = now
+        if gap > state.max_gap:
+            state.max_gap = gap
 
     meter = QTimer()
     meter.setInterval(5)
     meter.timeout.connect(tick)
 
     def take_screenshot() -> None:
-        if screenshot and not state["shot"]:
-            state["shot"] = True
+        if screenshot and not state.shot:
+            state.shot = True
             if not window.grab().save(screenshot, "PNG"):
-                state["code"] = fail(f"cannot write screenshot {screenshot}", EXIT_FAILED)
+                state.code = fail(f"cannot write screenshot {screenshot}", EXIT_FAILED)
         maybe_quit()
 
     def first_view() -> None:
         pane.repaint()  # the first view is counted once it is painted
-        if state["first"] is None:
-            state["first"] = time.perf_counter()
+        if state.first is None:
+            state.first = time.perf_counter()
         if screenshot:
             QTimer.singleShot(250, take_screenshot)
 
     def finished() -> None:
         meter.stop()
-        state["done"] = True
-        if state["first"] is None:
+        state.done = True
+        if state.first is None:
             first_view()
         if pane.parse_error is not None and noninteractive:
-            state["code"] = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
+            state.code = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
         maybe_quit()
 
     def maybe_quit() -> None:
         # --timings waits for the whole load; --screenshot alone exits once the shot is saved.
-        if not noninteractive or (timings and not state["done"]):
+        if not noninteractive or (timings and not state.done):
             return
-        if screenshot and not state["shot"]:
+        if screenshot and not state.shot:
             return
-        if not state["done"] and pane.parse_error is not None and state["code"] == EXIT_OK:
-            state["code"] = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
+        if not state.done and pane.parse_error is not None and state.code == EXIT_OK:
+            state.code = fail(f"{path}: {pane.parse_error.message}", EXIT_BAD_INPUT)
         if timings:
+            assert state.first is not None, "finished() counts the first view before --timings prints"
             print(json.dumps({
-                "first_view_ms": round((float(state["first"]) - t0) * 1000, 1),  # type: ignore[arg-type]
-                "max_stall_ms": round(float(state["max_gap"]) * 1000, 1),  # type: ignore[arg-type]
+                "first_view_ms": round((state.first - t0) * 1000, 1),
+                "max_stall_ms": round(state.max_gap * 1000, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             }), flush=True)
-            state["timings_printed"] = True
+            state.timings_printed = True
         app.quit()
 
     def give_up() -> None:
-        state["code"] = fail(f"{path}: loading did not finish within {TIMEOUT_S} s", EXIT_FAILED)
+        state.code = fail(f"{path}: loading did not finish within {TIMEOUT_S} s", EXIT_FAILED)
         app.quit()
 
     pane.first_view_ready.connect(first_view)
@@ -163,9 +181,9 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     if noninteractive:
         QTimer.singleShot(TIMEOUT_S * 1000, give_up)
     t0 = time.perf_counter()
-    state["last"] = t0
+    state.last = t0
     meter.start()
     pane.show_response(response)
     app.exec()
     pane._reset()  # cancel workers before the interpreter goes down
-    return int(state["code"])  # type: ignore[arg-type]
+    return state.code

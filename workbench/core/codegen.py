@@ -23,7 +23,8 @@ from typing import Callable, Literal, Mapping
 
 from workbench.core.collections import Body, Collection, Environment, Request
 from workbench.core.errors import CodegenError
-from workbench.core.sending.prepare import prepare, variables_for
+from workbench.core.sending.prepare import prepare
+from workbench.core.sending.send import SendContext
 from workbench.core.variables import VARIABLE, Resolver
 from workbench.core.workspace.secrets import SECRET_PARAMS, is_reference
 
@@ -82,19 +83,26 @@ class CodeRequest:
 
 
 def build(request: Request, collection: Collection | None = None, env: Environment | None = None,
-          overrides: Mapping[str, str] | None = None) -> CodeRequest:
-    """Resolve `request` as it would be sent, with every secret replaced by a marker."""
-    values = variables_for(collection, env, overrides)
-    secret_vars = set(env.secret_names if env else ())
+          overrides: Mapping[str, str] | None = None, *, context: SendContext | None = None) -> CodeRequest:
+    """Resolve `request` as it would be sent, with every secret replaced by a marker.
+
+    `context` (from `core/context/`) gives the variables the request really sees: globals,
+    shared and collection environments, folders. Without it, `collection`/`env`/`overrides`
+    stand for a two-layer context.
+    """
+    if context is None:
+        context = SendContext(collection=collection, environment=env, overrides=dict(overrides or {}))
+    collection = context.collection
+    values = context.variables_for(request)
+    secret_vars = set(context.secret_names(request))
     secret_vars |= {n for n in values if _SECRETISH.search(n)}
     secret_vars |= {n for n, v in values.items() if is_reference(v)}
     masked = {n: marker(n) for n in secret_vars}
     masked.update({name: f"__WBDYN_{kind}__" for name, kind in _DYNAMIC.items() if name not in values})
-    safe_overrides = {**(overrides or {}), **masked}
     body = request.body
     # Files are referenced by path in the code, not read now: prepare sees no file body.
     prepared = prepare(replace(request, body=body if body.kind in ("none", "raw", "form") else Body()),
-                       collection, env, safe_overrides)
+                       collection, variables={**values, **masked})
     resolve = Resolver({**values, **masked})
     headers: list[tuple[str, str]] = []
     for name, value in prepared.headers:
@@ -442,9 +450,9 @@ _GENERATORS: dict[str, Callable[[CodeRequest], str]] = {
 
 
 def generate(request: Request, language: str, collection: Collection | None = None, env: Environment | None = None,
-             overrides: Mapping[str, str] | None = None) -> str:
+             overrides: Mapping[str, str] | None = None, *, context: SendContext | None = None) -> str:
     """Source code in `language` that sends `request` as the workbench would (secrets from the environment)."""
     if language not in _GENERATORS:
         raise CodegenError(f"unknown language {language!r} (choose from {', '.join(LANGUAGES)})")
-    return _GENERATORS[language](build(request, collection, env, overrides))
+    return _GENERATORS[language](build(request, collection, env, overrides, context=context))
 

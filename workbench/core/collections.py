@@ -17,6 +17,10 @@ BodyKind = Literal["none", "raw", "form", "multipart", "binary"]
 BODY_KINDS: tuple[BodyKind, ...] = ("none", "raw", "form", "multipart", "binary")
 
 AuthType = Literal["inherit", "none", "basic", "bearer", "apikey", "oauth2"]
+
+#: A partial `Settings` (`timeout_s`, `verify_tls`, …) set on a collection, folder or request:
+#: the nearest one to a request wins, key by key (see `core/context/`).
+SettingsOverrides = Mapping[str, "float | int | bool | str"]
 AUTH_TYPES: tuple[AuthType, ...] = ("inherit", "none", "basic", "bearer", "apikey", "oauth2")
 
 
@@ -97,6 +101,7 @@ class Request:
     docs: str = ""
     meta: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
+    settings: SettingsOverrides = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +115,17 @@ class Folder:
     headers: tuple[KeyValue, ...] = ()
     docs: str = ""
     path: str = ""
+    variables: tuple[KeyValue, ...] = ()
+    settings: SettingsOverrides = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Collection:
     """A collection: the root folder plus variables; usually one imported API.
 
-    `path` is the collection's directory relative to the workspace.
+    `path` is the collection's directory relative to the workspace. `environments` are the
+    collection's own (its `environments/` folder), as in Bruno and Insomnia: two APIs in one
+    workspace each reach their own server. Shared environments live at the workspace level.
     """
 
     name: str
@@ -128,6 +137,11 @@ class Collection:
     docs: str = ""
     meta: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
+    environments: tuple["Environment", ...] = ()
+    settings: SettingsOverrides = field(default_factory=dict)
+
+    def environment(self, name: str) -> "Environment | None":
+        return next((e for e in self.environments if e.name == name), None)
 
     def all_requests(self) -> list[Request]:
         """Every request below the collection in tree order (as the tree shows it: folders first)."""
@@ -140,6 +154,14 @@ class Collection:
 
         walk(self.folders, self.requests)
         return out
+
+    def count_folders(self) -> int:
+        """How many folders the collection holds, at any depth (an import reports it)."""
+
+        def count(folders: tuple["Folder", ...]) -> int:
+            return sum(1 + count(f.folders) for f in folders)
+
+        return count(self.folders)
 
     def find_request(self, path: str) -> Request | None:
         """The request saved at `path` (relative to the collection folder), if any."""
@@ -194,7 +216,13 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """A folder on disk holding collections and environments, usually kept in git."""
+    """A folder on disk holding collections and environments, usually kept in git.
+
+    `environments` are the shared ones (the workspace's `environments/` folder), usable by every
+    collection; `variables` are the workspace's globals. `active_environment` is the legacy
+    workspace-wide choice read from old `workspace.yaml` files: which environment a collection
+    uses is user state now (`core/context/selection.py`), never written into the workspace.
+    """
 
     root: str
     name: str = ""
@@ -203,6 +231,7 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     active_environment: str = ""
     problems: tuple[str, ...] = ()
+    variables: tuple[KeyValue, ...] = ()
 
     def environment(self, name: str) -> Environment | None:
         return next((e for e in self.environments if e.name == name), None)

@@ -74,3 +74,23 @@ class JsonSyntaxError(ViewError):
 
 class CodegenError(WorkbenchError):
     """Code could not be generated for a request (unknown language, unsupported body)."""
+
+
+class UnresolvedVariableError(WorkbenchError):
+    """A `{{variable}}` has no value: the request is not sent (bad input, exit 2 on the CLI).
+
+    Sending it anyway would come back as a DNS error for the host "{{baseurl}}" or a 401 for
+    a literal "{{clientSecret}}": true, but about the wrong thing. `names` lists what is missing.
+    """
+
+    def __init__(self, message: str, names: tuple[str, ...] = (), detail: str | None = None) -> None:
+        super().__init__(message, detail)
+        self.names = names
+
+
+class SendTimeout(SendError):
+    """No response in time; `setting` names the setting that ran out (`timeout_s`, `connect_timeout_s`)."""
+
+    def __init__(self, message: str, detail: str | None = None, setting: str = "timeout_s") -> None:
+        super().__init__(message, detail)
+        self.setting = setting

@@ -1,8 +1,9 @@
-"""`{{name}}` substitution, with the precedence users know from Postman.
+"""`{{name}}` substitution over layers of variables, with the precedence users know from Postman.
 
-Order (later wins): collection variables, environment, `--var` overrides. Dynamic variables
-(`{{$guid}}`, `{{$timestamp}}`, `{{$isoTimestamp}}`, `{{$randomInt}}`) are computed per send.
-An unknown variable is left as typed and reported, so a user sees which one is missing.
+Which layers exist and in what order is decided once, in `core/context/resolve.py`; this module
+only merges and substitutes. Dynamic variables (`{{$guid}}`, `{{$timestamp}}`,
+`{{$isoTimestamp}}`, `{{$randomInt}}`) are computed per send. An unknown variable is left as
+typed and reported, so a user sees which one is missing (and a send refuses to go out with it).
 """
 
 from __future__ import annotations
@@ -56,6 +57,32 @@ class Resolver:
             return match.group(0)
 
         return VARIABLE.sub(sub, text)
+
+
+@dataclass(frozen=True, slots=True)
+class VariableLayer:
+    """One source of variables, named the way a message to the user names it.
+
+    `label` reads in a sentence: "the workspace globals", "environment “Production” of Petstore",
+    "folder “pets”", "--var". `secret_names` are masked wherever the value is shown.
+    """
+
+    label: str
+    values: Mapping[str, str]
+    secret_names: frozenset[str] = frozenset()
+
+
+def merge_layers(layers: tuple[VariableLayer, ...] | list[VariableLayer]) -> dict[str, str]:
+    """The variables a request sees: later layers win."""
+    return layered(*(layer.values for layer in layers))
+
+
+def source_of(name: str, layers: tuple[VariableLayer, ...] | list[VariableLayer]) -> str:
+    """Where the value of `name` comes from (the winning layer's label), "" when undefined."""
+    for layer in reversed(layers):
+        if name in layer.values:
+            return layer.label
+    return ""
 
 
 def layered(*layers: Mapping[str, str] | None) -> dict[str, str]:

@@ -16,8 +16,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from workbench.core.workspace.recent import default_workspace, remember_workspace
+
+if TYPE_CHECKING:  # Qt loads inside run_app: `workbench --help` must not pay for it
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
 
 def process_start_time() -> float:
@@ -38,7 +42,7 @@ def process_start_time() -> float:
         return time.time()
 
 
-def _install_startup_probe(app: object, window: object) -> None:
+def _install_startup_probe(app: QApplication, window: QMainWindow) -> None:
     """At the first paint of `window`, print the elapsed start-up time and quit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -54,8 +58,8 @@ def _install_startup_probe(app: object, window: object) -> None:
             print(f"startup_s={time.time() - process_start_time():.4f}", flush=True)
             os._exit(0)
 
-    probe = Probe(window)  # type: ignore[arg-type]
-    window.installEventFilter(probe)  # type: ignore[attr-defined]
+    probe = Probe(window)
+    window.installEventFilter(probe)
 
 
 def quiet_offscreen_warnings() -> None:
@@ -107,12 +111,13 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The instance, when there is one, is the QApplication made here or by a test's qapp.
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("API Workbench")
     app.setOrganizationName("API Workbench")
     from workbench.ui.theme import apply_theme
 
-    apply_theme(app)  # type: ignore[arg-type]
+    apply_theme(app)
 
     from workbench.ui.main_window import MainWindow
 
@@ -129,7 +134,7 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     remember_workspace(str(root))
     import asyncio
 
-    import qasync
+    import qasync  # type: ignore[import-untyped]  # qasync ships no type information
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -140,12 +145,11 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     return 0
 
 
-def _screenshot(app: object, window: object, path: str) -> int:
+def _screenshot(app: QApplication, window: QMainWindow, path: str) -> int:
     """Render the window as a user would first see it and save it as PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
-    assert isinstance(window, QMainWindow)
     window.resize(1280, 800)
     window.show()
     for _ in range(5):

@@ -1,7 +1,8 @@
 """The main window: collections and history on the left, request tabs in the centre, the response below.
 
-A thin window: it wires actions to the panels and to core entry points, and keeps the state
-that spans panels — the workspace on disk, the open tabs, and the running send task, so Send
+A thin window: its slots call the panels and core entry points (the actions, menus and
+toolbar that trigger them are built in `workbench.ui.actions`), and it keeps the state that
+spans panels — the workspace on disk, the open tabs, and the running send task, so Send
 again, Esc, Cancel and closing the window all cancel it. Panels added by later features hook
 in through `tools_menu()` and `add_dock()`.
 """
@@ -10,15 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
-import sys
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -29,20 +29,29 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
-    QToolButton,
     QWidget,
 )
 
-from workbench.core.workspace import storage
-from workbench.core.collections import Collection, Request, Workspace
+from workbench.core.collections import Collection, Environment, Request, Workspace
 from workbench.core.errors import WorkbenchError
+from workbench.core.workspace import storage
 from workbench.ui import icons
+from workbench.ui.actions import build_actions
 from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 
 if TYPE_CHECKING:  # imported when first needed: the first paint must not wait for them
+    import asyncio
+
+    from workbench.core.sending.send import SendContext
+    from workbench.core.workspace.history import HistoryEntry
+    from workbench.ui.background import BackgroundJob
+    from workbench.ui.widgets.odata.query_dock import QueryBuilderDock
     from workbench.ui.widgets.request.editor import RequestEditor
     from workbench.ui.widgets.response.pane import ResponsePane
+    from workbench.ui.widgets.workspace.history_panel import HistoryPanel
+    from workbench.ui.widgets.workspace.import_dialog import ImportDialog
+    from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
+    from workbench.ui.window_api import WindowApi
 
 UI_STATE_FILE = "ui.json"
 EMPTY_HINT = ("Select a request on the left, or press Ctrl+N for a new one.\n\n"
@@ -58,9 +67,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.workspace_root = str(workspace_root)
         self.workspace: Workspace = Workspace(self.workspace_root)
-        self._send_task: Any = None  # the running send (an asyncio.Task)
+        self._send_task: asyncio.Future[None] | None = None  # the running send
         self._sending_editor: RequestEditor | None = None
-        self._history_panel: Any = None
+        self._history_panel: HistoryPanel | None = None
+        self._sized = False
         self.setWindowTitle("API Workbench")
         self.setWindowIcon(icons.icon("app"))
 
@@ -112,8 +122,22 @@ class MainWindow(QMainWindow):
         self.main_split.setSizes([300, 980])
         self.setCentralWidget(self.main_split)
 
-        self._build_actions()
+        self.window_actions = acts = build_actions(self)
+        self._workspace_title = acts.workspace_title
+        self.env_combo = acts.env_combo
+        self.env_combo.currentTextChanged.connect(self._environment_chosen)
+        self.recent_menu = acts.recent_menu
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        # Short names that tests (and scripts driving the window) trigger; the rest are in `window_actions`.
+        self.act_send = acts.send
+        self.act_code = acts.code
+        self.act_settings = acts.settings
+        self.act_import_openapi = acts.import_openapi
+        self.act_batch = acts.batch
+        self.setAcceptDrops(True)  # drop a descriptor file (JSON/YAML/ZIP) on the window to import it
         self.collections.request_activated.connect(self.open_request)
+        self.collections.context_for = self.send_context
+        self.collections.tree.selectionModel().currentChanged.connect(lambda *_: self._fill_environments())
         self.collections.workspace_changed.connect(self.reload_workspace)
         self.collections.item_moved.connect(self._item_moved)
         self.collections.item_deleted.connect(self._item_deleted)
@@ -122,18 +146,16 @@ class MainWindow(QMainWindow):
 
         # External edits (git pull, another editor): watch the files, reload after a quiet moment.
         self._watcher: QFileSystemWatcher | None = None
-        self._reload_job: Any = None
+        self._reload_job: BackgroundJob | None = None
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(400)
         self._reload_timer.timeout.connect(self.reload_workspace_in_background)
 
-        # OData tools: Tools → $batch editor… (its code loads when used); the query-builder dock
-        # (View → Query builder) is installed right after the first paint (`_install_extensions`).
+        # OData tools: the query-builder dock (View → Query builder) is installed right after
+        # the first paint (`_install_extensions`).
         self._extensions_installed = False
-        self._query_builder: Any = None
-        self.act_batch = self._act("$batch editor…", self._open_batch_editor)
-        self._tools_menu.addAction(self.act_batch)
+        self._query_builder: QueryBuilderDock | None = None
 
         self.reload_workspace()
         # Tabs of the last session come back right after the first paint (see _after_first_paint);
@@ -141,103 +163,6 @@ class MainWindow(QMainWindow):
         self._pending_tabs = self._read_ui_state()
         if self._pending_tabs.get("tabs"):
             self._empty.setText("")
-
-    # ------------------------------------------------------------------ actions and menus
-    def _build_actions(self) -> None:
-        bar = QToolBar("Main", self)
-        bar.setObjectName("main-toolbar")
-        bar.setMovable(False)
-        bar.setIconSize(QSize(16, 16))
-        self.addToolBar(bar)
-        title = QLabel("", self)
-        title.setObjectName("workspace-title")
-        title.setStyleSheet("font-weight: 600; padding-left: 4px;")
-        self._workspace_title = title
-        bar.addWidget(title)
-        spacer = QWidget(self)
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
-        bar.addWidget(spacer)
-        env_label = QLabel("Environment", self)
-        env_label.setObjectName("muted")
-        self.env_combo = QComboBox(self)
-        self.env_combo.setMinimumWidth(180)
-        self.env_combo.setToolTip("Active environment: its variables fill {{placeholders}}")
-        self.env_combo.currentTextChanged.connect(self._environment_chosen)
-        bar.addWidget(env_label)
-        bar.addWidget(self.env_combo)
-
-        panel = self.collections
-        self.act_new = panel.act_new_request
-        self.act_save = self._act("Save", self.save_current, QKeySequence.StandardKey.Save)
-        self.act_save_all = self._act("Save all", self.save_all, "Ctrl+Shift+S")
-        self.act_close_tab = self._act("Close tab", self.close_current_tab, QKeySequence.StandardKey.Close)
-        self.act_open_ws = self._act("Open workspace…", self.choose_workspace, QKeySequence.StandardKey.Open)
-        self.act_new_ws = self._act("New workspace…", self.create_workspace)
-        self.act_reload = self._act("Reload workspace", self.reload_workspace, "F5")
-        self.act_settings = self._act("Settings…", self.edit_settings, "Ctrl+,")
-        self.act_quit = self._act("Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_send = self._act("Send", self.send_current, "Ctrl+Return")
-        self.act_send.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.act_cancel = self._act("Cancel request", self.cancel_send, "Esc")
-        self.act_cancel.setEnabled(False)
-        self.act_environments = self._act("Manage environments…", self.edit_environments, "Ctrl+E")
-        self.act_environments.setIcon(icons.icon("environment"))
-        self.act_code = self._act("Generate code…", self.show_code, "Ctrl+Shift+C")
-        self.act_code.setIcon(icons.icon("code"))
-        self.act_history = self._act("History", lambda: self.left.setCurrentIndex(1), "Ctrl+H")
-        self.act_history.setIcon(icons.icon("history"))
-        env_button = QToolButton(self)
-        env_button.setDefaultAction(self.act_environments)
-        env_button.setAutoRaise(True)
-        bar.addWidget(env_button)
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.act_new)
-        file_menu.addAction(panel.act_new_folder)
-        file_menu.addAction(panel.act_new_collection)
-        self.act_import_openapi = self._act("Import…", self.import_spec, "Ctrl+I")  # issue 4: OpenAPI import
-        file_menu.addAction(self.act_import_openapi)
-        self.setAcceptDrops(True)  # drop a descriptor file (JSON/YAML/ZIP) on the window to import it
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_save)
-        file_menu.addAction(self.act_save_all)
-        file_menu.addAction(self.act_close_tab)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_open_ws)
-        file_menu.addAction(self.act_new_ws)
-        self.recent_menu = file_menu.addMenu("Open recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addAction(self.act_reload)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_settings)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-
-        request_menu = menu.addMenu("&Request")
-        for act in (self.act_send, self.act_cancel, self.act_code):
-            request_menu.addAction(act)
-        env_menu = menu.addMenu("&Environment")
-        env_menu.addAction(self.act_environments)
-        view_menu = menu.addMenu("&View")
-        view_menu.addAction(self.act_history)
-        self._view_menu = view_menu
-        self._tools_menu = menu.addMenu("&Tools")
-        self.act_metadata = self._act("Metadata browser…", self._open_metadata_browser)  # issue 6
-        self._tools_menu.addAction(self.act_metadata)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
-        help_menu.addAction("About API Workbench", self._show_about)
-        for act in (self.act_send, self.act_cancel, self.act_save, self.act_close_tab):
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(act)
-
-    def _act(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-        act.triggered.connect(lambda *_: slot())
-        return act
 
     # ------------------------------------------------------------------ lazily built parts
     @property
@@ -255,9 +180,10 @@ class MainWindow(QMainWindow):
         return self._response
 
     @property
-    def query_builder(self) -> Any:
+    def query_builder(self) -> QueryBuilderDock:
         """The OData query-builder dock (installed with the other extensions after the first paint)."""
         self._install_extensions()
+        assert self._query_builder is not None
         return self._query_builder
 
     def _install_extensions(self) -> None:
@@ -269,7 +195,7 @@ class MainWindow(QMainWindow):
         if self._extensions_installed:
             return
         self._extensions_installed = True
-        from workbench.ui.widgets.odata.query_builder import install_query_builder
+        from workbench.ui.widgets.odata.query_dock import install_query_builder
 
         self._query_builder = install_query_builder(self)
 
@@ -281,28 +207,32 @@ class MainWindow(QMainWindow):
         self._install_extensions()
         self.startup_finished = True
 
-    def _open_batch_editor(self) -> None:
+    @Slot()
+    def open_batch_editor(self) -> None:
+        """Tools → $batch editor…"""
         from workbench.ui.widgets.odata.batch_editor import open_batch_dialog
 
         open_batch_dialog(self)
 
-    def _open_metadata_browser(self) -> None:
+    @Slot()
+    def open_metadata_browser(self) -> None:
+        """Tools → Metadata browser…"""
         from workbench.ui.widgets.odata.metadata_browser import open_metadata_browser
 
         open_metadata_browser(self)
 
     def tools_menu(self) -> QMenu:
         """The Tools menu, for panels that add their own entries."""
-        return self._tools_menu
+        return self.window_actions.tools_menu
 
     def view_menu(self) -> QMenu:
         """The View menu (dock panels add their toggle action here through `add_dock`)."""
-        return self._view_menu
+        return self.window_actions.view_menu
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
         """Add a dockable panel (hidden until asked for) with its toggle in the View menu."""
         self.addDockWidget(area, dock)
-        self._view_menu.addAction(dock.toggleViewAction())
+        self.window_actions.view_menu.addAction(dock.toggleViewAction())
 
     # ------------------------------------------------------------------ workspace
     @Slot()
@@ -347,14 +277,7 @@ class MainWindow(QMainWindow):
         """Show a freshly read workspace: tree, environments, title, open tabs, status."""
         self.workspace = workspace
         self.collections.set_workspace(workspace)
-        self.env_combo.blockSignals(True)
-        self.env_combo.clear()
-        self.env_combo.addItem(NO_ENVIRONMENT)
-        for env in workspace.environments:
-            self.env_combo.addItem(env.name)
-        if workspace.active_environment and workspace.environment(workspace.active_environment):
-            self.env_combo.setCurrentText(workspace.active_environment)
-        self.env_combo.blockSignals(False)
+        self._fill_environments()
         name = workspace.name or Path(self.workspace_root).name
         self.setWindowTitle(f"{name} — API Workbench")
         self._workspace_title.setText(f"  {name}")
@@ -383,27 +306,69 @@ class MainWindow(QMainWindow):
             self._give_context(editor)
 
     def _give_context(self, editor: RequestEditor) -> None:
-        from workbench.core.sending.prepare import variables_for
+        ctx = self.send_context(editor.collection_path)
+        request = editor.saved_request
+        editor.set_context(ctx.collection, ctx.variables_for(request), ctx.secret_names(request),
+                           str(Path(self.workspace_root) / editor.collection_path), ctx)
 
-        coll = self.collection_of(editor.collection_path)
-        env = self.active_environment()
-        editor.set_context(coll, variables_for(coll, env), env.secret_names if env else frozenset(),
-                           str(Path(self.workspace_root) / editor.collection_path))
+    def current_collection_path(self) -> str:
+        """The collection the toolbar's environment picker speaks for: the current tab's, else the tree's."""
+        editor = self.current_editor()
+        if editor is not None and editor.collection_path:
+            return editor.collection_path
+        selected = self.collections.selected_collection_path()
+        if selected:
+            return selected
+        return self.workspace.collections[0].path if len(self.workspace.collections) == 1 else ""
 
-    def active_environment(self) -> Any:
-        name = self.workspace.active_environment
-        return self.workspace.environment(name) if name else None
+    def active_environment(self) -> Environment | None:
+        """The environment in force for the current collection (its own and/or a shared one)."""
+        path = self.current_collection_path()
+        return self.send_context(path).environment if path else None
+
+    def _fill_environments(self) -> None:
+        """The picker lists what the current collection can use and shows the one it uses."""
+        from workbench.core.context.selection import chosen_environment, environment_names
+
+        path = self.current_collection_path()
+        coll = self.collection_of(path) if path else None
+        names = environment_names(self.workspace, coll)
+        chosen = chosen_environment(self.workspace, coll)
+        combo = self.env_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(NO_ENVIRONMENT)
+        own = {e.name for e in coll.environments} if coll is not None else set()
+        for name in names:
+            combo.addItem(name)
+            combo.setItemData(combo.count() - 1,
+                              f"Environment of “{coll.name}”" if coll is not None and name in own
+                              else "Shared environment (workspace environments/ folder)",
+                              Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentText(chosen or NO_ENVIRONMENT)
+        combo.setEnabled(coll is not None)
+        combo.setToolTip(f"Environment of “{coll.name}”: its variables fill {{{{placeholders}}}} in this "
+                         "collection's requests (your choice, kept out of git)" if coll is not None
+                         else "Open a request to pick the environment of its collection")
+        combo.blockSignals(False)
 
     @Slot(str)
     def _environment_chosen(self, name: str) -> None:
-        active = "" if name == NO_ENVIRONMENT else name
-        self.workspace = replace(self.workspace, active_environment=active)
+        from workbench.core.context.selection import choose_environment
+
+        path = self.current_collection_path()
+        if not path:
+            return
         try:
-            storage.save_workspace_settings(self.workspace)
-        except WorkbenchError as exc:
-            self.statusBar().showMessage(exc.message)
+            choose_environment(self.workspace_root, path, "" if name == NO_ENVIRONMENT else name)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Cannot remember the environment: {exc}")
         for editor in self.editors():
-            self._give_context(editor)
+            if editor.collection_path == path:
+                self._give_context(editor)
+        coll = self.collection_of(path)
+        self.statusBar().showMessage(f"“{coll.name if coll else path}” now uses "
+                                     f"{'no environment' if name == NO_ENVIRONMENT else name}", 3000)
 
     def collection_of(self, collection_path: str) -> Collection | None:
         return self.workspace.collection(collection_path)
@@ -501,7 +466,7 @@ class MainWindow(QMainWindow):
         if editor_type is None:
             return []
         widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
-        return [cast("RequestEditor", w) for w in widgets if isinstance(w, editor_type)]
+        return [w for w in widgets if isinstance(w, editor_type)]
 
     @Slot(str, str)
     def open_request(self, collection_path: str, request_path: str) -> RequestEditor | None:
@@ -560,6 +525,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _current_tab_changed(self, index: int) -> None:
+        self._fill_environments()
         editor = self.current_editor()
         if editor is not None and editor.saved_request.path:
             self.collections.select_key(f"{editor.collection_path}/{editor.saved_request.path}")
@@ -667,27 +633,20 @@ class MainWindow(QMainWindow):
         request = editor.to_model()
         self._sending_editor = editor
         editor.set_sending(True)
-        self.act_cancel.setEnabled(True)
+        self.window_actions.cancel.setEnabled(True)
         import asyncio
 
         self._send_task = asyncio.ensure_future(self._send(editor, editor.collection_path, request))
 
-    def send_context(self, collection_path: str) -> Any:
-        """What a send from this window needs: the collection, active environment, settings, tokens."""
-        from workbench.core.auth import oauth2
-        from workbench.core.sending.send import SendContext
+    def send_context(self, collection_path: str) -> SendContext:
+        """What a send from this window needs, from the one place that makes it (`core/context/`)."""
+        from workbench.core.context.resolve import resolve_context
 
-        ctx = SendContext(
-            collection=self.collection_of(collection_path),
-            environment=self.active_environment(),
-            settings=self.workspace.settings,
-            base_dir=Path(self.workspace_root) / collection_path,
-        )
-        oauth2.attach_to_context(ctx, Path(self.workspace_root))
-        return ctx
+        return resolve_context(self.workspace, self.collection_of(collection_path),
+                               base_dir=Path(self.workspace_root) / collection_path)
 
     @Slot(str, str)
-    def run_collection(self, collection_path: str, folder: str = "") -> Any:
+    def run_collection(self, collection_path: str, folder: str = "") -> RunnerDialog | None:
         """Run every request of a collection or folder in order (what `workbench run` does)."""
         from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
 
@@ -703,8 +662,8 @@ class MainWindow(QMainWindow):
     async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
         import asyncio
 
-        from workbench.core.workspace import history
         from workbench.core.sending.send import send
+        from workbench.core.workspace import history
 
         ctx = self.send_context(collection_path)
         self.response.show_pending(request)
@@ -724,7 +683,7 @@ class MainWindow(QMainWindow):
             if self._sending_editor is editor:
                 self._sending_editor = None
                 # Esc belongs to the widgets again (closing a cell editor, a popup) when nothing runs.
-                self.act_cancel.setEnabled(False)
+                self.window_actions.cancel.setEnabled(False)
         self.response.set_collection_dir(ctx.base_dir)  # its openapi.json is the response contract
         self.response.show_exchange(exchange, request)
         r = exchange.response
@@ -751,7 +710,7 @@ class MainWindow(QMainWindow):
         if index == 1 and self._history_panel is None:
             self.history_panel()
 
-    def history_panel(self) -> Any:
+    def history_panel(self) -> HistoryPanel:
         """The History tab's panel, created the first time it is shown (not needed at start-up)."""
         if self._history_panel is None:
             from workbench.ui.widgets.workspace.history_panel import HistoryPanel
@@ -769,7 +728,7 @@ class MainWindow(QMainWindow):
         return self._history_panel
 
     @Slot(object)
-    def open_history_entry(self, entry: Any) -> RequestEditor | None:
+    def open_history_entry(self, entry: HistoryEntry) -> RequestEditor | None:
         """Reopen a sent request: its saved file when it still exists, else a new unsaved tab."""
         if entry.collection and entry.request_path:
             editor = self.open_request(entry.collection, entry.request_path)
@@ -784,6 +743,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ dialogs
     @Slot()
+    def show_history(self) -> None:
+        """View → History (Ctrl+H): bring the History tab to the front."""
+        self.left.setCurrentIndex(1)
+
+    @Slot()
     def show_code(self) -> None:
         editor = self.current_editor()
         if editor is None:
@@ -791,8 +755,7 @@ class MainWindow(QMainWindow):
             return
         from workbench.ui.widgets.request.code_dialog import CodeDialog
 
-        dialog = CodeDialog(editor.to_model(), self.collection_of(editor.collection_path),
-                            self.active_environment(), self)
+        dialog = CodeDialog(editor.to_model(), self.send_context(editor.collection_path), self)
         dialog.show()
 
     @Slot(str, str)
@@ -824,14 +787,16 @@ class MainWindow(QMainWindow):
         if dialog.changed_on_disk:
             self.reload_workspace()
 
-    def _show_shortcuts(self) -> None:
+    @Slot()
+    def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
             "Ctrl+Enter\tSend the request", "Esc\tCancel the running request", "Ctrl+S\tSave",
             "Ctrl+Shift+S\tSave all", "Ctrl+N\tNew request", "Ctrl+W\tClose tab", "F2\tRename (tree)",
             "Ctrl+D\tDuplicate (tree)", "Delete\tDelete (tree)", "F5\tReload the workspace from disk",
             "Ctrl+E\tManage environments", "Ctrl+Shift+C\tGenerate code", "Ctrl+,\tSettings"]))
 
-    def _show_about(self) -> None:
+    @Slot()
+    def show_about(self) -> None:
         from workbench import __version__
 
         QMessageBox.about(self, "About API Workbench",
@@ -870,21 +835,21 @@ class MainWindow(QMainWindow):
         if isinstance(current, list) and len(current) == 2:
             self.open_request(str(current[0]), str(current[1]))
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        if not getattr(self, "_sized", False):
+        if not self._sized:
             self._sized = True
             height = max(self.centre.height(), 400)
             self.centre.setSizes([height * 11 // 20, height * 9 // 20])
 
-    def event(self, event: Any) -> bool:
+    def event(self, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
             QTimer.singleShot(0, self._after_first_paint)
         return super().event(event)
 
     # ------------------------------------------------------------------ OpenAPI import (issue 4)
-    def import_spec(self, source: str = "") -> Any:
+    def import_spec(self, source: str = "") -> ImportDialog:
         """File → Import… (Ctrl+I), or a dropped file: the import dialog (started at once for a drop)."""
         from workbench.ui.widgets.workspace.import_dialog import ImportDialog
 
@@ -897,11 +862,11 @@ class MainWindow(QMainWindow):
             dialog.start_import()
         return dialog
 
-    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
         if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt naming
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             event.acceptProposedAction()
@@ -936,7 +901,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _editor_type() -> type | None:
+def _editor_type() -> type[RequestEditor] | None:
     """The RequestEditor class once its module is loaded (no tab can exist before that)."""
     module = sys.modules.get("workbench.ui.widgets.request.editor")
-    return getattr(module, "RequestEditor", None) if module is not None else None
+    editor_type: type[RequestEditor] | None = getattr(module, "RequestEditor", None) if module is not None else None
+    return editor_type
+
+
+if TYPE_CHECKING:
+    def _satisfies_window_api(window: MainWindow) -> WindowApi:
+        """mypy checks here that panels can be given the main window as their `WindowApi`."""
+        return window

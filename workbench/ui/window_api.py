@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDockWidget, QTabWidget
+    from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
     from workbench.core.collections import Collection, Environment, Request, Workspace
     from workbench.core.sending.send import SendContext
@@ -27,6 +27,10 @@ class WindowApi(Protocol):
     workspace_root: str
     workspace: Workspace
     tabs: QTabWidget
+
+    def window(self) -> QWidget:
+        """The main window as a widget: the parent of a panel's dialogs and docks (QWidget.window())."""
+        ...
 
     def current_editor(self) -> RequestEditor | None:
         """The request tab in front, if any."""

@@ -20,7 +20,7 @@ from workbench.core.csdl.requests import (
     sample_entity,
 )
 from workbench.core.csdl.source import load_file, load_metadata
-from workbench.core.errors import CsdlError
+from workbench.core.errors import CsdlError, UnresolvedVariableError
 from workbench.core.sending.send import SendContext, send
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "csdl"
@@ -31,13 +31,14 @@ def cap_model(odata_server) -> Model:  # type: ignore[no-untyped-def]
     return asyncio.run(load_metadata(odata_server.url))
 
 
-def _ctx(root: str) -> SendContext:
-    return SendContext(collection=Collection("svc", variables=(KeyValue("serviceRoot", root),)))
+def _ctx(root: str, **keys: str) -> SendContext:
+    return SendContext(collection=Collection("svc", variables=(KeyValue("serviceRoot", root),
+                                                               *(KeyValue(k, v) for k, v in keys.items()))))
 
 
 @pytest.mark.peers
 def test_crud_round_trip_on_cap(cap_model: Model, odata_server) -> None:  # type: ignore[no-untyped-def]
-    """create → get → update → delete with the generated requests (only the sample key changed)."""
+    """create → get → update → delete with the generated requests; the key comes from `{{Users_ID}}`."""
     ctx = _ctx(odata_server.url)
     create = new_request(cap_model, "Users", "create")
     body = json.loads(create.body.text)
@@ -48,27 +49,31 @@ def test_crud_round_trip_on_cap(cap_model: Model, odata_server) -> None:  # type
     assert created.response.status == 201, created.response.text()
 
     get = new_request(cap_model, "Users", "get")
-    assert get.url == "{{serviceRoot}}/Users(1)"
-    got = asyncio.run(send(replace(get, url=get.url.replace("(1)", "(4711)")), ctx))
+    assert get.url == "{{serviceRoot}}/Users({{Users_ID}})"
+    with pytest.raises(UnresolvedVariableError, match=r"\{\{Users_ID\}\} is not defined"):
+        asyncio.run(send(get, ctx))  # a generated request never addresses a real-looking entity by itself
+    ctx = _ctx(odata_server.url, Users_ID="4711")
+    got = asyncio.run(send(get, ctx))
     assert got.response.status == 200 and json.loads(got.response.text())["userName"] == body["userName"]
 
     update = new_request(cap_model, "Users", "update")
     assert update.method == "PATCH" and "ID" not in json.loads(update.body.text)
-    patched = asyncio.run(send(replace(update, url=update.url.replace("(1)", "(4711)"),
-                                       body=replace(update.body, text='{"city": "Oslo"}')), ctx))
+    patched = asyncio.run(send(replace(update, body=replace(update.body, text='{"city": "Oslo"}')), ctx))
     assert patched.response.status == 200 and json.loads(patched.response.text())["city"] == "Oslo"
 
     delete = new_request(cap_model, "Users", "delete")
-    deleted = asyncio.run(send(replace(delete, url=delete.url.replace("(1)", "(4711)")), ctx))
+    deleted = asyncio.run(send(delete, ctx))
     assert deleted.response.status == 204
-    gone = asyncio.run(send(replace(get, url=get.url.replace("(1)", "(4711)")), ctx))
+    gone = asyncio.run(send(get, ctx))
     assert gone.response.status == 404
 
 
 @pytest.mark.peers
 def test_generated_collection_reads_work(cap_model: Model, odata_server) -> None:  # type: ignore[no-untyped-def]
     collection = generate_collection(cap_model, service_root=odata_server.url)
-    assert collection.variables == (KeyValue("serviceRoot", odata_server.url),)
+    assert collection.variables[0] == KeyValue("serviceRoot", odata_server.url)
+    users_key = next(v for v in collection.variables if v.name == "Users_ID")
+    assert not users_key.enabled and users_key.value == ""  # listed for the user to fill, not a guess
     names = {f.name for f in collection.folders}
     assert {"Users", "Cases", "Tasks"} <= names
     lists = [r for r in collection.all_requests() if r.meta.get("odata_kind") == "list"]
@@ -80,6 +85,9 @@ def test_generated_collection_reads_work(cap_model: Model, odata_server) -> None
         assert "value" in json.loads(exchange.response.text())
     users_get = next(r for r in collection.all_requests() if r.meta.get("odata_kind") == "get"
                      and r.meta.get("odata_entity_set") == "Users")
+    with pytest.raises(UnresolvedVariableError):
+        asyncio.run(send(users_get, ctx))
+    ctx = SendContext(collection=collection, overrides={"Users_ID": "1"})
     assert asyncio.run(send(users_get, ctx)).response.status == 200  # Users(1) exists in the seed data
 
 
@@ -124,7 +132,7 @@ def test_v2_requests_use_v2_literals_and_merge() -> None:
     """OData v2: `guid'…'` literals, `$format=json`, MERGE tunnelled through POST, query parameters."""
     model = load_file(DATA / "sap-v2.xml")
     get = new_request(model, "OrderSet", "get")
-    assert get.url == "{{serviceRoot}}/OrderSet(guid'00000000-0000-0000-0000-000000000000')"
+    assert get.url == "{{serviceRoot}}/OrderSet(guid'{{OrderSet_OrderId}}')"
     assert KeyValue("$format", "json") in get.params
     update = new_request(model, "OrderSet", "update")
     assert update.method == "POST" and KeyValue("X-HTTP-Method", "MERGE") in update.headers

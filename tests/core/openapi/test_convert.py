@@ -1,43 +1,22 @@
-"""OpenAPI import: each test writes the smallest spec that shows one rule, imports it, checks the model.
+"""OpenAPI conversion: each test writes the smallest spec that shows one rule, imports it, checks the model.
 
 Rules come from the OpenAPI Specification (2.0, 3.0.3, 3.1.0) and issue 4; the docstring of each
-test names the rule. Sending is checked against the local httpbin echo server.
+test names the rule. Sending is checked against the local httpbin echo server. Operations,
+servers and bodies are checked here, through the whole conversion; security schemes in
+test_security.py, the entry points (bad input, writing a workspace) in test_importer.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import pytest
-import yaml
+from typing import Any, Callable
 
 from workbench.core.collections import Environment, KeyValue, Request
-from workbench.core.errors import SpecImportError
-from workbench.core.openapi.convert import (
-    BUNDLE_FILE,
-    import_into_workspace,
-    import_openapi,
-    load_operation_contract,
-)
+from workbench.core.openapi.importer import import_openapi
 from workbench.core.sending.prepare import prepare
 from workbench.core.sending.send import SendContext, send
-from workbench.core.workspace import storage
-
-
-def write(tmp_path: Path, spec: dict[str, Any] | str, name: str = "spec.yaml") -> Path:
-    path = tmp_path / name
-    if isinstance(spec, str):
-        path.write_text(spec, encoding="utf-8")
-    elif name.endswith(".json"):
-        path.write_text(json.dumps(spec), encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def by_op(result: Any, operation: str) -> Request:
@@ -106,10 +85,10 @@ PETS_30: dict[str, Any] = {
 }
 
 
-def test_operations_become_requests_in_tag_folders(tmp_path: Path) -> None:
+def test_operations_become_requests_in_tag_folders(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """One request per operation, in a folder per first tag (untagged at the root), named by summary,
     else operationId, else `METHOD path`; docs from the description; meta for re-import/contracts."""
-    result = import_openapi(write(tmp_path, PETS_30))
+    result = import_openapi(write_spec(PETS_30))
     coll = result.collection
     assert coll.name == "Pets"
     assert [f.name for f in coll.folders] == ["pets"]
@@ -123,9 +102,9 @@ def test_operations_become_requests_in_tag_folders(tmp_path: Path) -> None:
     assert "Pet shop API" in coll.docs and "1.2.0" in coll.docs
 
 
-def test_url_path_parameters_become_collection_variables_with_usable_values(tmp_path: Path) -> None:
+def test_url_path_parameters_become_collection_variables_with_usable_values(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """URL is `{{baseUrl}}/path`; path params are `{{name}}` variables whose value respects the schema."""
-    result = import_openapi(write(tmp_path, PETS_30))
+    result = import_openapi(write_spec(PETS_30))
     get = by_op(result, "get /pets/{petId}")
     assert get.url == "{{baseUrl}}/pets/{{petId}}"
     variables = {v.name: v.value for v in result.collection.variables}
@@ -133,10 +112,10 @@ def test_url_path_parameters_become_collection_variables_with_usable_values(tmp_
     assert variables["baseUrl"] == "https://api.example.com/v1"
 
 
-def test_parameters_required_enabled_optional_disabled_with_values(tmp_path: Path) -> None:
+def test_parameters_required_enabled_optional_disabled_with_values(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """Required params enabled, optional present but disabled with their description, each with a value:
     default, else first enum, else a format-aware sample; `Accept` header params are ignored (OAS 3 §4.8.12)."""
-    get = by_op(import_openapi(write(tmp_path, PETS_30)), "get /pets/{petId}")
+    get = by_op(import_openapi(write_spec(PETS_30)), "get /pets/{petId}")
     assert row(get.params, "limit") == KeyValue("limit", "20", True, "")
     assert row(get.params, "sort") == KeyValue("sort", "asc", False, "Sort order")
     assert row(get.params, "since").value == "2024-01-15" and not row(get.params, "since").enabled
@@ -149,9 +128,9 @@ def test_parameters_required_enabled_optional_disabled_with_values(tmp_path: Pat
     assert accepts == [KeyValue("Accept", "application/json", True, "")]  # from the response, JSON preferred
 
 
-def test_json_body_from_schema_leaves_out_read_only(tmp_path: Path) -> None:
+def test_json_body_from_schema_leaves_out_read_only(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """Body from the schema: required, enum, format, minLength respected; readOnly `id` left out."""
-    put = by_op(import_openapi(write(tmp_path, PETS_30)), "put /pets/{petId}")
+    put = by_op(import_openapi(write_spec(PETS_30)), "put /pets/{petId}")
     assert put.body.kind == "raw" and put.body.content_type == "application/json"
     body = json.loads(put.body.text)
     assert "id" not in body
@@ -159,15 +138,15 @@ def test_json_body_from_schema_leaves_out_read_only(tmp_path: Path) -> None:
     assert body["born"] == "2024-01-15T09:30:00Z" and body["email"] == "user@example.com"
 
 
-def test_body_from_media_examples(tmp_path: Path) -> None:
+def test_body_from_media_examples(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """`examples` on the media type win over a schema sample."""
-    post = by_op(import_openapi(write(tmp_path, PETS_30)), "post /pets")
+    post = by_op(import_openapi(write_spec(PETS_30)), "post /pets")
     assert json.loads(post.body.text) == {"name": "Rex", "kind": "dog"}
 
 
-def test_servers_become_environments_with_variables(tmp_path: Path) -> None:
+def test_servers_become_environments_with_variables(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """One environment per server; server variables become variables, enum choices in the description."""
-    result = import_openapi(write(tmp_path, PETS_30))
+    result = import_openapi(write_spec(PETS_30))
     assert [e.name for e in result.environments] == ["Pets – Production", "Pets – Sandbox"]
     sandbox = result.environments[1].as_dict()
     assert sandbox["baseUrl"] == "https://{{region}}.sandbox.example.com/{{base}}"
@@ -176,7 +155,7 @@ def test_servers_become_environments_with_variables(tmp_path: Path) -> None:
     assert "Choices: eu, us" in region.description
 
 
-def test_swagger2_host_basepath_schemes_formdata_and_body(tmp_path: Path) -> None:
+def test_swagger2_host_basepath_schemes_formdata_and_body(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """Swagger 2.0: URL from schemes+host+basePath, `in: body` → JSON body, formData → form or multipart."""
     spec = {
         "swagger": "2.0", "info": {"title": "Old", "version": "1"}, "host": "old.example.com:8443",
@@ -201,7 +180,7 @@ def test_swagger2_host_basepath_schemes_formdata_and_body(tmp_path: Path) -> Non
                               "responses": {"200": {"description": "ok"}}}},
         },
     }
-    result = import_openapi(write(tmp_path, spec, "old.json"))
+    result = import_openapi(write_spec(spec, "old.json"))
     assert [e.as_dict()["baseUrl"] for e in result.environments] == [
         "https://old.example.com:8443/api", "http://old.example.com:8443/api"]
     items = by_op(result, "post /items")
@@ -216,7 +195,7 @@ def test_swagger2_host_basepath_schemes_formdata_and_body(tmp_path: Path) -> Non
     assert by_op(result, "get /find").params == (KeyValue("tags", "a", True, ""),)
 
 
-def test_openapi31_schema_keywords_webhooks_and_path_items(tmp_path: Path) -> None:
+def test_openapi31_schema_keywords_webhooks_and_path_items(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """3.1: type arrays, const, prefixItems; `webhooks` are listed (docs + warning) but not requests;
     a path item may be a `$ref` to `components/pathItems`."""
     spec = {
@@ -234,7 +213,7 @@ def test_openapi31_schema_keywords_webhooks_and_path_items(tmp_path: Path) -> No
                                "note": {"type": ["string", "null"], "examples": ["hello"]}}}}}},
             "responses": {"200": {"description": "ok"}}}}}},
     }
-    result = import_openapi(write(tmp_path, spec))
+    result = import_openapi(write_spec(spec))
     assert len(result.collection.all_requests()) == 1
     body = json.loads(by_op(result, "post /things").body.text)
     assert body == {"kind": "thing", "size": 5, "pair": ["string", 1], "note": "hello"}
@@ -242,65 +221,14 @@ def test_openapi31_schema_keywords_webhooks_and_path_items(tmp_path: Path) -> No
     assert "thingCreated: POST — A thing was created" in result.collection.docs
 
 
-def test_security_schemes_map_to_auth_with_placeholders(tmp_path: Path) -> None:
-    """apiKey (header/query/cookie, bare Authorization), basic, bearer, OAuth2 and openIdConnect map to
-    our auth types; secrets are `{{placeholders}}` with empty, secret environment variables."""
-    spec = {
-        "openapi": "3.0.3", "info": {"title": "Sec", "version": "1"}, "servers": [{"url": "https://sec.example.com"}],
-        "security": [{"oauth": ["read"]}],
-        "components": {"securitySchemes": {
-            "oauth": {"type": "oauth2", "flows": {
-                "authorizationCode": {"authorizationUrl": "https://id.example.com/auth",
-                                      "tokenUrl": "https://id.example.com/token", "scopes": {"read": "", "write": ""}},
-                "clientCredentials": {"tokenUrl": "https://id.example.com/token",
-                                      "scopes": {"read": "", "write": ""}}}},
-            "bare": {"type": "apiKey", "in": "header", "name": "Authorization"},
-            "query": {"type": "apiKey", "in": "query", "name": "api_key"},
-            "cookie": {"type": "apiKey", "in": "cookie", "name": "sid"},
-            "basic": {"type": "http", "scheme": "basic"},
-            "jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.com/.well-known/openid-configuration"},
-        }},
-        "paths": {"/a": {m: {"operationId": m, "security": sec, "responses": {"200": {"description": "ok"}}}
-                         for m, sec in (("get", [{"bare": []}]), ("put", [{"query": []}]), ("post", [{"cookie": []}]),
-                                        ("delete", [{"basic": []}]), ("patch", [{"jwt": []}]),
-                                        ("options", [{"oidc": ["profile"]}]), ("head", []))},
-                  "/b": {"get": {"operationId": "inherits", "responses": {"200": {"description": "ok"}}}}},
-    }
-    result = import_openapi(write(tmp_path, spec))
-    coll = result.collection
-    assert coll.auth.type == "oauth2"
-    assert dict(coll.auth.params) == {
-        "grant_type": "client_credentials", "client_id": "{{clientId}}", "client_secret": "{{clientSecret}}",
-        "client_auth": "basic", "scope": "read", "token_url": "https://id.example.com/token"}
-    assert coll.auth.get("token_url") == "https://id.example.com/token" and coll.auth.get("scope") == "read"
-    assert coll.auth.get("client_auth") == "basic" and coll.auth.get("client_secret") == "{{clientSecret}}"
-    auths = {r.meta["operationId"]: r.auth for r in coll.all_requests()}
-    assert dict(auths["get"].params) == {"name": "Authorization", "value": "{{apiKey}}", "in": "header"}
-    assert auths["put"].get("in") == "query" and auths["put"].get("name") == "api_key"
-    assert auths["post"].get("in") == "cookie"
-    assert auths["delete"].type == "basic" and auths["delete"].get("password") == "{{password}}"
-    assert auths["patch"].type == "bearer" and auths["patch"].get("token") == "{{bearerToken}}"
-    assert auths["options"].type == "oauth2" and auths["options"].get("discovery_url").endswith("openid-configuration")
-    assert "openid profile" == auths["options"].get("scope")
-    assert auths["head"].type == "none"  # `security: []` removes auth (OAS §4.8.10 security)
-    assert auths["inherits"].type == "inherit"
-    env = result.environments[0]
-    values = env.as_dict()
-    for name in ("clientSecret", "password", "bearerToken"):
-        assert values[name] == "" and name in env.secret_names  # never invented
-    assert any(n.endswith("apiKey") for n in env.secret_names)
-    assert any("also offered: authorizationCode" in w for w in result.warnings)
-
-
-def test_group_by_path_segments(tmp_path: Path) -> None:
+def test_group_by_path_segments(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """group_by="path": folders by literal path segments; single-child chains are collapsed."""
     spec = {"openapi": "3.0.0", "info": {"title": "P", "version": "1"}, "paths": {
         "/api/v1/pets": {"get": {"responses": {"200": {"description": "ok"}}}},
         "/api/v1/pets/{id}": {"get": {"responses": {"200": {"description": "ok"}}}},
         "/api/v1/pets/{id}/photos": {"get": {"responses": {"200": {"description": "ok"}}}},
         "/api/v1/stores": {"get": {"responses": {"200": {"description": "ok"}}}}}}
-    coll = import_openapi(write(tmp_path, spec), group_by="path").collection
+    coll = import_openapi(write_spec(spec), group_by="path").collection
     assert [f.name for f in coll.folders] == ["api/v1"]
     top = coll.folders[0]
     assert [r.url for r in top.requests] == ["{{baseUrl}}/api/v1/pets", "{{baseUrl}}/api/v1/pets/{{id}}",
@@ -309,30 +237,13 @@ def test_group_by_path_segments(tmp_path: Path) -> None:
     assert [r.url for r in top.folders[0].requests] == ["{{baseUrl}}/api/v1/pets/{{id}}/photos"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("title: hello\n", "not an OpenAPI or Swagger descriptor"),
-    ('{"openapi": "3.0.0",\n  "info": {,}}', "invalid JSON at line 2, column 12"),
-    ("openapi: 3.0.0\ninfo:\n  title: [unclosed\n", "invalid YAML at line 4, column 1"),
-    ("openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "unsupported OpenAPI version '4.0.0'"),
-    ("swagger: '1.2'\n", "unsupported OpenAPI version '1.2'"),
-    ("openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n"
-     "        - $ref: '#/components/parameters/nope'\n      responses: {}\n", "unresolvable $ref"),
-])
-def test_bad_input_is_one_specific_line(tmp_path: Path, text: str, expected: str) -> None:
-    """Each kind of bad input is a SpecImportError with one specific line."""
-    with pytest.raises(SpecImportError) as info:
-        import_openapi(write(tmp_path, text, "bad.json" if text.startswith("{") else "bad.yaml"))
-    assert expected in info.value.message
-    assert "\n" not in info.value.message
-
-
-def test_partial_problems_are_warnings_not_silent_drops(tmp_path: Path) -> None:
+def test_partial_problems_are_warnings_not_silent_drops(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """Undefined security schemes, duplicate operationIds, bad parameter locations: warnings."""
     spec = {"openapi": "3.0.0", "info": {"title": "W", "version": "1"}, "security": [{"ghost": []}], "paths": {
         "/a": {"get": {"operationId": "same", "parameters": [{"name": "x", "in": "body"}],
                        "responses": {"200": {"description": "ok"}}}},
         "/b": {"get": {"operationId": "same", "responses": {"200": {"description": "ok"}}}}}}
-    result = import_openapi(write(tmp_path, spec))
+    result = import_openapi(write_spec(spec))
     text = "\n".join(result.warnings)
     assert "'ghost' is not defined" in text
     assert "operationId 'same' is used by both" in text
@@ -340,54 +251,7 @@ def test_partial_problems_are_warnings_not_silent_drops(tmp_path: Path) -> None:
     assert len(result.collection.all_requests()) == 2
 
 
-def test_source_file_is_never_modified(tmp_path: Path, shared_data: Path) -> None:
-    """Importing reads only: the source bytes are unchanged afterwards."""
-    source = tmp_path / "paypal.json"
-    source.write_bytes((shared_data / "openapi" / "paypal-invoicing_v2.json").read_bytes())
-    before = hashlib.sha256(source.read_bytes()).hexdigest()
-    import_into_workspace(source, tmp_path / "ws")
-    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
-
-
-def test_import_into_workspace_writes_collection_bundle_and_environments(tmp_path: Path, shared_data: Path) -> None:
-    """The workspace gets the collection, one environment per server (active: the first) and openapi.json."""
-    summary = import_into_workspace(shared_data / "openapi" / "paypal-invoicing_v2.json", tmp_path / "ws")
-    assert (summary.requests, summary.environments, summary.folders) == (20, 2, 3)
-    ws = storage.load_workspace(tmp_path / "ws")
-    assert not ws.problems
-    coll = ws.collection(summary.collection_path)
-    assert coll is not None and len(coll.all_requests()) == 20
-    assert coll.auth.type == "oauth2" and coll.auth.get("token_url") == "{{tokenUrl}}"
-    assert ws.active_environment == "Invoices – PayPal Sandbox Environment"  # the first server
-    env = next(e for e in ws.environments if "Sandbox" in e.name)
-    assert env.as_dict()["tokenUrl"] == "https://api-m.sandbox.paypal.com/v1/oauth2/token"
-    bundled = json.loads((tmp_path / "ws" / summary.collection_path / BUNDLE_FILE).read_text())
-    assert bundled["openapi"] == "3.0.3"
-
-
-def test_operation_contract_validates_responses_with_jsonschema(tmp_path: Path) -> None:
-    """load_operation_contract: per status and content type a self-contained JSON Schema (refs kept,
-    circular ones finite), 3.0 `nullable` rewritten; jsonschema validates with it as documented."""
-    spec = {"openapi": "3.0.3", "info": {"title": "C", "version": "1"}, "paths": {"/nodes/{id}": {"get": {
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "ok", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Node"}}}},
-                      "404": {"description": "missing"}}}}},
-        "components": {"schemas": {"Node": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string", "nullable": True},
-            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}}}
-    summary = import_into_workspace(write(tmp_path, spec), tmp_path / "ws")
-    contract = load_operation_contract(tmp_path / "ws" / summary.collection_path, "get /nodes/{id}")
-    assert contract is not None
-    assert contract["responses"]["404"] == {}
-    schema = contract["responses"]["200"]["application/json"]
-    validator = jsonschema.Draft202012Validator(schema)
-    assert not list(validator.iter_errors({"name": None, "children": [{"name": "leaf"}]}))
-    assert list(validator.iter_errors({"children": [{"name": 5}]}))
-    assert load_operation_contract(tmp_path / "ws" / summary.collection_path, "post /nodes/{id}") is None
-
-
-def test_imported_request_arrives_at_echo_server_as_described(tmp_path: Path, httpbin: Any) -> None:
+def test_imported_request_arrives_at_echo_server_as_described(write_spec: Callable[..., Path], tmp_path: Path, httpbin: Any) -> None:
     """Send an imported request to httpbin and check what arrived: path, query, headers, JSON body, auth."""
     spec = {"openapi": "3.0.3", "info": {"title": "Echo", "version": "1"}, "servers": [{"url": "http://unused"}],
             "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}},
@@ -400,7 +264,7 @@ def test_imported_request_arrives_at_echo_server_as_described(tmp_path: Path, ht
                 "requestBody": {"content": {"application/json": {"schema": {
                     "type": "object", "required": ["qty"], "properties": {"qty": {"type": "integer", "minimum": 2}}}}}},
                 "responses": {"200": {"description": "ok"}}}}}}
-    result = import_openapi(write(tmp_path, spec))
+    result = import_openapi(write_spec(spec))
     request = result.collection.all_requests()[0]
     env = Environment("echo", (KeyValue("baseUrl", httpbin.url), KeyValue("apiKey", "k-123")))
     exchange = asyncio.run(send(request, SendContext(collection=result.collection, environment=env)))
@@ -428,17 +292,17 @@ def test_shared_specs_import_with_expected_counts(shared_data: Path) -> None:
     assert kube.collection.auth.type == "apikey" and kube.collection.auth.get("name") == "authorization"
 
 
-def test_content_parameters_are_json_text(tmp_path: Path) -> None:
+def test_content_parameters_are_json_text(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """A parameter with `content: {application/json: …}` (OAS 3 §4.8.12.3) is sent as JSON text."""
     spec = {"openapi": "3.0.3", "info": {"title": "J", "version": "1"}, "paths": {"/q": {"get": {
         "parameters": [{"name": "filter", "in": "query", "required": True, "content": {"application/json": {
             "schema": {"type": "object", "required": ["age"], "properties": {"age": {"type": "integer"}}}}}}],
         "responses": {"200": {"description": "ok"}}}}}}
-    request = import_openapi(write(tmp_path, spec)).collection.all_requests()[0]
+    request = import_openapi(write_spec(spec)).collection.all_requests()[0]
     assert request.params == (KeyValue("filter", '{"age":1}', True, ""),)
 
 
-def test_form_body_optional_fields_disabled_required_enabled_through_one_of(tmp_path: Path) -> None:
+def test_form_body_optional_fields_disabled_required_enabled_through_one_of(write_spec: Callable[..., Path], tmp_path: Path) -> None:
     """urlencoded bodies: required fields enabled, optional present but disabled; `required` is
     found through allOf and the oneOf branch the sample came from (Iceberg's token endpoint)."""
     spec = {"openapi": "3.0.3", "info": {"title": "F", "version": "1"}, "paths": {"/token": {"post": {
@@ -450,7 +314,7 @@ def test_form_body_optional_fields_disabled_required_enabled_through_one_of(tmp_
             {"type": "object", "required": ["refresh_token"], "properties": {"refresh_token": {"type": "string"}}},
         ]}}}},
         "responses": {"200": {"description": "ok"}}}}}}
-    body = import_openapi(write(tmp_path, spec)).collection.all_requests()[0].body
+    body = import_openapi(write_spec(spec)).collection.all_requests()[0].body
     assert body.kind == "form" and body.content_type == "application/x-www-form-urlencoded"
     assert [(r.name, r.value, r.enabled) for r in body.form] == [
         ("grant_type", "client_credentials", True), ("client_id", "string", True), ("scope", "string", False),

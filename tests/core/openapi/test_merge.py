@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,7 @@ from typing import Any
 import yaml
 
 from workbench.core.collections import Environment, KeyValue, Request
-from workbench.core.openapi.convert import import_into_workspace
+from workbench.core.openapi.importer import import_into_workspace
 from workbench.core.openapi.merge import merge_rows
 from workbench.core.workspace import storage
 
@@ -69,7 +67,7 @@ def test_reimport_keeps_user_edits_and_reports_changes(tmp_path: Path) -> None:
     storage.save_request(ws, coll.path, replace(request_named(ws, "List pets"), name="My pet list"))
     storage.save_request(ws, coll.path, replace(request_named(ws, "Legacy thing"), docs="still used by billing"))
     storage.save_request(ws, coll.path, Request("Scratch", "GET", "{{baseUrl}}/scratch", path="pets/Scratch.yaml"))
-    env = workspace.environments[0]
+    env = coll.environments[0]  # the API's own environment
     storage.save_environment(ws, replace(env, variables=tuple(
         KeyValue(v.name, "my-key", v.enabled, v.description) if v.name == "apiKey" else v for v in env.variables)))
 
@@ -95,7 +93,8 @@ def test_reimport_keeps_user_edits_and_reports_changes(tmp_path: Path) -> None:
     assert [(p.name, p.value, p.enabled) for p in get.params] == [("limit", "5", True), ("fields", "all", True)]
     assert request_named(ws, "My pet list").meta["openapi_operation"] == "get /pets"
     assert request_named(ws, "Legacy thing").docs == "still used by billing"
-    assert after.environments[0].as_dict()["apiKey"] == "my-key"  # the user's secret survives
+    assert after.collections[0].environments[0].as_dict()["apiKey"] == "my-key"  # the user's secret survives
+    assert not after.environments  # nothing spilled into the shared environments
     assert "Old thing.yaml" not in {p.name for p in (ws / coll.path).rglob("*.yaml")}
 
 
@@ -116,27 +115,6 @@ def test_merge_rows_three_way() -> None:
     ours = (KeyValue("a", "mine"), KeyValue("c", "3"), KeyValue("own", "x"))  # edited a, deleted b, added own
     theirs = (KeyValue("a", "10"), KeyValue("b", "20"), KeyValue("d", "4"))  # c removed, d added
     assert merge_rows(ours, base, theirs) == (KeyValue("a", "mine"), KeyValue("d", "4"), KeyValue("own", "x"))
-
-
-def test_cli_import_json_and_reimport(tmp_path: Path, shared_data: Path) -> None:
-    """`workbench import SOURCE --into WS --json` prints the counts; bad input exits 2 with one line."""
-    import json
-
-    cmd = [sys.executable, "-m", "workbench", "import"]
-    out = subprocess.run(cmd + [str(shared_data / "openapi" / "petstore-v3.0.yaml"), "--into", str(tmp_path / "ws"),
-                                "--json"], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
-    assert {k: data[k] for k in ("collection", "folders", "requests", "environments", "warnings")} == {
-        "collection": "Swagger Petstore", "folders": 1, "requests": 3, "environments": 1, "warnings": []}
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"openapi": "3.0.0",')
-    out = subprocess.run(cmd + [str(bad), "--into", str(tmp_path / "ws")], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2
-    assert out.stderr.count("\n") == 1 and "invalid JSON at line 1" in out.stderr and "Traceback" not in out.stderr
-    out = subprocess.run(cmd + [str(shared_data / "openapi" / "petstore-v3.0.yaml"), "--into", str(tmp_path / "ws"),
-                                "--group-by", "path"], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and "0 added, 0 updated, 0 removed" in out.stdout
 
 
 def test_environment_merge_keeps_values(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from workbench.core.openapi.convert import import_openapi
+from workbench.core.openapi.importer import import_openapi
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "servers"))
 import peers  # noqa: E402

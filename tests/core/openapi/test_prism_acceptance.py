@@ -24,7 +24,7 @@ import pytest
 
 from workbench.core.collections import Auth, Environment, KeyValue
 from workbench.core.errors import SendError
-from workbench.core.openapi.convert import import_openapi
+from workbench.core.openapi.importer import import_openapi
 from workbench.core.sending.send import SendContext, send
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "servers"))

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from workbench.core.errors import SpecImportError
-from workbench.core.openapi.convert import import_openapi
+from workbench.core.openapi.importer import import_openapi
 from workbench.core.openapi.refs import LocalRefs, bundle, resolve_pointer
 from workbench.core.openapi.sources import open_source
 

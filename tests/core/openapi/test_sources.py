@@ -17,7 +17,7 @@ import yaml
 
 from workbench.core.collections import Auth
 from workbench.core.errors import SpecImportError
-from workbench.core.openapi.convert import import_openapi
+from workbench.core.openapi.importer import import_openapi
 from workbench.core.openapi.sources import ZIP_MAX_TOTAL, list_roots, parse_document
 
 MINI = {"openapi": "3.0.0", "info": {"title": "Mini", "version": "1"},

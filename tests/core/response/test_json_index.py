@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import random
 import threading
+from typing import Any, Callable
 
 import orjson
 import pytest
@@ -12,19 +12,6 @@ import pytest
 from workbench.core.errors import JsonSyntaxError
 from workbench.core.response import json_index, pretty
 from workbench.core.response.json_index import JsonIndex, index_bytes
-
-
-def _document(records: int, seed: int = 7) -> dict:
-    rnd = random.Random(seed)
-    return {
-        "@odata.context": "$metadata#Cases",
-        "@odata.count": records,
-        "value": [{
-            "ID": i, "title": f"Case \"{i}\" — ünïcode ✓", "amount": round(rnd.random() * 1000, 2),
-            "urgent": i % 3 == 0, "owner": {"name": "Anna", "tags": ["a", "b", {"deep": [1, 2, 3]}]},
-            "note": None, "braces": "text with } ] { [ and \\ backslash",
-        } for i in range(records)],
-    }
 
 
 def _walk(index: JsonIndex, node) -> object:
@@ -37,9 +24,9 @@ def _walk(index: JsonIndex, node) -> object:
 
 
 @pytest.mark.parametrize("small_container", [64, 256 * 1024])
-def test_index_rebuilds_the_document_exactly(small_container: int) -> None:
+def test_index_rebuilds_the_document_exactly(odata_document: Callable[..., dict[str, Any]], small_container: int) -> None:
     """Whatever the eager/lazy split, the index covers every value with its exact byte range."""
-    doc = _document(300)
+    doc = odata_document(300)
     data = orjson.dumps(doc)
     index = JsonIndex(data, small_container=small_container)
     index.build()
@@ -47,8 +34,8 @@ def test_index_rebuilds_the_document_exactly(small_container: int) -> None:
     assert _walk(index, index.root) == doc
 
 
-def test_index_of_pretty_printed_text_with_whitespace() -> None:
-    doc = _document(20)
+def test_index_of_pretty_printed_text_with_whitespace(odata_document: Callable[..., dict[str, Any]]) -> None:
+    doc = odata_document(20)
     data = json.dumps(doc, indent=4, ensure_ascii=False).encode()
     index = index_bytes(data)
     value = index.child(index.root, "value")
@@ -56,8 +43,8 @@ def test_index_of_pretty_printed_text_with_whitespace() -> None:
     assert _walk(index, index.root) == doc
 
 
-def test_big_containers_are_indexed_eagerly_and_small_ones_on_demand() -> None:
-    data = orjson.dumps(_document(2000))
+def test_big_containers_are_indexed_eagerly_and_small_ones_on_demand(odata_document: Callable[..., dict[str, Any]]) -> None:
+    data = orjson.dumps(odata_document(2000))
     index = JsonIndex(data, small_container=4096)
     index.build()
     value = index.child(index.root, "value")
@@ -103,8 +90,8 @@ def test_structural_errors_are_reported_with_a_position(text: bytes, where: str)
     assert index.error is caught.value
 
 
-def test_find_text_and_key_forwards_backwards_and_case() -> None:
-    data = orjson.dumps(_document(50))
+def test_find_text_and_key_forwards_backwards_and_case(odata_document: Callable[..., dict[str, Any]]) -> None:
+    data = orjson.dumps(odata_document(50))
     index = index_bytes(data)
     hit = index.find("ÜNÏCODE", 0)  # non-ASCII letters fold case too
     assert hit is not None
@@ -130,9 +117,9 @@ def test_find_crosses_search_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     assert back is not None and index.node_at(back[1], exact_start=True)[-1].key == "pad"
 
 
-def test_materialize_builds_big_documents_child_by_child(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_materialize_builds_big_documents_child_by_child(odata_document: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pretty, "FULL_PARSE_BYTES", 100)
-    doc = _document(200)
+    doc = odata_document(200)
     index = JsonIndex(orjson.dumps(doc), small_container=512)
     index.build()
     assert index.materialize() == doc
@@ -147,9 +134,9 @@ def test_build_can_be_cancelled() -> None:
     assert not index.complete
 
 
-def test_validate_finds_bad_values_the_structure_scan_skips() -> None:
+def test_validate_finds_bad_values_the_structure_scan_skips(odata_document: Callable[..., dict[str, Any]]) -> None:
     """The bracket scanner skips the inside of small records; validate() parses every leaf slice."""
-    doc = _document(400)
+    doc = odata_document(400)
     good = orjson.dumps(doc)
     index = JsonIndex(good, small_container=2048)
     index.build()

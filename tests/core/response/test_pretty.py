@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import random
+from typing import Any, Callable
 
 import orjson
 import pytest
@@ -13,36 +13,22 @@ from workbench.core.response import pretty
 from workbench.core.response.pretty import iter_pretty
 
 
-def _document(records: int, seed: int = 7) -> dict:
-    rnd = random.Random(seed)
-    return {
-        "@odata.context": "$metadata#Cases",
-        "@odata.count": records,
-        "value": [{
-            "ID": i, "title": f"Case \"{i}\" — ünïcode ✓", "amount": round(rnd.random() * 1000, 2),
-            "urgent": i % 3 == 0, "owner": {"name": "Anna", "tags": ["a", "b", {"deep": [1, 2, 3]}]},
-            "note": None, "braces": "text with } ] { [ and \\ backslash",
-        } for i in range(records)],
-    }
-
-
-
 def test_parse_full_wraps_errors_and_reads_what_orjson_refuses() -> None:
     assert pretty.parse_full(b'{"x": 1e400}') == {"x": float("inf")}
     with pytest.raises(JsonSyntaxError, match="Invalid JSON"):
         pretty.parse_full(b'{"x": }')
 
 
-def test_iter_pretty_matches_a_full_pretty_print() -> None:
-    doc = _document(40)
+def test_iter_pretty_matches_a_full_pretty_print(odata_document: Callable[..., dict[str, Any]]) -> None:
+    doc = odata_document(40)
     text = "".join(iter_pretty(orjson.dumps(doc), limit_chars=10**9, chunk_chars=512))
     assert json.loads(text) == doc
     assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def test_iter_pretty_stops_at_the_limit_and_says_so() -> None:
+def test_iter_pretty_stops_at_the_limit_and_says_so(odata_document: Callable[..., dict[str, Any]]) -> None:
     progress = pretty.PrettyProgress()
-    chunks = list(iter_pretty(orjson.dumps(_document(2000)), limit_chars=20_000, chunk_chars=4096, progress=progress))
+    chunks = list(iter_pretty(orjson.dumps(odata_document(2000)), limit_chars=20_000, chunk_chars=4096, progress=progress))
     assert progress.truncated and 20_000 <= progress.chars < 30_000
     assert chunks[0].startswith('{\n  "@odata.context": "$metadata#Cases",')
 

@@ -211,7 +211,9 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     s = Settings(5.5, 2.0, False, False, "http://proxy:3128", 64)
     storage.save_workspace_settings(replace(ws, settings=s, active_environment="Dev"))
     again = storage.load_workspace(ws.root)
-    assert again.settings == s and again.active_environment == "Dev"
+    # The active environment is user state (core/context/selection.py), never a diff in git.
+    assert again.settings == s and again.active_environment == ""
+    assert "environment" not in (Path(ws.root) / "workspace.yaml").read_text()
 
 
 def test_locate_finds_workspace_and_collection(tmp_path: Path) -> None:
@@ -282,3 +284,35 @@ def test_duplicate_folder_copies_the_subtree_and_keeps_secrets_out_of_files(tmp_
     assert copy.folders[0].requests[0].auth.get("password") == "pw-XYZ"
     every_file = "".join(p.read_text() for p in ws.rglob("*.yaml"))
     assert "XYZ" not in every_file
+
+
+def test_files_that_are_not_requests_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    """Issue 12: a spec kept next to the requests showed up as "GET petstore-v3.0" and failed in `run`."""
+    ws = storage.init_workspace(tmp_path)
+    coll = Path(ws.root) / "Api"
+    coll.mkdir()
+    (coll / "collection.yaml").write_text("name: Api\n")
+    (coll / "petstore-v3.0.yaml").write_text("openapi: 3.0.0\ninfo: {title: P, version: '1'}\npaths: {}\n")
+    (coll / "notes.yaml").write_text("- one\n- two\n")
+    (coll / "Get.yaml").write_text("name: Get\nmethod: GET\nurl: http://x\n")
+    loaded = storage.load_workspace(ws.root)
+    api = loaded.collection("Api")
+    assert api is not None and [r.name for r in api.all_requests()] == ["Get"]
+    assert any("petstore-v3.0.yaml: skipped, not a request: it looks like an OpenAPI descriptor" in p
+               for p in loaded.problems)
+    assert any("notes.yaml: skipped, not a request" in p for p in loaded.problems)
+
+
+def test_a_secret_typed_into_an_environment_moves_to_the_store_on_load(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    env_file = Path(ws.root) / "environments" / "Prod.yaml"
+    env_file.parent.mkdir()
+    env_file.write_text("name: Prod\nvariables:\n- {name: clientSecret, value: s3cr3t-typed, secret: true}\n"
+                        "- {name: baseUrl, value: 'http://x'}\n")
+    loaded = storage.load_workspace(ws.root)
+    assert loaded.environments[0].as_dict()["clientSecret"] == "s3cr3t-typed"
+    assert "s3cr3t-typed" not in env_file.read_text() and "secret:" in env_file.read_text()
+    assert any("moved the value of clientSecret to the secret store" in p for p in loaded.problems)
+    assert storage.load_workspace(ws.root).environments[0].as_dict()["clientSecret"] == "s3cr3t-typed"
+    state = Path(ws.root) / ".workbench"
+    assert all("s3cr3t-typed" not in f.read_text(errors="replace") for f in state.rglob("*") if f.is_file())

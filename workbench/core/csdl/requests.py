@@ -11,6 +11,7 @@ Sample values are typed placeholders the user edits, never guesses about real da
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 from workbench.core.collections import Body, Collection, Folder, KeyValue, Request
@@ -87,16 +88,19 @@ def _property_sample(model: Model, prop: Property | Parameter, depth: int = 0) -
     return [value] if prop.collection else value
 
 
-def key_literal(model: Model, prop: Property) -> str:
-    """A sample key value written as an OData URL literal for the service's version."""
-    sample = sample_value(model, prop.type)
+def key_literal(model: Model, prop: Property, value: str | None = None) -> str:
+    """A key value written as an OData URL literal for the service's version.
+
+    `value` is put in the literal as it is (a `{{variable}}`); without it a sample value is used.
+    """
+    sample: Any = sample_value(model, prop.type) if value is None else value
     v4 = _is_v4(model)
     type_name = prop.type
     found = model.find_type(type_name)
     if isinstance(found, TypeDefinition):
         type_name = found.underlying_type
     if type_name == "Edm.String" or isinstance(found, EnumType):
-        text = str(sample).replace("'", "''")
+        text = str(sample).replace("'", "''") if value is None else value
         return f"'{text}'"
     if type_name == "Edm.Guid":
         return str(sample) if v4 else f"guid'{sample}'"
@@ -105,23 +109,50 @@ def key_literal(model: Model, prop: Property) -> str:
     if type_name == "Edm.DateTimeOffset":
         return str(sample) if v4 else f"datetimeoffset'{sample}'"
     if type_name == "Edm.Int64":
-        return "1" if v4 else "1L"
+        return ("1" if value is None else value) + ("" if v4 else "L")
     if type_name == "Edm.Decimal":
-        return "1.5" if v4 else "1.5M"
+        return ("1.5" if value is None else value) + ("" if v4 else "M")
     if type_name == "Edm.Boolean":
-        return "true"
+        return "true" if value is None else value
     return str(sample).lower() if isinstance(sample, bool) else str(sample)
 
 
-def key_predicate(model: Model, entity_type: EntityType) -> str:
-    """`(1)` for a single key, `(A=1,B='x')` for a compound one (URL Conventions §4.3.1)."""
+def key_variable(entity_set: str, prop: str) -> str:
+    """The variable a generated request takes a key from: `Customers_ID`."""
+    return re.sub(r"[^\w]", "_", f"{entity_set}_{prop}")
+
+
+def key_predicate(model: Model, entity_type: EntityType, entity_set: str = "") -> str:
+    """`({{Customers_ID}})` for a single key, `(A={{Set_A}},B='{{Set_B}}')` for a compound one (URL Conventions §4.3.1).
+
+    With `entity_set`, the key values are variables, never a real-looking sample: a generated
+    DELETE of `Customers(1)`, run as part of a collection, deleted a real customer. An undefined
+    variable stops the send and names itself, so the user picks the entity on purpose.
+    Without `entity_set`, sample values are used (for documentation and tests of literals).
+    """
     keys = model.key_properties(entity_type)
     names = model.key_of(entity_type)
     if not keys:
         raise CsdlError(f"{entity_type.qualified_name} has no key, so a single entity cannot be addressed.")
+
+    def literal(name: str, prop: Property) -> str:
+        if not entity_set:
+            return key_literal(model, prop)
+        return key_literal(model, prop, "{{" + key_variable(entity_set, name) + "}}")
+
     if len(keys) == 1:
-        return f"({key_literal(model, keys[0])})"
-    return "(" + ",".join(f"{name}={key_literal(model, prop)}" for name, prop in zip(names, keys)) + ")"
+        return f"({literal(names[0], keys[0])})"
+    return "(" + ",".join(f"{name}={literal(name, prop)}" for name, prop in zip(names, keys)) + ")"
+
+
+def key_variables(model: Model, entity_set: str) -> tuple[KeyValue, ...]:
+    """The key variables of an entity set's generated requests: listed, disabled, until the user fills them."""
+    es, entity_type = _target(model, entity_set)
+    if isinstance(es, Singleton):
+        return ()
+    return tuple(KeyValue(key_variable(es.name, name), "", False,
+                          f"Key {name} of the {es.name} entity that Get/Update/Delete address")
+                 for name in model.key_of(entity_type))
 
 
 def sample_entity(model: Model, entity_type: EntityType, for_update: bool = False,
@@ -190,7 +221,7 @@ def new_request(model: Model, entity_set: str, kind: RequestKind, base: str = BA
         return Request(name=f"Create {entity_type.name}", method="POST", url=collection_url,
                        headers=_json_headers(model, True), body=Body("raw", "application/json", text),
                        docs=es.description, meta=meta)
-    entity_url = collection_url + key_predicate(model, entity_type)
+    entity_url = collection_url + key_predicate(model, entity_type, es.name)
     if kind == "get":
         get_params: tuple[KeyValue, ...] = () if v4 else (KeyValue("$format", "json"),)
         return Request(name=f"Get {entity_type.name} by key", method="GET", url=entity_url, params=get_params,
@@ -270,6 +301,11 @@ def entity_set_requests(model: Model, entity_set: str, base: str = BASE) -> tupl
     return tuple(new_request(model, es.name, kind, base) for kind in kinds)
 
 
+def model_type_of(model: Model, entity_set: str) -> EntityType:
+    """The entity type of an entity set or singleton."""
+    return _target(model, entity_set)[1]
+
+
 def generate_collection(model: Model, name: str = "", service_root: str = "") -> Collection:
     """A collection with requests for every entity set, singleton and function/action import.
 
@@ -289,8 +325,10 @@ def generate_collection(model: Model, name: str = "", service_root: str = "") ->
         folders.append(Folder(name="Operations", requests=operations))
     container = model.entity_container
     title = name or (container.name if container is not None else "") or "OData service"
+    keys = tuple(kv for es in model.entity_sets() if model.key_of(model_type_of(model, es.name))
+                 for kv in key_variables(model, es.name))
     return Collection(name=title, folders=tuple(folders),
-                      variables=(KeyValue("serviceRoot", service_root.rstrip("/")),),
+                      variables=(KeyValue("serviceRoot", service_root.rstrip("/")), *keys),
                       docs=f"Generated from OData {model.version} metadata" + (f" of {model.source}" if model.source
                                                                                else "") + ".",
                       meta={"odata_version": model.version, **({"odata_service": service_root} if service_root else {})})

@@ -8,8 +8,10 @@ entity set, singleton and function/action import, and an environment holding `se
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.core.collections import Environment, KeyValue
+from workbench.core.collections import Environment, KeyValue, Request
+from workbench.core.context.selection import choose_environment
 from workbench.core.csdl.requests import generate_collection
 from workbench.core.csdl.source import is_url, load_metadata_sync
 from workbench.core.errors import (
@@ -18,8 +20,11 @@ from workbench.core.errors import (
     StorageError,
     WorkbenchError,
 )
-from workbench.core.openapi.convert import ImportSummary
+from workbench.core.openapi.results import ImportSummary
 from workbench.core.workspace import storage
+
+if TYPE_CHECKING:
+    from workbench.core.sending.send import SendContext
 
 _SNIFF_BYTES = 4096
 
@@ -52,10 +57,16 @@ def service_root_of(source: str) -> str:
 
 
 def import_metadata_into_workspace(source: str, workspace_root: str | Path, *, service_root: str = "",
-                                  name: str = "") -> ImportSummary:
-    """Generate and save the collection; a collection of that name already there is left alone."""
+                                  name: str = "", template: Request | None = None,
+                                  context: SendContext | None = None) -> ImportSummary:
+    """Generate and save the collection; a collection of that name already there is left alone.
+
+    A URL source is downloaded with `template`'s auth and headers in `context` (`--collection`),
+    so a `$metadata` behind OAuth2 or Basic can be imported. The collection gets an environment
+    of its own holding the service root, chosen at once: its first send reaches the service.
+    """
     try:
-        model = load_metadata_sync(source)
+        model = load_metadata_sync(source, template, context)
     except WorkbenchError as exc:
         raise SpecImportError(exc.message, detail=exc.detail) from exc
     root_url = service_root or service_root_of(source)
@@ -68,7 +79,8 @@ def import_metadata_into_workspace(source: str, workspace_root: str | Path, *, s
         saved = storage.save_collection(workspace_root, collection)
         env = Environment(f"{collection.name} service", (KeyValue(
             "serviceRoot", root_url, description="The OData service root (the URL before /$metadata)"),))
-        storage.save_environment(workspace_root, env)
+        env = storage.save_environment(workspace_root, env, saved.path)
+        choose_environment(workspace_root, saved.path, env.name)
     except (StorageError, CsdlError) as exc:
         raise SpecImportError(f"cannot write the import: {exc.message}") from exc
     warnings = () if root_url else ("the service root is not known for a file: set serviceRoot in the "

@@ -25,7 +25,7 @@ from typing import Literal as TLiteral
 
 from workbench.core.collections import Body, Collection, Environment, KeyValue, Request
 from workbench.core.errors import SendError
-from workbench.core.sending.prepare import prepare
+from workbench.core.sending.send import SendContext, check_resolved, prepare_in
 from workbench.core.sending.transport import Response
 
 BatchFormat = TLiteral["json", "multipart"]
@@ -229,28 +229,24 @@ def relative_url(url: str, service_root: str) -> str:
 
 
 def parts_from_requests(requests: Iterable[Request], service_root: str, *, collection: Collection | None = None,
-                        environment: Environment | None = None, atomicity_group: str = "") -> list[BatchPart]:
+                        environment: Environment | None = None, atomicity_group: str = "",
+                        context: SendContext | None = None) -> list[BatchPart]:
     """Batch parts from saved requests: variables resolved, URL made relative, body encoded.
 
     Auth is not copied into parts: the `$batch` request itself authenticates (Protocol §11.7).
+    Variables come from `context` (the one made by `core/context/`); `collection` and
+    `environment` stand for a two-layer context when no context is given.
     """
+    ctx = context or SendContext(collection=collection, environment=environment)
     out: list[BatchPart] = []
     for index, request in enumerate(requests, start=1):
-        prepared = prepare(request, collection, environment)
+        prepared = prepare_in(request, ctx)
+        check_resolved(prepared, ctx, f"the $batch part “{request.name}”")
         headers = tuple((k, v) for k, v in prepared.headers if k.lower() not in ("authorization", "cookie"))
         group = atomicity_group if request.method.upper() != "GET" else ""
-        out.append(BatchPart(str(index), prepared.method, relative_url(prepared.url, _resolved_root(service_root,
-                             collection, environment)), headers, prepared.body, (), group))
+        out.append(BatchPart(str(index), prepared.method, relative_url(prepared.url, ctx.resolver()(service_root)),
+                             headers, prepared.body, (), group))
     return out
-
-
-def _resolved_root(root: str, collection: Collection | None, environment: Environment | None) -> str:
-    if "{{" not in root:
-        return root
-    from workbench.core.sending.prepare import variables_for
-    from workbench.core.variables import Resolver
-
-    return Resolver(variables_for(collection, environment))(root)
 
 
 # --------------------------------------------------------------------------- splitting

@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 from workbench.core.auth import schemes as auth_mod
 from workbench.core.collections import Request
 from workbench.core.errors import SendError
-from workbench.core.sending.prepare import PreparedRequest, prepare
-from workbench.core.sending.send import SendContext
+from workbench.core.sending.prepare import PreparedRequest
+from workbench.core.sending.send import SendContext, check_resolved, prepare_in
 from workbench.core.sending.transport import Exchange, send_prepared
 
 DEFAULT_MAX_PAGES = 100
@@ -159,7 +159,8 @@ async def iter_pages(request: Request | PreparedRequest, ctx: SendContext | None
     """
     ctx = ctx or SendContext()
     if isinstance(request, Request):
-        prepared = prepare(request, ctx.collection, ctx.environment, ctx.overrides, ctx.base_dir)
+        prepared = prepare_in(request, ctx)
+        check_resolved(prepared, ctx)
     else:
         prepared = request
     if page_size:

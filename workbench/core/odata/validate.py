@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.csdl.model import (
     Capabilities,
@@ -28,7 +28,7 @@ from workbench.core.csdl.model import (
     StructuredType,
     TypeDefinition,
 )
-from workbench.core.errors import CsdlError, ODataQueryError
+from workbench.core.errors import ODataQueryError
 from workbench.core.odata.literals import (
     INT_RANGES,
     NUMERIC_TYPES,
@@ -53,6 +53,10 @@ from workbench.core.odata.query import (
     UnaryOp,
 )
 from workbench.core.odata.serializer import literal_text
+
+if TYPE_CHECKING:
+    from workbench.core.collections import Request
+    from workbench.core.sending.send import SendContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,47 +89,16 @@ _TIME_FUNCS = {"hour": _INT, "minute": _INT, "second": _INT, "fractionalseconds"
 _MATH_FUNCS = ("round", "floor", "ceiling")
 
 
-def load_model(source: str) -> Model:
+def load_model(source: str, template: Request | None = None, context: SendContext | None = None) -> Model:
     """Load `$metadata` from a file (CSDL XML or JSON) or a service URL.
 
-    Adapter over `csdl_source` (file or `GET {service}/$metadata`), so `workbench odata check
-    --metadata` takes whatever a user has at hand. Not for use inside a running event loop
-    (the UI awaits `csdl_source.load_metadata` itself).
+    Adapter over `core/csdl/source.py` (file or `GET {service}/$metadata` with `template`'s auth
+    in `context`), so `workbench odata check --metadata` takes whatever a user has at hand. Not
+    for use inside a running event loop (the UI awaits `load_metadata` itself).
     """
-    try:
-        from workbench.core.csdl import source as csdl_source
-    except ImportError:  # the CSDL loader of another module; fall back to reading it here
-        csdl_source = None  # type: ignore[assignment]
-    if csdl_source is not None:
-        if csdl_source.is_url(source):
-            import asyncio
+    from workbench.core.csdl.source import load_metadata_sync
 
-            return asyncio.run(csdl_source.load_metadata(source))
-        return csdl_source.load_file(source)
-    if source.startswith(("http://", "https://")):
-        import httpx
-
-        url = source if source.rstrip("/").endswith("$metadata") else source.rstrip("/") + "/$metadata"
-        try:
-            response = httpx.get(url, timeout=30, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            raise CsdlError(f"Could not fetch {url}: {exc}") from exc
-        if response.status_code != 200:
-            raise CsdlError(f"{url} answered {response.status_code} {response.reason_phrase}")
-        data = response.content
-    else:
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CsdlError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    if data.lstrip()[:1] == b"{":
-        from workbench.core.csdl import json_reader as csdl_json
-
-        return csdl_json.parse_json(data, source)
-    from workbench.core.csdl.xml_reader import parse_xml
-
-    return parse_xml(data, source)
+    return load_metadata_sync(source, template, context)
 
 
 def resource_names(model: Model) -> set[str]:

@@ -24,14 +24,10 @@ from workbench.core.collections import (
     Request,
 )
 from workbench.core.errors import SpecImportError, StorageError
-from workbench.core.openapi.convert import (
-    ImportResult,
-    ImportSummary,
-    _count_folders,
-    convert,
-    load_bundle,
-    save_bundle,
-)
+from workbench.core.openapi.bundle import load_bundle, save_bundle
+from workbench.core.openapi.convert import convert
+from workbench.core.openapi.results import ImportResult, ImportSummary
+from workbench.core.context.selection import choose_environment, read_choices
 from workbench.core.workspace import storage
 
 _FIELDS = ("name", "method", "url", "body", "auth", "docs")
@@ -297,19 +293,25 @@ def write_import(result: ImportResult, workspace_root: Path) -> ImportSummary:
                 storage.delete_item(workspace_root, f"{existing.path}/{rel}")
             saved = storage.save_collection(workspace_root, merged)
         save_bundle(workspace_root / saved.path, result.spec)
+        # The API's environments are the collection's own (`<collection>/environments/`): two APIs
+        # in one workspace each reach their own server. A re-import merges into the collection's
+        # copy, or into a shared one of the old layout that an earlier import wrote.
         env_names = []
         base_envs = {e.name: e for e in base_result.environments} if base_result else {}
+        owner = existing if existing is not None else saved
         for env in result.environments:
-            current = workspace.environment(env.name)
+            current = owner.environment(env.name) or workspace.environment(env.name)
             to_save = env if current is None else merge_environment(current, base_envs.get(env.name), env)
-            storage.save_environment(workspace_root, to_save)
+            if current is not None and not current.path.startswith(f"{saved.path}/"):
+                to_save = replace(to_save, path="")  # an old shared copy: the collection gets its own now
+            storage.save_environment(workspace_root, to_save, saved.path)
             env_names.append(env.name)
-        if env_names and not workspace.active_environment:
-            storage.save_workspace_settings(replace(workspace, active_environment=env_names[0]))
+        if env_names and saved.path not in read_choices(workspace_root):
+            choose_environment(workspace_root, saved.path, env_names[0])
     except StorageError as exc:
         raise SpecImportError(f"cannot write the import: {exc.message}", detail=exc.detail) from exc
     return ImportSummary(
-        collection=saved.name, collection_path=saved.path, folders=_count_folders(saved.folders),
+        collection=saved.name, collection_path=saved.path, folders=saved.count_folders(),
         requests=len(saved.all_requests()), environments=len(result.environments), warnings=tuple(warnings),
         changes=changes)
 

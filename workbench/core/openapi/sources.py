@@ -338,11 +338,14 @@ def _auth_headers_and_params(auth: Auth | None) -> tuple[dict[str, str], dict[st
                           "get a token first and use bearer auth")
 
 
-def fetch_url(url: str, auth: Auth | None = None, timeout: float = 30.0) -> bytes:
-    """GET a descriptor (or a ZIP of one) over HTTP(S) with the user's auth; size capped."""
+def fetch_url(url: str, auth: Auth | None = None, timeout: float = 30.0,
+              extra_headers: Mapping[str, str] | None = None) -> bytes:
+    """GET a descriptor (or a ZIP of one) over HTTP(S) with the user's auth and headers; size capped."""
     import httpx
 
     headers, params = _auth_headers_and_params(auth)
+    for name, value in (extra_headers or {}).items():
+        headers.setdefault(name, value)
     headers.setdefault("Accept", "application/json, application/yaml, application/zip;q=0.9, */*;q=0.5")
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True, trust_env=False) as client:
@@ -363,11 +366,15 @@ def fetch_url(url: str, auth: Auth | None = None, timeout: float = 30.0) -> byte
         raise SpecImportError(describe_transport_error(exc, url), detail=repr(exc)) from exc
 
 
-def open_source(source: str | Path, auth: Auth | None = None, root: str | None = None) -> DocumentStore:
-    """A store for `source`: a URL, a ZIP, a folder or a single JSON/YAML file."""
+def open_source(source: str | Path, auth: Auth | None = None, root: str | None = None,
+                headers: Mapping[str, str] | None = None) -> DocumentStore:
+    """A store for `source`: a URL, a ZIP, a folder or a single JSON/YAML file.
+
+    `headers` go with every download of a URL source (a collection's `x-client-id`, say).
+    """
     text = str(source)
     if re.match(r"^https?://", text, re.I):
-        data = fetch_url(text, auth)
+        data = fetch_url(text, auth, extra_headers=headers)
         if data[:4] == b"PK\x03\x04":
             return open_zip(data, text, root)
         cache: dict[str, Any] = {}
@@ -377,7 +384,7 @@ def open_source(source: str | Path, auth: Auth | None = None, root: str | None =
                 return data
             if urlsplit(uri).netloc != urlsplit(text).netloc:
                 raise SpecImportError(f"$ref to {uri} points to another host than the descriptor; refused")
-            return fetch_url(uri, auth)
+            return fetch_url(uri, auth, extra_headers=headers)
 
         return DocumentStore(urldefrag(text)[0], reader, text, cache)
     path = Path(text)

@@ -202,7 +202,7 @@ def check_request_contract(collection_dir: str | Path, operation: str, status: i
                            body: Any = None, has_body: bool = False, body_error: str = "") -> ContractReport | None:
     """Check against the imported descriptor of a collection; None when the operation is unknown."""
     try:
-        from workbench.core.openapi.convert import load_operation_contract
+        from workbench.core.openapi.contract import load_operation_contract
     except ImportError:
         return None
     contract = load_operation_contract(Path(collection_dir), operation)

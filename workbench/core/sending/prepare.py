@@ -81,17 +81,24 @@ def inherited_headers(collection: Collection | None, request: Request) -> list[K
 
 def variables_for(collection: Collection | None, env: Environment | None,
                   overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Collection variables < environment < overrides: the two-layer view of a hand-made context.
+
+    Entry points do not call this: they ask their `SendContext` (made by `core/context/`), which
+    knows every layer (globals, shared and collection environments, folders).
+    """
     coll_vars = {v.name: v.value for v in collection.variables if v.enabled} if collection else {}
     return layered(coll_vars, env.as_dict() if env else None, overrides)
 
 
 def prepare(request: Request, collection: Collection | None = None, env: Environment | None = None,
-            overrides: Mapping[str, str] | None = None, base_dir: str | Path = ".") -> PreparedRequest:
+            overrides: Mapping[str, str] | None = None, base_dir: str | Path = ".", *,
+            variables: Mapping[str, str] | None = None) -> PreparedRequest:
     """Resolve variables and encode the body; auth is attached (resolved) but not applied yet.
 
     Auth is applied by `auth.apply` at send time because OAuth2 may need a network round trip.
+    `variables` (from `SendContext.variables_for`) replaces the `env`/`overrides` pair.
     """
-    resolve = Resolver(variables_for(collection, env, overrides))
+    resolve = Resolver(dict(variables) if variables is not None else variables_for(collection, env, overrides))
     base, typed = split_url(resolve(request.url))
     params = [KeyValue(resolve(p.name), resolve(p.value)) for p in request.params if p.enabled and p.name]
     url = join_url(base, typed + params, encode=True)

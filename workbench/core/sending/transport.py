@@ -20,7 +20,7 @@ import httpx
 
 from workbench import __version__
 from workbench.core.collections import Settings
-from workbench.core.errors import SendError
+from workbench.core.errors import SendError, SendTimeout
 from workbench.core.sending.prepare import PreparedRequest
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -101,6 +101,16 @@ def _client(settings: Settings) -> httpx.AsyncClient:
     )
 
 
+def transport_error(exc: BaseException, url: str) -> SendError:
+    """The SendError for a failed exchange; a timeout says which setting ran out."""
+    message = describe_transport_error(exc, url)
+    if isinstance(exc, httpx.ConnectTimeout):
+        return SendTimeout(message, repr(exc), "connect_timeout_s")
+    if isinstance(exc, httpx.TimeoutException):
+        return SendTimeout(message, repr(exc), "timeout_s")
+    return SendError(message, detail=repr(exc))
+
+
 def describe_transport_error(exc: BaseException, url: str) -> str:
     """A one-line, plain-words description of why no response arrived."""
     host = httpx.URL(url).host if "://" in url else url
@@ -170,7 +180,7 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
             request.extensions["trace"] = trace
             response = await client.send(request, stream=True)
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-            raise SendError(describe_transport_error(exc, prepared.url), detail=repr(exc)) from exc
+            raise transport_error(exc, prepared.url) from exc
         try:
             t_headers = time.perf_counter()
             total_hint = response.headers.get("content-length")
@@ -194,7 +204,7 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
                 if on_progress is not None:
                     on_progress(received, expected)
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-            raise SendError(describe_transport_error(exc, prepared.url), detail=repr(exc)) from exc
+            raise transport_error(exc, prepared.url) from exc
         finally:
             await response.aclose()
         t_end = time.perf_counter()

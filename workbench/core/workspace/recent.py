@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+from workbench.core.context.selection import choose_environment
 from workbench.core.workspace.secrets import data_dir
 
 STATE_FILE = "state.json"
@@ -77,3 +78,4 @@ def copy_sample_workspace(target: Path) -> None:
     (state / ".gitignore").write_text("*\n", encoding="utf-8")
     first = ["Getting started", "Echo query parameters.yaml"]
     (state / "ui.json").write_text(json.dumps({"tabs": [first], "current": first}), encoding="utf-8")
+    choose_environment(target, "Getting started", "Public httpbin")

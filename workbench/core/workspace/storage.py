@@ -37,9 +37,11 @@ from workbench.core.collections import (
     KeyValue,
     Request,
     Settings,
+    SettingsOverrides,
     Workspace,
 )
 from workbench.core.errors import StorageError
+from workbench.core.workspace import settings as settings_yaml
 from workbench.core.workspace import secrets
 
 if TYPE_CHECKING:
@@ -262,7 +264,30 @@ def request_to_yaml(request: Request, workspace_root: str = "", field_id: str = 
         out["docs"] = request.docs
     if request.meta:
         out["meta"] = {k: request.meta[k] for k in sorted(request.meta)}
+    if (overrides := settings_yaml.overrides_to_yaml(request.settings)) is not None:
+        out["settings"] = overrides
     return out
+
+
+_REQUEST_KEYS = ("method", "url")
+_DESCRIPTOR_KEYS = {"openapi": "an OpenAPI descriptor", "swagger": "a Swagger descriptor",
+                    "asyncapi": "an AsyncAPI descriptor", "$schema": "a JSON Schema"}
+
+
+def not_a_request(data: Any) -> str:
+    """Why a YAML file in a collection folder is not a request ("" when it is one).
+
+    Users keep other files next to their requests (the spec they imported from, notes); those
+    must neither show up as "GET petstore-v3.0" nor be sent by `run`.
+    """
+    if not isinstance(data, Mapping):
+        return "not a request (a request file is a mapping with name, method and url)"
+    for key, what in _DESCRIPTOR_KEYS.items():
+        if key in data:
+            return f"not a request: it looks like {what}"
+    if not any(k in data for k in _REQUEST_KEYS):
+        return "not a request (it has neither `method` nor `url`)"
+    return ""
 
 
 def request_from_yaml(data: Any, path: str = "", where: str = "") -> Request:
@@ -287,15 +312,23 @@ def request_from_yaml(data: Any, path: str = "", where: str = "") -> Request:
         docs=str(data.get("docs") or ""),
         meta={str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {},
         path=path,
+        settings=settings_yaml.overrides_from_yaml(data.get("settings"), where),
     )
+
+
+def _env_secret_id(env: Environment) -> str:
+    """Where an environment's secrets are filed: shared ones by name, a collection's under its folder."""
+    owner = env.path.rsplit(f"/{ENV_DIR}/", 1)[0] if f"/{ENV_DIR}/" in env.path else ""
+    return f"env/{owner}/{env.name}" if owner else f"env/{env.name}"
 
 
 def environment_to_yaml(env: Environment, workspace_root: str) -> dict[str, Any]:
     rows = []
+    secret_id = _env_secret_id(env)
     for var in env.variables:
         value = var.value
         if var.name in env.secret_names:
-            value = secrets.protect(workspace_root, f"env/{env.name}#{var.name}", value)
+            value = secrets.protect(workspace_root, f"{secret_id}#{var.name}", value)
         item: dict[str, Any] = {"name": var.name, "value": value}
         if var.name in env.secret_names:
             item["secret"] = True
@@ -305,6 +338,17 @@ def environment_to_yaml(env: Environment, workspace_root: str) -> dict[str, Any]
             item["description"] = var.description
         rows.append(item)
     return {"name": env.name, "variables": rows}
+
+
+def _clear_secrets(data: Any, env: Environment) -> list[str]:
+    """Names of variables marked `secret: true` whose value in the file is clear text."""
+    raw = data.get("variables") if isinstance(data, Mapping) else None
+    if not isinstance(raw, list):
+        return []
+    return [str(item["name"]) for item in raw
+            if isinstance(item, Mapping) and item.get("secret") and item.get("name") in env.secret_names
+            and isinstance(item.get("value"), str) and item["value"]
+            and not secrets.is_reference(item["value"]) and not secrets.is_template(item["value"])]
 
 
 def environment_from_yaml(data: Any, path: str) -> Environment:
@@ -365,6 +409,15 @@ class _ParseCache:
         self.changed = True
         return data
 
+    def forget(self, path: Path) -> None:
+        """Keep `path`'s parse out of the cache (it held a secret in clear text)."""
+        try:
+            key = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return
+        if self.used.pop(key, None) is not None or key in self.entries:
+            self.changed = True
+
     def save(self) -> None:
         if not self.changed and len(self.used) == len(self.entries):
             return
@@ -382,6 +435,7 @@ class _Reader:
     def __init__(self, root: Path, cache: _ParseCache | None = None) -> None:
         self.root = root
         self.problems: list[str] = []
+        self.cache = cache
         self.read = cache.read if cache is not None else read_yaml
 
     def folder(self, folder_dir: Path, rel: str) -> tuple[tuple[Request, ...], tuple[Folder, ...]]:
@@ -398,10 +452,17 @@ class _Reader:
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
             if entry.is_dir():
+                if not rel and entry.name == ENV_DIR:
+                    continue  # the collection's own environments, not a folder of requests
                 folders.append(self.subfolder(entry, child_rel))
             elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
                 try:
-                    requests.append(request_from_yaml(self.read(entry), child_rel, str(entry)))
+                    data = self.read(entry)
+                    why = not_a_request(data)
+                    if why:
+                        self.problems.append(f"{entry}: skipped, {why}")
+                        continue
+                    requests.append(request_from_yaml(data, child_rel, str(entry)))
                 except StorageError as exc:
                     self.problems.append(exc.message)
         return tuple(requests), tuple(folders)
@@ -416,14 +477,18 @@ class _Reader:
             except StorageError as exc:
                 self.problems.append(exc.message)
         sub_requests, sub_folders = self.folder(entry, rel)
+        variables: tuple[KeyValue, ...] = ()
+        overrides: SettingsOverrides = {}
         try:
             auth = _auth_from_yaml(meta.get("auth"), "inherit", str(meta_file))
             headers = _rows_from_yaml(meta.get("headers"), str(meta_file))
+            variables = _rows_from_yaml(meta.get("variables"), str(meta_file))
+            overrides = settings_yaml.overrides_from_yaml(meta.get("settings"), str(meta_file))
         except StorageError as exc:
             self.problems.append(exc.message)
             auth, headers = Auth("inherit"), ()
         return Folder(str(meta.get("name") or entry.name), sub_requests, sub_folders, auth, headers,
-                      str(meta.get("docs") or ""), rel)
+                      str(meta.get("docs") or ""), rel, variables, overrides)
 
     def collection(self, rel: str) -> Collection | None:
         coll_dir = self.root / rel
@@ -435,6 +500,7 @@ class _Reader:
             variables = _rows_from_yaml(data.get("variables"), where)
             auth = _auth_from_yaml(data.get("auth"), "none", where)
             headers = _rows_from_yaml(data.get("headers"), where)
+            overrides = settings_yaml.overrides_from_yaml(data.get("settings"), where)
         except StorageError as exc:
             self.problems.append(exc.message)
             return None
@@ -442,7 +508,30 @@ class _Reader:
         meta = data.get("meta") or {}
         return Collection(str(data.get("name") or rel), requests, folders, variables, auth, headers,
                           str(data.get("docs") or ""),
-                          {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel)
+                          {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel,
+                          self.environments(coll_dir / ENV_DIR, f"{rel}/{ENV_DIR}"), overrides)
+
+    def environments(self, env_dir: Path, rel: str) -> tuple[Environment, ...]:
+        """The environment files in `env_dir` (shared ones, or a collection's own)."""
+        found: list[Environment] = []
+        if env_dir.is_dir():
+            for entry in sorted(env_dir.glob("*.y*ml")):
+                try:
+                    data = self.read(entry)
+                    env = environment_from_yaml(data, f"{rel}/{entry.name}")
+                    if _clear_secrets(data, env):
+                        if self.cache is not None:
+                            self.cache.forget(entry)  # `.workbench/` never keeps a clear-text secret
+                        # A secret typed into the file by hand goes to the secret store now, not at
+                        # the next save: until then it sits in clear text in a file kept in git.
+                        save_environment(self.root, env)
+                        self.problems.append(f"{entry}: moved the value of {', '.join(_clear_secrets(data, env))} "
+                                             f"to the secret store ({secrets.backend_label()}); the file now "
+                                             "holds a secret: reference")
+                    found.append(env)
+                except StorageError as exc:
+                    self.problems.append(exc.message)
+        return tuple(found)
 
 
 def load_collection(root: Path, rel: str, problems: list[str]) -> Collection | None:
@@ -461,44 +550,30 @@ def load_workspace(root: str | Path, *, use_cache: bool = True) -> Workspace:
     cache = _ParseCache(base) if use_cache else None
     reader = _Reader(base, cache)
     name, settings, active = base.name, Settings(), ""
+    global_vars: tuple[KeyValue, ...] = ()
     ws_file = base / WORKSPACE_FILE
     if ws_file.exists():
         try:
             data = reader.read(ws_file) or {}
-            if isinstance(data, Mapping):
-                name = str(data.get("name") or name)
-                active = str(data.get("environment") or "")
-                s = data.get("settings") or {}
-                if isinstance(s, Mapping):
-                    defaults = Settings()
-                    settings = Settings(
-                        float(s.get("timeout_s", defaults.timeout_s)),
-                        float(s.get("connect_timeout_s", defaults.connect_timeout_s)),
-                        bool(s.get("follow_redirects", defaults.follow_redirects)),
-                        bool(s.get("verify_tls", defaults.verify_tls)),
-                        str(s.get("proxy") or ""),
-                        int(s.get("max_body_mb", defaults.max_body_mb)),
-                    )
-        except (StorageError, ValueError, TypeError) as exc:
-            reader.problems.append(str(exc))
+            if not isinstance(data, Mapping):
+                raise StorageError(f"{ws_file}: must be a mapping (name, settings, variables)")
+            name = str(data.get("name") or name)
+            active = str(data.get("environment") or "")  # legacy: the active environment is user state now
+            global_vars = _rows_from_yaml(data.get("variables"), str(ws_file))
+            settings = settings_yaml.settings_from_yaml(data.get("settings"), str(ws_file))
+        except StorageError as exc:
+            reader.problems.append(exc.message)
     collections = []
     for entry in sorted(base.iterdir(), key=lambda p: p.name.lower()):
         if entry.is_dir() and (entry / COLLECTION_FILE).exists():
             coll = reader.collection(entry.name)
             if coll is not None:
                 collections.append(coll)
-    environments = []
-    env_dir = base / ENV_DIR
-    if env_dir.is_dir():
-        for entry in sorted(env_dir.glob("*.y*ml")):
-            try:
-                environments.append(environment_from_yaml(reader.read(entry), f"{ENV_DIR}/{entry.name}"))
-            except StorageError as exc:
-                reader.problems.append(exc.message)
+    environments = reader.environments(base / ENV_DIR, ENV_DIR)
     if cache is not None:
         cache.save()
-    return Workspace(str(base), name, tuple(collections), tuple(environments), settings, active,
-                     tuple(reader.problems))
+    return Workspace(str(base), name, tuple(collections), environments, settings, active,
+                     tuple(reader.problems), global_vars)
 
 
 # --------------------------------------------------------------------------- saving
@@ -538,6 +613,8 @@ def save_collection_settings(workspace_root: str | Path, collection: Collection)
         out["docs"] = collection.docs
     if collection.meta:
         out["meta"] = {k: collection.meta[k] for k in sorted(collection.meta)}
+    if (overrides := settings_yaml.overrides_to_yaml(collection.settings)) is not None:
+        out["settings"] = overrides
     write_yaml(target, out)
     return replace(collection, path=rel)
 
@@ -556,6 +633,10 @@ def save_folder_settings(workspace_root: str | Path, collection_path: str, folde
         out["headers"] = _rows_to_yaml(folder.headers)
     if folder.docs:
         out["docs"] = folder.docs
+    if folder.variables:
+        out["variables"] = _rows_to_yaml(folder.variables)
+    if (overrides := settings_yaml.overrides_to_yaml(folder.settings)) is not None:
+        out["settings"] = overrides
     if out:
         _guard_not_broken(target)
         write_yaml(target, out)
@@ -600,13 +681,16 @@ def unique_child(parent: Path, stem: str, suffix: str, rel_prefix: str = "") -> 
     return f"{rel_prefix}/{candidate}" if rel_prefix else candidate
 
 
-def save_environment(workspace_root: str | Path, env: Environment) -> Environment:
+def save_environment(workspace_root: str | Path, env: Environment, collection_path: str = "") -> Environment:
+    """Write an environment: a shared one (workspace `environments/`), or a collection's own."""
     base = Path(workspace_root)
-    rel = env.path or f"{ENV_DIR}/{sanitize_name(env.name, 'environment')}.yaml"
+    folder = f"{collection_path}/{ENV_DIR}" if collection_path else ENV_DIR
+    rel = env.path or f"{folder}/{sanitize_name(env.name, 'environment')}.yaml"
+    env = replace(env, path=rel)
     target = base / rel
     _guard_not_broken(target)
     write_yaml(target, environment_to_yaml(env, str(base)))
-    return replace(env, path=rel)
+    return env
 
 
 def save_workspace_settings(workspace: Workspace) -> None:
@@ -614,13 +698,16 @@ def save_workspace_settings(workspace: Workspace) -> None:
     target = base / WORKSPACE_FILE
     _guard_not_broken(target)
     s = workspace.settings
-    write_yaml(target, {
+    out: dict[str, Any] = {
         "name": workspace.name or base.name,
-        "environment": workspace.active_environment,
         "settings": {"timeout_s": s.timeout_s, "connect_timeout_s": s.connect_timeout_s,
                      "follow_redirects": s.follow_redirects, "verify_tls": s.verify_tls,
                      "proxy": s.proxy, "max_body_mb": s.max_body_mb},
-    })
+    }
+    if workspace.variables:
+        out["variables"] = _rows_to_yaml(workspace.variables)
+    # No `environment:` key: which environment is active is this user's state (.workbench/), not a diff in git.
+    write_yaml(target, out)
 
 
 def init_workspace(root: str | Path, name: str = "") -> Workspace:

@@ -11,11 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from workbench.core.collections import Collection, Folder, Request, Workspace
-from workbench.ui.theme import METHOD_COLORS
 
 NodeKind = Literal["root", "collection", "folder", "request"]
 MIME_TYPE = "application/x-workbench-tree-item"

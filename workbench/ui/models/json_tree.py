@@ -76,7 +76,7 @@ class JsonTreeModel(QAbstractItemModel):
 
     def node(self, index: Index) -> JsonNode | None:
         """The JSON value behind a view index (None for the invisible root)."""
-        return index.internalPointer() if index.isValid() else None  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else None
 
     # ------------------------------------------------------------------ structure
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:

@@ -53,7 +53,7 @@ class _RowDelegate(QStyledItemDelegate):
             hint = table.placeholder if index.column() == table.NAME else "value"
             painter.save()
             painter.setPen(QColor("#8c959f"))
-            rect = option.rect.adjusted(26 if index.column() == table.NAME else 6, 0, -4, 0)  # type: ignore[attr-defined]
+            rect = option.rect.adjusted(26 if index.column() == table.NAME else 6, 0, -4, 0)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), f"Add {hint}"
                              if index.column() == table.NAME else hint)
             painter.restore()

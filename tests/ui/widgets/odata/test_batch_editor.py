@@ -1,16 +1,15 @@
 """The $batch editor: requests of a collection sent as one JSON or multipart batch to the real
-CAP server, and each part's response listed on its own."""
+CAP server, each part's response listed on its own, and the Tools-menu dialog wired to the window."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from workbench.core.collections import Body, Collection, KeyValue, Request
 from workbench.ui.widgets.odata.batch_editor import BatchEditor
-
-pytestmark = pytest.mark.peers
 
 
 def _requests() -> list[Request]:
@@ -38,6 +37,7 @@ def _cleanup(root: str, user_id: int) -> None:
     httpx.delete(f"{root}/Users({user_id})", timeout=10)
 
 
+@pytest.mark.peers
 @pytest.mark.parametrize("fmt, user_id", [("json", 911), ("multipart", 912)])
 def test_send_batch_and_show_each_response(editor: BatchEditor, qtbot, odata_server, fmt: str,  # type: ignore[no-untyped-def]
                                            user_id: int) -> None:
@@ -71,6 +71,7 @@ def test_send_batch_and_show_each_response(editor: BatchEditor, qtbot, odata_ser
         _cleanup(odata_server.url, user_id)
 
 
+@pytest.mark.peers
 def test_unticked_requests_are_left_out(editor: BatchEditor) -> None:
     editor.set_included(1, False)
     parts = editor.parts()
@@ -78,6 +79,7 @@ def test_unticked_requests_are_left_out(editor: BatchEditor) -> None:
     assert parts[0].url == "Users(1)?$select=userName"
 
 
+@pytest.mark.peers
 def test_get_in_a_change_set_is_refused_before_sending(editor: BatchEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
     editor.format.setCurrentIndex(editor.format.findData("multipart"))
     editor.set_group(0, "changeset1")
@@ -87,6 +89,7 @@ def test_get_in_a_change_set_is_refused_before_sending(editor: BatchEditor, qtbo
     assert editor.status.text().startswith("⚠")
 
 
+@pytest.mark.peers
 def test_cancel_stops_a_running_send(editor: BatchEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
     editor.set_included(1, False)
     task = editor.send_batch()
@@ -95,3 +98,19 @@ def test_cancel_stops_a_running_send(editor: BatchEditor, qtbot) -> None:  # typ
     qtbot.waitUntil(task.done, timeout=5000)
     assert task.cancelled()
     qtbot.waitUntil(editor.send_button.isEnabled, timeout=2000)
+
+
+def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert main_window.act_batch in main_window.tools_menu().actions()
+    main_window.open_request("OData TripPin", "People named Scott.yaml")
+    main_window.act_batch.trigger()
+    dialogs = [w for w in main_window.findChildren(QWidget) if w.windowTitle() == "$batch editor"]
+    assert dialogs
+    batch = dialogs[-1].findChild(BatchEditor)
+    assert batch is not None
+    assert batch.table.rowCount() == 2
+    # it sends as the window sends: workspace settings and the OAuth2 token provider
+    assert batch._context is not None and batch._context.token_provider is not None
+    assert batch._context.settings == main_window.workspace.settings
+    assert batch.service_root.text()
+    dialogs[-1].close()

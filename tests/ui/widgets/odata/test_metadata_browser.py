@@ -17,7 +17,11 @@ from workbench.ui.models.csdl_tree import (
     ObjectRole,
     SearchIndex,
 )
-from workbench.ui.widgets.odata.metadata_browser import MetadataBrowser
+from workbench.ui.widgets.odata.metadata_browser import (
+    BROWSER_NAME,
+    MetadataBrowser,
+    open_metadata_browser,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "csdl"
 
@@ -153,7 +157,7 @@ def test_new_request_and_generate_collection(browser: MetadataBrowser, qtbot, tr
     assert isinstance(request, Request) and request.method == "POST" and "UserName" in request.body.text
     with qtbot.waitSignal(browser.request_created) as blocker:
         browser.request_actions["get"].trigger()
-    assert blocker.args[0].url == "{{serviceRoot}}/People('string')"
+    assert blocker.args[0].url == "{{serviceRoot}}/People('{{People_UserName}}')"
     with qtbot.waitSignal(browser.open_in_query_builder) as blocker:
         browser.act_query_builder.trigger()
     assert blocker.args == ["People"]
@@ -229,8 +233,9 @@ def test_tools_menu_opens_browser_wired_to_the_window(main_window, qtbot, trippi
     action = next(a for a in main_window.tools_menu().actions() if a.text() == "Metadata browser…")
     tabs_before = main_window.tabs.count()
     action.trigger()
-    browser = main_window._metadata_browser
+    browser = main_window.findChild(MetadataBrowser, BROWSER_NAME)
     assert isinstance(browser, MetadataBrowser) and browser.isVisible()
+    assert open_metadata_browser(main_window) is browser  # one browser per window, found again
     browser.load_model(trippin)
     assert browser.navigate_to_entity_set("Airlines")
     browser.request_actions["list"].trigger()

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from workbench.core.collections import Request
 from workbench.core.odata.parser import parse_url
 from workbench.core.odata.validate import load_model
 from workbench.core.sending.send import send
-from workbench.ui.widgets.odata.query_builder import ConditionRow, QueryBuilder
+from workbench.ui.widgets.odata.condition_rows import ConditionRow
+from workbench.ui.widgets.odata.query_builder import QueryBuilder
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 SEED = Path(__file__).resolve().parents[3] / "servers" / "odata" / "db" / "data"
@@ -195,88 +195,3 @@ def test_query_composed_in_the_panel_against_cap(qtbot, odata_server) -> None:  
                     and c["urgent"] == "false"), key=lambda c: -int(c["caseNo"]))[:4]
     assert [(r["caseNo"], r["owner"]["city"]) for r in got] == [(int(c["caseNo"]), city[c["owner_ID"]]) for c in want]
     assert want
-
-
-@pytest.mark.peers
-def test_main_window_dock_follows_the_request_and_writes_back(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
-    from workbench.core.collections import KeyValue
-
-    root = odata_server.url
-    editor = main_window.open_unsaved(Request("cases", "GET", f"{root}/Cases",
-                                              params=(KeyValue("$top", "3"),)))
-    dock = main_window.query_builder
-    assert dock.action.text() == "Query builder" and dock.action in main_window.view_menu().actions()
-    dock.action.trigger()
-    qtbot.waitUntil(lambda: dock.builder.model is not None and dock.builder.isVisibleTo(dock.dock), timeout=15000)
-    assert dock.builder.top.value() == 3 and dock.builder.entity_set.currentText() == "Cases"
-    dock.builder.count.setChecked(True)
-    assert editor.url.text() == f"{root}/Cases?$top=3&$count=true"
-    assert [(p.name, p.value) for p in editor.to_model().params] == [("$top", "3"), ("$count", "true")]
-    # editing the request's URL by hand updates the builder
-    typed = f"{root}/Cases?$filter=priority gt 2&$top=3"
-    editor.url.setText(typed)
-    editor.url.textEdited.emit(typed)
-    rows = [r for r in dock.builder.filter_group.items if isinstance(r, ConditionRow)]
-    assert [(r.info().path, r.operator.currentData(), r.value.text()) for r in rows] == [("priority", "gt", "2")]  # type: ignore[union-attr]
-    assert not dock.builder.count.isChecked()
-
-
-def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    assert main_window.act_batch in main_window.tools_menu().actions()
-    main_window.open_request("OData TripPin", "People named Scott.yaml")
-    main_window.act_batch.trigger()
-    dialogs = [w for w in main_window.findChildren(QWidget) if w.windowTitle() == "$batch editor"]
-    assert dialogs
-    batch = dialogs[-1].batch_editor  # type: ignore[attr-defined]
-    assert batch.table.rowCount() == 2
-    # it sends as the window sends: workspace settings and the OAuth2 token provider
-    assert batch._context is not None and batch._context.token_provider is not None
-    assert batch._context.settings == main_window.workspace.settings
-    assert batch.service_root.text()
-    dialogs[-1].close()
-
-
-def test_opening_the_dock_never_rewrites_the_request(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
-    """Loading metadata for the open request must leave its query as it was (no dirty marker)."""
-    from workbench.core.collections import Collection, KeyValue
-    from workbench.core.workspace import storage
-
-    storage.save_collection(main_window.workspace_root, Collection(
-        "Cases API", variables=(KeyValue("serviceRoot", odata_server.url),), requests=(Request(
-            "Urgent", "GET", "{{serviceRoot}}/Cases", params=(
-                KeyValue("$filter", "urgent eq true and status eq 'open'"), KeyValue("$select", "caseNo,title"),
-                KeyValue("$top", "5"))),)))
-    main_window.reload_workspace()
-    editor = main_window.open_request("Cases API", "Urgent.yaml")
-    before = editor.to_model()
-    dock = main_window.query_builder
-    dock.action.trigger()
-    qtbot.waitUntil(lambda: dock.builder.model is not None and dock.builder.isVisibleTo(dock.dock), timeout=15000)
-    qtbot.wait(50)
-    assert editor.to_model() == before and not editor.is_dirty()
-    assert dock.builder.top.value() == 5 and dock.builder.entity_set.currentText() == "Cases"
-
-
-def test_request_url_box_completes_names_from_metadata(main_window, qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
-    """Typing in the request editor's own URL box offers the service's property names; Enter picks one."""
-    editor = main_window.open_unsaved(Request("cases", "GET", f"{odata_server.url}/Cases?$top=2"))
-    dock = main_window.query_builder
-    dock.action.trigger()
-    qtbot.waitUntil(lambda: dock.builder.model is not None and getattr(editor, "odata_completion", None) is not None,
-                    timeout=15000)
-    completion = editor.odata_completion
-    editor.url.setFocus()
-    qtbot.waitUntil(editor.url.hasFocus, timeout=3000)
-    editor.url.setCursorPosition(len(editor.url.text()))
-    sent: list[bool] = []
-    editor.send_requested.connect(lambda: sent.append(True))
-    qtbot.keyClicks(editor.url, "&$filter=sta")
-    qtbot.waitUntil(lambda: completion.completer.popup().isVisible(), timeout=3000)
-    offered = [completion.completer.completionModel().index(i, 0).data()
-               for i in range(completion.completer.completionCount())]
-    assert "status" in offered and "startswith" in offered
-    completion.completer.popup().setCurrentIndex(completion.completer.completionModel().index(offered.index("status"), 0))
-    qtbot.keyClick(completion.completer.popup(), Qt.Key.Key_Return)
-    assert editor.url.text().endswith("$top=2&$filter=status")
-    assert not sent  # Enter chose a name; it did not send
-    assert ("$filter", "status") in [(p.name, p.value) for p in editor.to_model().params]

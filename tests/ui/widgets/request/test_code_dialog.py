@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 
 from workbench.core.collections import Auth, Environment, KeyValue, Request
+from workbench.core.sending.send import SendContext
 from workbench.ui.widgets.request.code_dialog import CodeDialog
 
 
 def test_languages_and_copy(qtbot) -> None:  # type: ignore[no-untyped-def]
     request = Request("R", "GET", "{{base}}/x", auth=Auth("bearer", {"token": "{{token}}"}))
     env = Environment("E", (KeyValue("base", "http://h"), KeyValue("token", "t-SECRET")), frozenset({"token"}))
-    dialog = CodeDialog(request, None, env)
+    dialog = CodeDialog(request, SendContext(environment=env))
     qtbot.addWidget(dialog)
     for index, marker in enumerate(["curl", "httpx", "fetch(", "HttpClient"]):
         dialog.language.setCurrentIndex(index)

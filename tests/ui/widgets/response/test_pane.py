@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 from exchanges import fetch  # noqa: E402
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QTimer
 
 from workbench.core.collections import Request
 from workbench.core.sending.prepare import PreparedRequest

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from workbench.core.collections import Collection, Environment, Request
@@ -30,6 +42,9 @@ from workbench.core.odata.batch import (
     split_batch_response,
 )
 from workbench.core.sending.send import SendContext, send
+
+if TYPE_CHECKING:
+    from workbench.ui.window_api import WindowApi
 
 COL_INCLUDE, COL_METHOD, COL_NAME, COL_GROUP = range(4)
 
@@ -127,11 +142,17 @@ class BatchEditor(QWidget):
             self.table.setItem(row, COL_GROUP, QTableWidgetItem(group))
         self.table.resizeColumnsToContents()
 
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        """The item at (`row`, `column`): `set_requests` gives every cell one (the stubs say Optional)."""
+        item = self.table.item(row, column)
+        assert item is not None
+        return item
+
     def set_included(self, row: int, included: bool) -> None:
-        self.table.item(row, COL_INCLUDE).setCheckState(Qt.CheckState.Checked if included else Qt.CheckState.Unchecked)
+        self._cell(row, COL_INCLUDE).setCheckState(Qt.CheckState.Checked if included else Qt.CheckState.Unchecked)
 
     def set_group(self, row: int, group: str) -> None:
-        self.table.item(row, COL_GROUP).setText(group)
+        self._cell(row, COL_GROUP).setText(group)
 
     def batch_format(self) -> BatchFormat:
         return self.format.currentData()  # type: ignore[no-any-return]
@@ -141,8 +162,8 @@ class BatchEditor(QWidget):
         root = self.service_root.text().strip()
         chosen: list[tuple[Request, str]] = []
         for row, request in enumerate(self._requests):
-            if self.table.item(row, COL_INCLUDE).checkState() == Qt.CheckState.Checked:
-                chosen.append((request, self.table.item(row, COL_GROUP).text().strip()))
+            if self._cell(row, COL_INCLUDE).checkState() == Qt.CheckState.Checked:
+                chosen.append((request, self._cell(row, COL_GROUP).text().strip()))
         parts = parts_from_requests([r for r, _ in chosen], root, collection=self._collection,
                                     environment=self._environment)
         from dataclasses import replace
@@ -242,46 +263,42 @@ class BatchEditor(QWidget):
         self.result_view.setPlainText(f"{r.http_version} {r.status} {r.reason}\n{head}\n\n{body}")
 
 
-def open_batch_dialog(window: Any) -> Any:
+def open_batch_dialog(window: WindowApi) -> QDialog:
     """Tools → $batch editor…: the current collection's requests in a `BatchEditor` dialog.
 
     The service root is the collection's `odata_service` (or `serviceRoot` variable), else the
     one of the current request's URL; requests are sent with the collection's auth.
     """
-    from PySide6.QtWidgets import QDialog
-
     from workbench.core.odata.parser import parse_url
-    from workbench.core.sending.prepare import variables_for
-    from workbench.core.variables import Resolver
 
     editor = window.current_editor()
     collections = window.workspace.collections
     path = editor.collection_path if editor is not None else (collections[0].path if collections else "")
     collection = window.collection_of(path) if path else None
-    environment = window.active_environment()
+    context = window.send_context(path)
+    environment = context.environment
     requests = collection.all_requests() if collection is not None else ([editor.to_model()] if editor else [])
     root = ""
     if collection is not None:
         root = collection.meta.get("odata_service", "") or next(
             (f"{{{{{v.name}}}}}" for v in collection.variables if v.name == "serviceRoot"), "")
     if not root and editor is not None:
-        resolved = Resolver(variables_for(collection, environment))(editor.url.text())
+        resolved = context.resolver(editor.saved_request)(editor.url.text())
         try:
             root = parse_url(resolved).service_root
         except Exception:  # noqa: BLE001 - a guess only; the user can type the root
             root = ""
     version = collection.meta.get("odata_version", "4.0") if collection is not None else "4.0"
-    dialog = QDialog(window)
+    dialog = QDialog(window.window())
     dialog.setWindowTitle("$batch editor")
     dialog.resize(900, 700)
     batch = BatchEditor(dialog)
     batch.set_requests(requests, root, collection=collection, environment=environment, version=version,
-                       context=window.send_context(path) if collection is not None else None)
+                       context=context if collection is not None else None)
     if version.startswith(("1.", "2.", "3.")):
         batch.format.setCurrentIndex(batch.format.findData("multipart"))
     layout = QVBoxLayout(dialog)
     layout.addWidget(batch)
     dialog.finished.connect(lambda *_: batch.cancel())
-    dialog.batch_editor = batch  # type: ignore[attr-defined]
     dialog.show()
     return dialog

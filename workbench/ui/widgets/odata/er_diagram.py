@@ -275,7 +275,8 @@ class ErDiagram(QGraphicsView):
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
         painter.end()
-        return image.save(path, "PNG")  # type: ignore[call-overload]  # PySide6 takes str here
+        saved: bool = image.save(path, "PNG")  # type: ignore[call-overload]  # stubs say bytes; PySide6 takes str
+        return saved
 
     def export_svg(self, path: str) -> bool:
         """Write the diagram as SVG (vector, for documentation)."""

@@ -17,11 +17,18 @@ requests and collections go.
 from __future__ import annotations
 
 import asyncio
-import html
 import time
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,28 +49,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.csdl import model as csdl
-from workbench.core.collections import Request
+from workbench.core.collections import Collection, Request
+from workbench.core.csdl.describe import details_html, overview_html
 from workbench.core.csdl.model import (
-    Action,
-    ActionImport,
-    ComplexType,
     EntitySet,
     EntityType,
-    EnumType,
-    Function,
-    FunctionImport,
     Model,
     NavigationProperty,
-    Property,
     Singleton,
-    TypeDefinition,
 )
 from workbench.core.errors import WorkbenchError
-from workbench.core.workers import in_worker
 from workbench.core.sending.send import SendContext
-from workbench.ui.models.csdl_tree import CsdlTreeModel, KindRole, ObjectRole, SearchIndex, key_pixmap
+from workbench.core.workers import in_worker
+from workbench.ui.models.csdl_tree import (
+    CsdlTreeModel,
+    KindRole,
+    ObjectRole,
+    SearchIndex,
+    key_pixmap,
+)
 from workbench.ui.widgets.odata.er_diagram import ErDiagram
+
+if TYPE_CHECKING:
+    from workbench.ui.window_api import WindowApi
 
 REQUEST_LABELS = (("list", "List entities"), ("get", "Get by key"), ("create", "Create (sample body)"),
                   ("update", "Update (PATCH)"), ("delete", "Delete"))
@@ -223,7 +231,7 @@ class MetadataBrowser(QWidget):
         self.search_edit.blockSignals(False)
         self.match_label.clear()
         self.tree.expandToDepth(0)
-        self.details.setHtml(self._overview_html(model))
+        self.details.setHtml(overview_html(model))
         self.diagram.clear_diagram()
         self._history.clear()
         counts = model.counts()
@@ -362,7 +370,7 @@ class MetadataBrowser(QWidget):
         if not current.isValid() or self._model is None:
             return
         obj = current.data(ObjectRole)
-        self.details.setHtml(self._details_html(obj, current.data(KindRole)))
+        self.details.setHtml(details_html(self._model, obj, current.data(KindRole)))
         self._refresh_diagram()
 
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -534,226 +542,58 @@ class MetadataBrowser(QWidget):
         ok = self.diagram.export_png(path) if fmt == "png" else self.diagram.export_svg(path)
         self.status.setText(f"Diagram written to {path}." if ok else f"⚠ Could not write {path}.")
 
-    # ------------------------------------------------------------------ HTML
-    def _overview_html(self, model: Model) -> str:
-        counts = model.counts()
-        rows = "".join(f"<tr><td>{k.replace('_', ' ')}</td><td align='right'>{v}</td></tr>" for k, v in counts.items())
-        refs = "".join(f"<li>{html.escape(r.uri)}</li>" for r in model.references)
-        return (f"<h3>OData {html.escape(model.version)} metadata</h3><table>{rows}</table>"
-                + (f"<p><b>References</b></p><ul>{refs}</ul>" if refs else "")
-                + "<p>Select an element on the left; links jump to types.</p>")
 
-    def _type_link(self, type_name: str, collection: bool = False) -> str:
-        assert self._model is not None
-        found = self._model.find_type(type_name)
-        text = html.escape(type_name.rpartition(".")[2] if found is not None else type_name)
-        inner = f"<a href='type:{html.escape(type_name)}'>{text}</a>" if found is not None else text
-        return f"Collection({inner})" if collection else inner
-
-    def _details_html(self, obj: Any, kind: str) -> str:
-        model = self._model
-        if model is None or obj is None:
-            return ""
-        if isinstance(obj, (EntitySet, Singleton)):
-            return self._set_html(obj)
-        if isinstance(obj, (EntityType, ComplexType)):
-            return self._structured_html(obj)
-        if isinstance(obj, EnumType):
-            rows = "".join(
-                f"<tr><td>{html.escape(m.name)}</td><td>{m.value}</td>"
-                f"<td>{html.escape(str(csdl.annotation(m.annotations, 'Core.Description') or ''))}</td></tr>"
-                for m in obj.members)
-            return (f"<h3>{html.escape(obj.name)} <small>enum{' (flags)' if obj.is_flags else ''} of "
-                    f"{html.escape(obj.underlying_type)}</small></h3>{_para(obj.description)}"
-                    f"<table border='0' cellspacing='6'><tr><th align='left'>Member</th><th>Value</th>"
-                    f"<th align='left'>Description</th></tr>{rows}</table>")
-        if isinstance(obj, TypeDefinition):
-            return (f"<h3>{html.escape(obj.name)}</h3><p>Underlying type {html.escape(obj.underlying_type)}"
-                    f"{_facets(obj)}</p>{_para(obj.description)}")
-        if isinstance(obj, (Function, Action)):
-            return self._operation_html(obj)
-        if isinstance(obj, (FunctionImport, ActionImport)):
-            target = obj.function if isinstance(obj, FunctionImport) else obj.action
-            parts = [self._operation_html(op) for op in model.operations(target)]
-            return (f"<h3>{html.escape(obj.name)} <small>{'function' if isinstance(obj, FunctionImport) else 'action'}"
-                    f" import ({html.escape(obj.http_method)})</small></h3>{_para(obj.description)}"
-                    + (f"<p>Returns entities of <a href='set:{html.escape(obj.entity_set)}'>"
-                       f"{html.escape(obj.entity_set)}</a></p>" if obj.entity_set else "") + "".join(parts))
-        if isinstance(obj, NavigationProperty):
-            return (f"<h3>{html.escape(obj.name)} <small>navigation</small></h3>"
-                    f"<p>Target: {self._type_link(obj.type, obj.collection)} — multiplicity {obj.multiplicity}"
-                    + (f", partner {html.escape(obj.partner)}" if obj.partner else "")
-                    + (", containment" if obj.contains_target else "") + f"</p>{_para(obj.description)}")
-        if isinstance(obj, Property):
-            return (f"<h3>{html.escape(obj.name)} <small>property</small></h3>"
-                    f"<p>Type: {self._type_link(obj.type, obj.collection)}{_facets(obj)}"
-                    f"{'' if obj.nullable else ', not nullable'}"
-                    + (f", default {html.escape(obj.default)}" if obj.default is not None else "")
-                    + f"</p>{_para(obj.description)}{_annotations_html(obj.annotations)}")
-        if kind == "schema":
-            return f"<h3>Schema {html.escape(obj.namespace)}</h3>" + (
-                f"<p>Alias {html.escape(obj.alias)}</p>" if obj.alias else "")
-        return ""
-
-    def _set_html(self, es: EntitySet | Singleton) -> str:
-        assert self._model is not None
-        entity_type = self._model.entity_type(es.entity_type)
-        caps = es.capabilities
-        notes = []
-        if not caps.insertable:
-            notes.append("no insert")
-        if not caps.updatable:
-            notes.append("no update")
-        if not caps.deletable:
-            notes.append("no delete")
-        if not caps.top_supported:
-            notes.append("no $top")
-        if not caps.skip_supported:
-            notes.append("no $skip")
-        if caps.filter_required:
-            notes.append("$filter required" + (f" on {', '.join(caps.required_filter_properties)}"
-                                               if caps.required_filter_properties else ""))
-        if caps.non_filterable_properties:
-            notes.append("not filterable: " + ", ".join(caps.non_filterable_properties))
-        if caps.non_sortable_properties:
-            notes.append("not sortable: " + ", ".join(caps.non_sortable_properties))
-        bindings = "".join(f"<li>{html.escape(b.path)} → <a href='set:{html.escape(b.target.rpartition('/')[2])}'>"
-                           f"{html.escape(b.target)}</a></li>" for b in es.navigation_bindings)
-        kind = "entity set" if isinstance(es, EntitySet) else "singleton"
-        return (f"<h3>{html.escape(es.name)} <small>{kind} of {self._type_link(es.entity_type)}</small></h3>"
-                f"{_para(es.description)}"
-                + (f"<p><b>Capabilities:</b> {html.escape('; '.join(notes))}</p>" if notes else "")
-                + (f"<p><b>Navigation bindings</b></p><ul>{bindings}</ul>" if bindings else "")
-                + (self._members_html(entity_type) if entity_type is not None else ""))
-
-    def _structured_html(self, structured: EntityType | ComplexType) -> str:
-        assert self._model is not None
-        flags = []
-        if structured.abstract:
-            flags.append("abstract")
-        if structured.open_type:
-            flags.append("open")
-        if isinstance(structured, EntityType) and structured.has_stream:
-            flags.append("media entity")
-        base = f" : {self._type_link(structured.base_type)}" if structured.base_type else ""
-        derived = self._model.derived_types(structured)
-        derived_html = ("<p>Derived: " + ", ".join(self._type_link(d) for d in derived) + "</p>") if derived else ""
-        kind = "entity type" if isinstance(structured, EntityType) else "complex type"
-        return (f"<h3>{html.escape(structured.name)} <small>{kind}{base}"
-                f"{' [' + ', '.join(flags) + ']' if flags else ''}</small></h3>"
-                f"<p><small>{html.escape(structured.qualified_name)}</small></p>{_para(structured.description)}"
-                f"{derived_html}{self._members_html(structured)}")
-
-    def _members_html(self, structured: EntityType | ComplexType) -> str:
-        assert self._model is not None
-        model = self._model
-        keys = set(model.key_of(structured)) if isinstance(structured, EntityType) else set()
-        rows = []
-        for prop in model.all_properties(structured):
-            key = "<img src='icon:key' width='14' height='14'>" if prop.name in keys else ""
-            rows.append(f"<tr><td>{key}</td><td><b>{html.escape(prop.name)}</b></td>"
-                        f"<td>{self._type_link(prop.type, prop.collection)}{_facets(prop)}</td>"
-                        f"<td>{'yes' if prop.nullable else 'no'}</td><td>{html.escape(prop.description)}</td></tr>")
-        props = ("<p><b>Properties</b></p><table border='0' cellspacing='0' cellpadding='4'><tr><th></th><th align='left'>Name</th>"
-                 "<th align='left'>Type</th><th align='left'>Nullable</th><th align='left'>Description</th></tr>"
-                 + "".join(rows) + "</table>") if rows else ""
-        navs = []
-        for nav in model.all_navigation_properties(structured):
-            navs.append(f"<tr><td><a href='type:{html.escape(nav.type)}'>{html.escape(nav.name)}</a></td>"
-                        f"<td>{self._type_link(nav.type, nav.collection)}</td><td>{nav.multiplicity}</td>"
-                        f"<td>{html.escape(nav.partner)}</td><td>{html.escape(nav.description)}</td></tr>")
-        nav_html = ("<p><b>Navigation properties</b></p><table border='0' cellspacing='0' cellpadding='4'><tr>"
-                    "<th align='left'>Name</th><th align='left'>Target</th><th>Multiplicity</th>"
-                    "<th align='left'>Partner</th><th align='left'>Description</th></tr>" + "".join(navs)
-                    + "</table>") if navs else ""
-        bound = model.bound_operations(structured.qualified_name)
-        bound_html = ("<p><b>Bound operations</b>: " + ", ".join(
-            f"{html.escape(op.name)}{' (collection)' if op.binding_parameter and op.binding_parameter.collection else ''}"
-            for op in bound) + "</p>") if bound else ""
-        return props + nav_html + bound_html
-
-    def _operation_html(self, op: Function | Action) -> str:
-        params = "".join(f"<li>{html.escape(p.name)}: {self._type_link(p.type, p.collection)}"
-                         f"{'' if p.nullable else ' (required)'}</li>" for p in op.parameters)
-        ret = (f"<p>Returns {self._type_link(op.return_type.type, op.return_type.collection)}</p>"
-               if op.return_type else "<p>Returns nothing</p>")
-        kind = "function" if isinstance(op, Function) else "action"
-        flags = ", bound" if op.is_bound else ""
-        if isinstance(op, Function) and op.is_composable:
-            flags += ", composable"
-        return (f"<h4>{html.escape(op.name)} <small>{kind}{flags}</small></h4>{_para(op.description)}"
-                + (f"<ul>{params}</ul>" if params else "<p>No parameters</p>") + ret)
+BROWSER_NAME = "metadata-browser"
 
 
-def _para(text: str) -> str:
-    return f"<p>{html.escape(text)}</p>" if text else ""
-
-
-def _facets(item: Any) -> str:
-    parts = []
-    if getattr(item, "max_length", None) is not None:
-        parts.append(f"max length {item.max_length}")
-    if getattr(item, "precision", None) is not None:
-        parts.append(f"precision {item.precision}")
-    if getattr(item, "scale", None) is not None:
-        parts.append(f"scale {item.scale}")
-    return f" <small>({', '.join(parts)})</small>" if parts else ""
-
-
-def _annotations_html(annotations: tuple[csdl.Annotation, ...]) -> str:
-    if not annotations:
-        return ""
-    rows = "".join(f"<li>{html.escape(a.term)}{'#' + html.escape(a.qualifier) if a.qualifier else ''}: "
-                   f"{html.escape(str(a.value))[:300]}</li>" for a in annotations)
-    return f"<p><b>Annotations</b></p><ul>{rows}</ul>"
-
-
-def open_metadata_browser(window: Any, source: str = "") -> MetadataBrowser:
+def open_metadata_browser(window: WindowApi, source: str = "") -> MetadataBrowser:
     """Tools → Metadata browser…: one browser window per main window, wired to its tabs.
 
     New requests open as unsaved tabs, a generated collection is saved into the workspace,
     and "Open in query builder" opens a list request of the set with the query-builder dock.
     The current tab's request (auth, headers) and environment are used to fetch `$metadata`.
+    The browser is a child of the main window (a separate top-level window by its flag), so
+    the window keeps it and it is found again by its object name: nothing is stored on the window.
     """
     from dataclasses import replace as _replace
 
-    from workbench.core.workspace import storage
     from workbench.core.csdl.requests import new_request
+    from workbench.core.workspace import storage
+    from workbench.ui.widgets.odata.query_dock import show_query_builder
 
-    browser: MetadataBrowser | None = getattr(window, "_metadata_browser", None)
-    if browser is None:
-        browser = MetadataBrowser(window)
+    found = window.window().findChild(MetadataBrowser, BROWSER_NAME)
+    if found is not None:
+        browser = found
+    else:
+        browser = MetadataBrowser(window.window())
+        browser.setObjectName(BROWSER_NAME)
         browser.setWindowFlag(Qt.WindowType.Window, True)
         browser.resize(1200, 760)
-        window._metadata_browser = browser
 
         def open_request(request: Request) -> None:
             window.open_unsaved(request)
 
-        def save_collection(collection: Any) -> None:
+        def save_collection(collection: Collection) -> None:
             try:
                 saved = storage.save_collection(window.workspace_root, collection)
             except WorkbenchError as exc:
-                browser.status.setText(f"⚠ {exc.message}")  # type: ignore[union-attr]
+                browser.status.setText(f"⚠ {exc.message}")
                 return
             window.reload_workspace()
-            browser.status.setText(f"Collection saved to {saved.path} in the workspace.")  # type: ignore[union-attr]
+            browser.status.setText(f"Collection saved to {saved.path} in the workspace.")
 
         def query_builder(name: str) -> None:
-            model = browser.model  # type: ignore[union-attr]
+            model = browser.model
             if model is None:
                 return
-            request = new_request(model, name, "list", browser._service_root or "{{serviceRoot}}")  # type: ignore[union-attr]
+            request = new_request(model, name, "list", browser._service_root or "{{serviceRoot}}")
             window.open_unsaved(_replace(request, params=()))
-            dock = getattr(getattr(window, "query_builder", None), "dock", None)
-            if dock is not None:
-                dock.show()
-                dock.raise_()
+            show_query_builder(window)
 
         browser.request_created.connect(open_request)
         browser.collection_generated.connect(save_collection)
         browser.open_in_query_builder.connect(query_builder)
-    editor = window.current_editor() if hasattr(window, "current_editor") else None
+    editor = window.current_editor()
     if editor is not None:
         context = window.send_context(editor.collection_path)  # settings and OAuth2 tokens, as a send
         browser.set_request_context(editor.to_model(), context)

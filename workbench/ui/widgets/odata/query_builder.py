@@ -12,331 +12,61 @@ in the "Expression" field, so nothing a user typed is lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Any, Callable
+from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QSplitter, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from workbench.core.csdl.model import EntityType, EnumType, Model, StructuredType
+from workbench.core.csdl.model import EnumType, Model, StructuredType
 from workbench.core.errors import ODataQueryError
+from workbench.core.odata.parser import (
+    parse_filter,
+    parse_orderby,
+    parse_select,
+    parse_url,
+)
 from workbench.core.odata.query import (
     FUNCTIONS,
-    BinaryOp,
-    Call,
     ExpandItem,
     Expr,
-    ListExpr,
-    Literal,
-    MemberPath,
     ODataUrl,
     OrderItem,
     QueryOptions,
     Segment,
     SelectItem,
-    and_all,
-    or_all,
 )
-from workbench.core.odata.literals import literal_for
-from workbench.core.odata.parser import parse_filter, parse_orderby, parse_select, parse_url
-from workbench.core.odata.serializer import expr_text, orderby_text, select_text, serialize_url
+from workbench.core.odata.serializer import (
+    expr_text,
+    orderby_text,
+    select_text,
+    serialize_url,
+)
 from workbench.core.odata.validate import Problem, resource_names, validate
-
-COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le")
-STRING_FUNCS = ("contains", "startswith", "endswith")
-OPERATORS = COMPARISONS + STRING_FUNCS + ("in", "has", "is null", "is not null")
-OPERATOR_LABELS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
-PLACEHOLDERS = {
-    "Edm.Guid": "8-4-4-4-12 GUID", "Edm.Date": "YYYY-MM-DD", "Edm.DateTimeOffset": "2025-01-31T12:00:00Z",
-    "Edm.DateTime": "2025-01-31T12:00:00", "Edm.TimeOfDay": "HH:MM:SS", "Edm.Duration": "P1DT2H",
-    "Edm.Decimal": "12.50", "Edm.Double": "1.5", "Edm.String": "text",
-}
-ERROR_STYLE = "border: 1px solid #cf222e;"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldInfo:
-    """A filterable/sortable path of the current entity type and its Edm (or enum) type."""
-
-    path: str
-    type: str
-    enum_members: tuple[str, ...] = ()
-    is_flags: bool = False
-
-
-# --------------------------------------------------------------------------- filter rows
-
-
-class ConditionRow(QWidget):
-    """One condition: property, operator, typed value. Emits `changed`."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, fields: list[FieldInfo], version: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.fields = fields
-        self.version = version
-        self.field_combo = QComboBox(self)
-        self.field_combo.setEditable(False)
-        for info in fields:
-            self.field_combo.addItem(info.path, info)
-        self.operator = QComboBox(self)
-        for op in OPERATORS:
-            self.operator.addItem(OPERATOR_LABELS.get(op, op), op)
-        self.value = QLineEdit(self)
-        self.choice = QComboBox(self)  # Boolean and enum values
-        self.remove = QToolButton(self)
-        self.remove.setText("✕")
-        self.remove.setToolTip("Remove this condition")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.field_combo, 2)
-        layout.addWidget(self.operator, 1)
-        layout.addWidget(self.value, 2)
-        layout.addWidget(self.choice, 2)
-        layout.addWidget(self.remove)
-        self.field_combo.currentIndexChanged.connect(self._property_changed)
-        self.operator.currentIndexChanged.connect(self._operator_changed)
-        self.value.textChanged.connect(self._value_changed)
-        self.choice.currentIndexChanged.connect(lambda *_: self.changed.emit())
-        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        self._property_changed()
-
-    def info(self) -> FieldInfo | None:
-        data = self.field_combo.currentData()
-        return data if isinstance(data, FieldInfo) else None
-
-    def _uses_choice(self) -> bool:
-        info = self.info()
-        op = self.operator.currentData()
-        return info is not None and op not in ("in", "is null", "is not null") and (
-            info.type == "Edm.Boolean" or bool(info.enum_members))
-
-    @Slot()
-    def _property_changed(self, *_: object) -> None:
-        info = self.info()
-        blocker = QSignalBlocker(self.choice)
-        self.choice.clear()
-        if info is not None and info.type == "Edm.Boolean":
-            self.choice.addItems(["true", "false"])
-        elif info is not None and info.enum_members:
-            self.choice.addItems(list(info.enum_members))
-        del blocker
-        if info is not None:
-            self.value.setPlaceholderText(PLACEHOLDERS.get(info.type, info.type.replace("Edm.", "")))
-        self._operator_changed()
-
-    @Slot()
-    def _operator_changed(self, *_: object) -> None:
-        op = self.operator.currentData()
-        choice = self._uses_choice()
-        self.choice.setVisible(choice)
-        self.value.setVisible(not choice and op not in ("is null", "is not null"))
-        if op == "in":
-            self.value.setPlaceholderText("a, b, c")
-        self._value_changed()
-
-    @Slot()
-    def _value_changed(self, *_: object) -> None:
-        try:
-            self.expression()
-            self.value.setStyleSheet("")
-            self.value.setToolTip("")
-        except ODataQueryError as exc:
-            self.value.setStyleSheet(ERROR_STYLE)
-            self.value.setToolTip(exc.message)
-        self.changed.emit()
-
-    def _literal(self, text: str, info: FieldInfo) -> Literal:
-        return literal_for(text, info.type, version=self.version, enum_members=info.enum_members,
-                           is_flags=info.is_flags)
-
-    def expression(self) -> Expr | None:
-        """The condition as an expression; None while incomplete; `ODataQueryError` if invalid."""
-        info = self.info()
-        if info is None:
-            return None
-        op = self.operator.currentData()
-        path = MemberPath(tuple(info.path.split("/")))
-        if op in ("is null", "is not null"):
-            return BinaryOp("eq" if op == "is null" else "ne", path, Literal("null", "null"))
-        text = self.choice.currentText() if self._uses_choice() else self.value.text()
-        if text == "" and info.type != "Edm.String":
-            return None
-        if op == "in":
-            values = [v.strip() for v in _split_list(text) if v.strip()] if text else []
-            if not values:
-                return None
-            return BinaryOp("in", path, ListExpr(tuple(self._literal(v, info) for v in values)))
-        if op in STRING_FUNCS:
-            if info.type != "Edm.String":
-                raise ODataQueryError(f"{op}() works on text; {info.path} is {info.type}")
-            return Call(op, (path, Literal("string", text)))
-        literal = self._literal(text, info)
-        return BinaryOp(op, path, literal)
-
-    def set_condition(self, path: str, op: str, text: str) -> None:
-        index = self.field_combo.findText(path)
-        if index < 0:
-            self.field_combo.addItem(path, FieldInfo(path, "Edm.String"))
-            index = self.field_combo.count() - 1
-        self.field_combo.setCurrentIndex(index)
-        self.operator.setCurrentIndex(max(0, self.operator.findData(op)))
-        if self._uses_choice():
-            self.choice.setCurrentText(text)
-        else:
-            self.value.setText(text)
-
-
-def _split_list(text: str) -> list[str]:
-    """`a, 'b,c', d` → items; commas inside quotes do not split."""
-    out, buf, quote = [], "", False
-    for ch in text:
-        if ch == "'":
-            quote = not quote
-        if ch == "," and not quote:
-            out.append(buf)
-            buf = ""
-        else:
-            buf += ch
-    out.append(buf)
-    return [v.strip().strip("'") if v.strip().startswith("'") else v for v in out]
-
-
-class ConditionGroup(QFrame):
-    """Rows joined with and/or, plus nested groups (an or inside an and, and so on)."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, fields: list[FieldInfo], version: str, nested: bool = False,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.fields = fields
-        self.version = version
-        self.setFrameShape(QFrame.Shape.StyledPanel if nested else QFrame.Shape.NoFrame)
-        self.combinator = QComboBox(self)
-        self.combinator.addItem("all of (and)", "and")
-        self.combinator.addItem("any of (or)", "or")
-        self.add_row_button = QPushButton("+ Condition", self)
-        self.add_group_button = QPushButton("+ Group", self)
-        head = QHBoxLayout()
-        head.addWidget(QLabel("Match", self))
-        head.addWidget(self.combinator)
-        head.addStretch(1)
-        head.addWidget(self.add_row_button)
-        head.addWidget(self.add_group_button)
-        if nested:
-            remove = QToolButton(self)
-            remove.setText("✕")
-            remove.setToolTip("Remove this group")
-            remove.clicked.connect(lambda: self.remove_requested.emit(self))
-            head.addWidget(remove)
-        self.body = QVBoxLayout()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6 if nested else 0, 4, 0, 4)
-        layout.addLayout(head)
-        layout.addLayout(self.body)
-        self.items: list[ConditionRow | ConditionGroup] = []
-        self.combinator.currentIndexChanged.connect(lambda *_: self.changed.emit())
-        self.add_row_button.clicked.connect(lambda: self.add_row())
-        self.add_group_button.clicked.connect(lambda: self.add_group())
-
-    def add_row(self) -> ConditionRow:
-        row = ConditionRow(self.fields, self.version, self)
-        self._add(row)
-        return row
-
-    def add_group(self) -> "ConditionGroup":
-        group = ConditionGroup(self.fields, self.version, True, self)
-        self._add(group)
-        return group
-
-    def _add(self, item: "ConditionRow | ConditionGroup") -> None:
-        self.items.append(item)
-        self.body.addWidget(item)
-        item.changed.connect(self.changed)
-        item.remove_requested.connect(self._remove)
-        self.changed.emit()
-
-    @Slot(object)
-    def _remove(self, item: "ConditionRow | ConditionGroup") -> None:
-        if item in self.items:
-            self.items.remove(item)
-            item.setParent(None)
-            item.deleteLater()
-            self.changed.emit()
-
-    def clear(self) -> None:
-        for item in list(self.items):
-            item.setParent(None)
-            item.deleteLater()
-        self.items.clear()
-
-    def expression(self) -> Expr | None:
-        parts: list[Expr] = []
-        for item in self.items:
-            try:
-                expr = item.expression()
-            except ODataQueryError:
-                continue  # shown in red on its row; left out of the URL until fixed
-            if expr is not None:
-                parts.append(expr)
-        return and_all(parts) if self.combinator.currentData() == "and" else or_all(parts)
-
-    def load(self, expr: Expr) -> bool:
-        """Show `expr` as rows; False when it has a shape rows cannot show."""
-        op = expr.op if isinstance(expr, BinaryOp) and expr.op in ("and", "or") else "and"
-        self.combinator.setCurrentIndex(self.combinator.findData(op))
-        for part in _flatten(expr, op):
-            if isinstance(part, BinaryOp) and part.op in ("and", "or"):
-                if not self.add_group().load(part):
-                    return False
-                continue
-            condition = _as_condition(part)
-            if condition is None:
-                return False
-            self.add_row().set_condition(*condition)
-        return True
-
-
-def _flatten(expr: Expr, op: str) -> list[Expr]:
-    if isinstance(expr, BinaryOp) and expr.op == op:
-        return _flatten(expr.left, op) + _flatten(expr.right, op)
-    return [expr]
-
-
-def _literal_text(lit: Expr) -> str | None:
-    if not isinstance(lit, Literal):
-        return None
-    return lit.text
-
-
-def _as_condition(expr: Expr) -> tuple[str, str, str] | None:
-    """(path, operator, value text) for the simple shapes a row shows."""
-    if isinstance(expr, BinaryOp) and isinstance(expr.left, MemberPath):
-        path = "/".join(expr.left.segments)
-        if expr.op in ("eq", "ne") and isinstance(expr.right, Literal) and expr.right.kind == "null":
-            return path, "is null" if expr.op == "eq" else "is not null", ""
-        if expr.op in COMPARISONS + ("has",):
-            text = _literal_text(expr.right)
-            return (path, expr.op, text) if text is not None else None
-        if expr.op == "in" and isinstance(expr.right, ListExpr):
-            texts = [_literal_text(i) for i in expr.right.items]
-            if any(t is None for t in texts):
-                return None
-            return path, "in", ", ".join(f"'{t}'" if "," in (t or "") else (t or "") for t in texts)
-    if isinstance(expr, Call) and expr.name in STRING_FUNCS and len(expr.args) == 2 and \
-            isinstance(expr.args[0], MemberPath) and isinstance(expr.args[1], Literal):
-        return "/".join(expr.args[0].segments), expr.name, expr.args[1].text
-    return None
-
-
-# --------------------------------------------------------------------------- the panel
+from workbench.ui.widgets.odata.condition_rows import (
+    ERROR_STYLE,
+    ConditionGroup,
+    FieldInfo,
+)
 
 
 class QueryBuilder(QWidget):
@@ -561,8 +291,8 @@ class QueryBuilder(QWidget):
 
     def _load_expand(self, items: tuple[ExpandItem, ...]) -> None:
         self._expand_options.clear()
-        for i in range(self.expand_tree.topLevelItemCount()):
-            _uncheck(self.expand_tree.topLevelItem(i))
+        for top in _nodes(self.expand_tree, None):
+            _uncheck(top)
 
         def apply(parent: QTreeWidgetItem | None, expand: tuple[ExpandItem, ...], prefix: tuple[str, ...]) -> None:
             for item in expand:
@@ -585,9 +315,7 @@ class QueryBuilder(QWidget):
         apply(None, items, ())
 
     def _find_expand_node(self, parent: QTreeWidgetItem | None, name: str) -> QTreeWidgetItem | None:
-        count = parent.childCount() if parent is not None else self.expand_tree.topLevelItemCount()
-        for i in range(count):
-            node = parent.child(i) if parent is not None else self.expand_tree.topLevelItem(i)
+        for node in _nodes(self.expand_tree, parent):
             if node.text(0) == name:
                 return node
         return None
@@ -828,9 +556,7 @@ class QueryBuilder(QWidget):
 
     def _compose_expand(self, parent: QTreeWidgetItem | None, prefix: tuple[str, ...]) -> tuple[ExpandItem, ...]:
         out: list[ExpandItem] = []
-        count = parent.childCount() if parent is not None else self.expand_tree.topLevelItemCount()
-        for i in range(count):
-            node = parent.child(i) if parent is not None else self.expand_tree.topLevelItem(i)
+        for node in _nodes(self.expand_tree, parent):
             path = prefix + (node.text(0),)
             children = self._compose_expand(node, path)
             if node.checkState(0) != Qt.CheckState.Checked and not children:
@@ -843,10 +569,12 @@ class QueryBuilder(QWidget):
                 text = str(raw.get(key, "")).strip()
                 if not text:
                     continue
+                value: Any
                 try:
-                    options = replace(options, **{key: parse(text)})
+                    value = parse(text)
                 except ODataQueryError:
-                    options = replace(options, **{key: getattr(base, key)})  # keep the last valid value
+                    value = getattr(base, key)  # keep the last valid value
+                options = replace(options, **{key: value})
             options = replace(options, top=raw.get("top"), count=True if raw.get("count") else None)
             suffix = raw.get("suffix", "")
             if suffix:
@@ -901,7 +629,9 @@ class QueryBuilder(QWidget):
             if self.completer.completionCount():
                 self.completer.complete()
                 return
-        self.completer.popup().hide()
+        popup = self.completer.popup()
+        if popup is not None:
+            popup.hide()
 
     def word_at_cursor(self) -> str:
         text = self.url_edit.text()[: self.url_edit.cursorPosition()]
@@ -921,55 +651,6 @@ class QueryBuilder(QWidget):
         self.url_edit.setCursorPosition(start + len(name) + len(suffix))
         self._url_typed(new)
 
-
-class UrlCompletion:
-    """Completion of property, function and option names in a URL box other than the builder's.
-
-    The request editor's URL box gets the same names as the builder's once the service's
-    metadata is known: a user typing `$filter=sta` is offered `status`, `startswith`. `edit` is
-    any widget with QLineEdit's text API (`text`, `setText`, `cursorPosition`,
-    `setCursorPosition`, `textEdited`); `names` is asked for fresh names on each keystroke.
-    """
-
-    def __init__(self, edit: Any, names: Callable[[], list[str]]) -> None:
-        self.edit = edit
-        self.names = names
-        self.model = QStringListModel()
-        self.completer = QCompleter(self.model, edit)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setWidget(edit)
-        self.completer.activated.connect(self.insert)
-        edit.textEdited.connect(self.update)
-        edit.completion_popup = self.completer.popup()
-
-    def word_at_cursor(self) -> str:
-        text = self.edit.text()[: self.edit.cursorPosition()]
-        if "?" not in text:  # names belong to the query, not to the host or path
-            return ""
-        m = re.search(r"[$A-Za-z_][\w.]*$", text)
-        return m.group(0) if m else ""
-
-    def update(self, *_: object) -> None:
-        prefix = self.word_at_cursor()
-        names = self.names() if prefix else []
-        if names and self.edit.hasFocus():
-            self.model.setStringList(names)
-            self.completer.setCompletionPrefix(prefix)
-            if self.completer.completionCount() and self.completer.currentCompletion() != prefix:
-                self.completer.complete()
-                return
-        self.completer.popup().hide()
-
-    def insert(self, name: str) -> None:
-        text = self.edit.text()
-        cursor = self.edit.cursorPosition()
-        start = cursor - len(self.word_at_cursor())
-        suffix = "(" if name in FUNCTIONS else ("=" if name.startswith("$") else "")
-        new = text[:start] + name + suffix + text[cursor:]
-        self.edit.setText(new)
-        self.edit.setCursorPosition(start + len(name) + len(suffix))
-        self.edit.textEdited.emit(new)
 
 
 def _optional_spin(parent: QWidget) -> QSpinBox:
@@ -1002,192 +683,21 @@ def _depth(node: QTreeWidgetItem) -> int:
     return len(_node_path(node))
 
 
+def _nodes(tree: QTreeWidget, parent: QTreeWidgetItem | None) -> list[QTreeWidgetItem]:
+    """The nodes right under `parent`, or the top level of `tree` when it is None.
+
+    One place for the two Qt APIs (`child`/`topLevelItem`), whose stubs return Optional.
+    """
+    if parent is not None:
+        found = [parent.child(i) for i in range(parent.childCount())]
+    else:
+        found = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return [node for node in found if node is not None]
+
+
 def _uncheck(node: QTreeWidgetItem) -> None:
     node.setCheckState(0, Qt.CheckState.Unchecked)
     for i in range(node.childCount()):
-        _uncheck(node.child(i))
-
-
-__all__ = ["QueryBuilder", "ConditionGroup", "ConditionRow", "FieldInfo", "EntityType"]
-
-
-# --------------------------------------------------------------------------- main-window dock
-
-
-class QueryBuilderDock:
-    """Docks a `QueryBuilder` beside the request editor of a main window.
-
-    It follows the current request tab: the editor's URL (variables resolved) goes into the
-    builder, the service's `$metadata` is loaded once per service root (through
-    `csdl_source.load_metadata`, with the request's auth, as an asyncio task), and every
-    builder change is written back to the editor, keeping a leading `{{serviceRoot}}`-style
-    variable as the user wrote it. Requests of a service without reachable metadata show a
-    short notice instead of the form.
-    """
-
-    def __init__(self, window: Any) -> None:
-        from PySide6.QtWidgets import QDockWidget
-
-        self.window = window
-        self.builder = QueryBuilder()
-        self.notice = QLabel("Open a request of an OData service to build its query.", self.builder)
-        self.notice.setWordWrap(True)
-        from PySide6.QtWidgets import QFrame, QScrollArea
-
-        container = QWidget()
-        layout = QVBoxLayout(container)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.builder, 1)
-        scroll = QScrollArea()  # the form scrolls on a small screen instead of stretching the window
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(container)
-        self.dock = QDockWidget("Query builder", window)
-        self.dock.setObjectName("query-builder-dock")
-        self.dock.setWidget(scroll)
-        self.dock.hide()
-        window.add_dock(self.dock)
-        self.action = self.dock.toggleViewAction()
-        self.action.setText("Query builder")
-        self.action.setShortcut("Ctrl+Shift+Q")
-        self._models: dict[str, Model] = {}
-        self._task: Any = None
-        self._editor: Any = None
-        self._writing = False
-        self._prefix: tuple[str, str] = ("", "")  # (as written, resolved) leading variable
-        window.tabs.currentChanged.connect(lambda *_: self.follow_current())
-        self.dock.visibilityChanged.connect(lambda visible: visible and self.follow_current())
-        self.builder.url_changed.connect(self._write_back)
-
-    def _resolver(self, editor: Any) -> Any:
-        from workbench.core.sending.prepare import variables_for
-        from workbench.core.variables import Resolver
-
-        coll = self.window.collection_of(editor.collection_path)
-        return Resolver(variables_for(coll, self.window.active_environment()))
-
-    def follow_current(self) -> None:
-        """Show the current tab's request in the builder (loading its metadata if needed)."""
-        if not self.dock.isVisible():
-            return
-        editor = self.window.current_editor()
-        if editor is not self._editor:
-            if self._editor is not None:
-                try:
-                    self._editor.url.textEdited.disconnect(self._editor_url_edited)
-                except (RuntimeError, TypeError):
-                    pass
-            self._editor = editor
-            if editor is not None:
-                editor.url.textEdited.connect(self._editor_url_edited)
-        if editor is None:
-            self._show_notice("Open a request of an OData service to build its query.")
-            return
-        self._editor_url_edited(editor.url.text())
-
-    @Slot(str)
-    def _editor_url_edited(self, text: str) -> None:
-        if self._writing or self._editor is None:
-            return
-        resolve = self._resolver(self._editor)
-        m = re.match(r"\{\{[^}]+\}\}", text)
-        self._prefix = (m.group(0), resolve(m.group(0))) if m else ("", "")
-        resolved = resolve(text)
-        root = self._service_root(self._editor, resolved)
-        if not root:
-            self._show_notice("This request's URL is not an OData service URL.")
-            return
-        model = self._models.get(root)
-        if model is None:
-            self._load(root, resolved)
-            return
-        if self.builder.model is not model:
-            self.builder.set_model(model, root)
-        self.notice.hide()
-        self.builder.show()
-        self.builder.set_url(resolved)
-        self._complete_in(self._editor)
-
-    def _complete_in(self, editor: Any) -> None:
-        """Offer the service's names in the request editor's own URL box too (once per editor)."""
-        if getattr(editor, "odata_completion", None) is not None:
-            return
-
-        def names() -> list[str]:
-            return self.builder.completion_names() if self._editor is editor and self.builder.model else []
-
-        editor.odata_completion = UrlCompletion(editor.url, names)
-
-    def _service_root(self, editor: Any, resolved: str) -> str:
-        coll = self.window.collection_of(editor.collection_path)
-        resolve = self._resolver(editor)
-        for meta in (editor.saved_request.meta, coll.meta if coll else {}):
-            root = meta.get("odata_service", "") if meta else ""
-            if root:
-                root = resolve(root).rstrip("/")
-                if resolved.startswith(root):
-                    return str(root)
-        try:
-            return parse_url(resolved).service_root if "://" in resolved else ""
-        except ODataQueryError:
-            return ""
-
-    def _load(self, root: str, resolved: str) -> None:
-        """Fetch and parse `$metadata` in a worker (its own event loop), cancelling an older load.
-
-        A worker thread rather than a task on the window's loop: the parse runs in
-        `asyncio.to_thread`, which must not use the Qt loop's QThread executor (those threads
-        outlive the window).
-        """
-        from workbench.core.csdl.source import load_metadata
-        from workbench.ui.background import CoroutineJob
-
-        self.cancel()
-        editor = self._editor
-        template = editor.to_model()
-        ctx = self.window.send_context(editor.collection_path)  # settings and OAuth2 tokens, as a send
-        self._show_notice(f"Loading {root}/$metadata …")
-
-        def done(model: Model) -> None:
-            self._models[root] = model
-            if self._editor is editor:
-                self._editor_url_edited(editor.url.text())
-
-        def failed(exc: BaseException) -> None:
-            self._show_notice(f"No metadata for {root}: {getattr(exc, 'message', str(exc))}")
-
-        self._task = CoroutineJob(lambda: load_metadata(root, template, ctx), done, failed)
-
-    def _show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.show()
-        self.builder.hide()
-
-    @Slot(str)
-    def _write_back(self, url: str) -> None:
-        editor = self._editor
-        if editor is None or self._writing:
-            return
-        written, resolved = self._prefix
-        if written and url.startswith(resolved):
-            url = written + url[len(resolved):]
-        self._writing = True
-        try:
-            editor.url.setText(url)
-            editor.url.textEdited.emit(url)  # the editor syncs its Params table from the URL
-        finally:
-            self._writing = False
-
-    def cancel(self) -> None:
-        """Stop a metadata load that is still running."""
-        if self._task is not None and not self._task.finished:
-            self._task.cancel()
-        self._task = None
-
-
-def install_query_builder(window: Any) -> QueryBuilderDock:
-    """Add the query-builder dock (View → Query builder) to a main window."""
-    dock = QueryBuilderDock(window)
-    window._query_builder_dock = dock  # keep it alive with the window
-    return dock
+        child = node.child(i)
+        if child is not None:
+            _uncheck(child)

@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.codegen import LANGUAGE_LABELS, LANGUAGES, generate
-from workbench.core.collections import Collection, Environment, Request
+from workbench.core.collections import Request
 from workbench.core.errors import WorkbenchError
+from workbench.core.sending.send import SendContext
 
 _last_language = "curl"
 
 
 class CodeDialog(QDialog):
-    def __init__(self, request: Request, collection: Collection | None, env: Environment | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, request: Request, context: SendContext | None, parent: QWidget | None = None) -> None:
+        """`context` is the window's `send_context`: the code sees the variables a send would."""
         super().__init__(parent)
-        self.request, self.collection, self.env = request, collection, env
+        self.request, self.context = request, context
         self.setWindowTitle(f"Code — {request.name}")
         self.resize(760, 520)
         self.language = QComboBox(self)
@@ -68,7 +69,7 @@ class CodeDialog(QDialog):
         lang = self.language.currentData()
         _last_language = lang
         try:
-            text = generate(self.request, lang, self.collection, self.env)
+            text = generate(self.request, lang, context=self.context)
         except WorkbenchError as exc:
             self.code.setPlainText("")
             self.note.setText(exc.message)

@@ -40,10 +40,11 @@ from workbench.core.collections import HTTP_METHODS, Auth, Body, BodyKind, Colle
 from workbench.core.urls import join_url, merge_params, split_url
 from workbench.core.variables import VARIABLE, Resolver
 from workbench.ui.theme import METHOD_COLORS
-from workbench.ui.widgets.request.highlighter import CodeHighlighter, language_for
 from workbench.ui.widgets.key_value_table import KeyValueTable
+from workbench.ui.widgets.request.highlighter import CodeHighlighter, language_for
 
 if TYPE_CHECKING:
+    from workbench.core.sending.send import SendContext
     from workbench.ui.widgets.request.auth_panel import AuthPanel
 
 RAW_TYPES = ("", "application/json", "application/xml", "text/plain", "text/xml", "application/merge-patch+json",
@@ -430,7 +431,7 @@ class RequestEditor(QWidget):
         self._auth_panel: AuthPanel | None = None
         self._auth_value: Auth = request.auth
         self._inherited: tuple[Auth | None, str] = (None, "")
-        self._resolver: Resolver | None = None
+        self._context: SendContext | None = None
         # The OAuth2 form is tall; scrolling keeps the editor from pushing the response pane away.
         self._auth_scroll = QScrollArea(self)
         self._auth_scroll.setWidgetResizable(True)
@@ -518,8 +519,7 @@ class RequestEditor(QWidget):
             self._loading = True
             try:
                 panel.set_auth(self._auth_value, *self._inherited)
-                if self._resolver is not None:
-                    panel.set_resolver(self._resolver)
+                panel.set_context(self._context, self._saved)
             finally:
                 self._loading = False
             if not self._dirty and panel.to_model() != self._auth_value:
@@ -540,20 +540,25 @@ class RequestEditor(QWidget):
 
     # ------------------------------------------------------------------ context
     def set_context(self, collection: Collection | None, variables: Mapping[str, str],
-                    secret_names: frozenset[str] = frozenset(), base_dir: str = "") -> None:
-        """Where the request lives: colours variables, shows inherited auth and headers."""
+                    secret_names: frozenset[str] = frozenset(), base_dir: str = "",
+                    context: SendContext | None = None) -> None:
+        """Where the request lives: colours variables, shows inherited auth and headers.
+
+        `context` is the window's `send_context` for this request's collection: the Auth tab's
+        token and discovery buttons resolve variables in it, exactly as Send does.
+        """
         self._collection = collection
         self.url.set_variables(variables, secret_names)
         self.body_highlighter.set_variables(variables)
         if base_dir:
             self.multipart.base_dir = base_dir
         self._inherited = self._inherited_auth()
-        self._resolver = Resolver(variables)
+        self._context = context
         if self._auth_panel is not None:
             self._loading = True
             try:
                 self._auth_panel.set_auth(self._auth_panel.to_model(), *self._inherited)
-                self._auth_panel.set_resolver(self._resolver)
+                self._auth_panel.set_context(context, self._saved)
             finally:
                 self._loading = False
         rows: list[str] = []

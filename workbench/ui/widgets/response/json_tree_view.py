@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.response.json_index import JsonIndex, JsonNode
-from workbench.core.response.classify import human_size
 from workbench.core.errors import ViewError
+from workbench.core.response.classify import human_size
+from workbench.core.response.json_index import JsonIndex, JsonNode
 from workbench.ui.background import BackgroundJob
 from workbench.ui.models.json_tree import JsonTreeModel
 
@@ -41,7 +41,7 @@ MAX_FILTER_BYTES = 64 * 1024 * 1024
 def jsonpath_matches(document: Any, expression: str) -> list[tuple[str, Any]]:
     """(JSONPath of the match, value) for each match of `expression` (jsonpath-ng extended)."""
     from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext.parser import parse
 
     try:
         compiled = parse(expression)

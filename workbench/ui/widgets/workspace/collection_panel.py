@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,10 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Collection, Folder, Request, Workspace
 from workbench.core.errors import WorkbenchError
-from workbench.ui.models.collection_tree import CollectionFilterProxy, CollectionTreeModel, KeyRole, KindRole, Node
+from workbench.core.workspace import storage
+
+if TYPE_CHECKING:
+    from workbench.core.sending.send import SendContext
+from workbench.ui.models.collection_tree import (
+    CollectionFilterProxy,
+    CollectionTreeModel,
+    KeyRole,
+    KindRole,
+    Node,
+)
 
 
 class CollectionPanel(QWidget):
@@ -48,7 +57,10 @@ class CollectionPanel(QWidget):
         super().__init__(parent)
         self.workspace_root = ""
         self.workspace: Workspace | None = None
+        #: The window's `send_context`: the settings dialogs' token and discovery buttons resolve in it.
+        self.context_for: Callable[[str], SendContext] | None = None
         self.model = CollectionTreeModel(self)
+        # The model looks this hook up with getattr (it declares no attribute for it yet).
         self.model.move_requested = self.move_items  # type: ignore[attr-defined]
         self.proxy = CollectionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -114,11 +126,11 @@ class CollectionPanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._update_actions)
         self._update_actions()
 
-    def _action(self, text: str, icon: object, slot: Callable[[], object],
+    def _action(self, text: str, icon: QIcon | None, slot: Callable[[], object],
                 shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
         act = QAction(text, self)
         if icon is not None:
-            act.setIcon(icon)  # type: ignore[arg-type]
+            act.setIcon(icon)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         act.setToolTip(text + (f" ({QKeySequence(shortcut).toString()})" if shortcut else ""))
@@ -182,6 +194,11 @@ class CollectionPanel(QWidget):
     def selected_node(self) -> Node | None:
         index = self.tree.currentIndex()
         return self.node_at(index) if index.isValid() else None
+
+    def selected_collection_path(self) -> str:
+        """The collection of the selected tree item ("" when nothing is selected)."""
+        node = self.selected_node()
+        return node.collection_path if node is not None else ""
 
     def selected_key(self) -> str:
         node = self.selected_node()
@@ -357,7 +374,7 @@ class CollectionPanel(QWidget):
             return False
         if confirm:
             what = {"request": "request", "folder": "folder and everything in it",
-                    "collection": "collection and every request in it"}[node.kind]  # type: ignore[index]
+                    "collection": "collection and every request in it"}[node.kind]
             answer = QMessageBox.question(
                 self, "Delete", f"Delete the {what} “{node.name}”?\n\nThe files are removed from the workspace "
                 f"folder ({node.key}).",
@@ -399,13 +416,16 @@ class CollectionPanel(QWidget):
         node = self.selected_node()
         if node is None or node.kind not in ("collection", "folder") or self.workspace is None:
             return False
-        from workbench.ui.widgets.workspace.collection_settings import CollectionSettingsDialog
+        from workbench.ui.widgets.workspace.collection_settings import (
+            CollectionSettingsDialog,
+        )
 
         coll = self.workspace.collection(node.collection_path)
         if coll is None:
             return False
         folder = node.value if isinstance(node.value, Folder) else None
-        dialog = CollectionSettingsDialog(coll, folder, self)
+        context = self.context_for(coll.path) if self.context_for is not None else None
+        dialog = CollectionSettingsDialog(coll, folder, self, context)
         if dialog.exec() != CollectionSettingsDialog.DialogCode.Accepted:
             return False
         try:

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.workspace import storage
 from workbench.core.collections import Environment
 from workbench.core.errors import WorkbenchError
+from workbench.core.workspace import storage
 from workbench.ui.widgets.key_value_table import KeyValueTable
 
 

@@ -7,103 +7,21 @@ that file still exists, else a new unsaved tab with the same method and URL.
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.core.workspace.history import HistoryEntry
-from workbench.ui.theme import METHOD_COLORS, status_color
-
-_Index = QModelIndex | QPersistentModelIndex
-EntryRole = Qt.ItemDataRole.UserRole + 1
-
-
-def _when(at: float) -> str:
-    """`14:02:11` today, `Mon 14:02` this week, else the date: what a user scans for."""
-    now = time.time()
-    local = time.localtime(at)
-    if time.strftime("%Y%m%d", local) == time.strftime("%Y%m%d", time.localtime(now)):
-        return time.strftime("%H:%M:%S", local)
-    if now - at < 6 * 86400:
-        return time.strftime("%a %H:%M", local)
-    return time.strftime("%Y-%m-%d %H:%M", local)
-
-
-class HistoryModel(QAbstractTableModel):
-    """Columns: time, method, status, URL, duration."""
-
-    HEADERS = ("Time", "Method", "Status", "URL", "ms")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[HistoryEntry] = []
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_entries(self, entries: list[HistoryEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def prepend(self, entry: HistoryEntry) -> None:
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.entries.insert(0, entry)
-        self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        e = self.entries[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (_when(e.at), e.method, str(e.status), e.url, f"{e.elapsed_ms:.0f}")[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            where = f"\nSaved request: {e.collection}/{e.request_path}" if e.request_path else "\n(unsaved request)"
-            return f"{e.method} {e.url}\n{e.status} in {e.elapsed_ms:.0f} ms, " \
-                   f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e.at))}{where}"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == 1:
-                return QColor(METHOD_COLORS.get(e.method, "#57606a"))
-            if col == 2:
-                return QColor(status_color(e.status))
-            if col in (0, 4):
-                return QColor("#57606a")
-        if role == Qt.ItemDataRole.FontRole and col in (1, 2):
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == EntryRole:
-            return e
-        return None
-
-
-class _HistoryFilter(QSortFilterProxyModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.needle = ""
-
-    def filterAcceptsRow(self, row: int, parent: _Index) -> bool:  # noqa: N802 - Qt override
-        if not self.needle:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, HistoryModel)
-        e = model.entries[row]
-        hay = f"{e.method} {e.status} {e.url} {e.request_path}".lower()
-        return all(w in hay for w in self.needle.split())
+from workbench.ui.models.history import EntryRole, HistoryFilter, HistoryModel
 
 
 class HistoryPanel(QWidget):
@@ -115,7 +33,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.workspace_root = ""
         self.model = HistoryModel(self)
-        self.proxy = _HistoryFilter(self)
+        self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter by method, status or URL")
@@ -202,13 +120,7 @@ class HistoryPanel(QWidget):
 
     @Slot(str)
     def _filter_changed(self, text: str) -> None:
-        if hasattr(self.proxy, "beginFilterChange"):  # Qt >= 6.9
-            self.proxy.beginFilterChange()
-            self.proxy.needle = text.strip().lower()
-            self.proxy.endFilterChange()
-        else:  # pragma: no cover - Qt < 6.9
-            self.proxy.needle = text.strip().lower()
-            self.proxy.invalidateFilter()
+        self.proxy.set_needle(text)
 
     @Slot(QModelIndex)
     def _open(self, index: QModelIndex) -> None:

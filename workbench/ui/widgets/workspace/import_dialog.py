@@ -14,7 +14,7 @@ import asyncio
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -37,6 +37,10 @@ from workbench.core.collections import Auth
 from workbench.core.errors import SpecImportError, WorkbenchError
 from workbench.core.workers import in_worker
 
+if TYPE_CHECKING:  # the importers load when an import starts, not with the window
+    from workbench.core.openapi.convert import GroupBy
+    from workbench.core.openapi.results import ImportSummary
+
 _URL = re.compile(r"^https?://", re.I)
 
 
@@ -50,12 +54,12 @@ class ImportDialog(QDialog):
         self.workspace_root = str(workspace_root)
         self.setWindowTitle("Import OpenAPI")
         self.setMinimumWidth(620)
-        self._task: asyncio.Task[Any] | None = None
-        self._roots_task: asyncio.Task[Any] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._roots_task: asyncio.Task[None] | None = None
         self._stop = threading.Event()
         self._writing = False
         self._checked_source = ""
-        self.summary: Any = None
+        self.summary: ImportSummary | None = None
 
         self.source = QLineEdit(self)
         self.source.setPlaceholderText("File (.json, .yaml, .zip), folder, or https:// URL")
@@ -221,13 +225,15 @@ class ImportDialog(QDialog):
         self._task = asyncio.ensure_future(self._run(source, root, self.group_by.currentData(),
                                                      self.download_auth(), self._stop))
 
-    async def _run(self, source: str, root: str | None, group_by: str, auth: Auth | None,
+    async def _run(self, source: str, root: str | None, group_by: GroupBy, auth: Auth | None,
                    stop: threading.Event) -> None:
-        from workbench.core.openapi.convert import import_openapi
+        from workbench.core.csdl.to_collection import (
+            import_metadata_into_workspace,
+            looks_like_csdl,
+        )
+        from workbench.core.openapi.importer import import_openapi
         from workbench.core.openapi.merge import write_import
         from workbench.core.workspace.storage import init_workspace
-
-        from workbench.core.csdl.to_collection import import_metadata_into_workspace, looks_like_csdl
 
         try:
             if looks_like_csdl(source):  # an OData $metadata document: generate its collection
@@ -239,7 +245,7 @@ class ImportDialog(QDialog):
                     self._writing = False
                 self._imported(summary)
                 return
-            result = await in_worker(import_openapi, source, group_by=group_by, auth=auth, root=root,  # type: ignore[arg-type]
+            result = await in_worker(import_openapi, source, group_by=group_by, auth=auth, root=root,
                                              should_stop=stop.is_set)
             if stop.is_set():
                 raise asyncio.CancelledError
@@ -247,7 +253,7 @@ class ImportDialog(QDialog):
             self.cancel_button.setEnabled(False)  # writing is quick and each file atomic: let it finish
             self.status.setText("Writing the collection …")
 
-            def write() -> Any:
+            def write() -> ImportSummary:
                 init_workspace(self.workspace_root)
                 return write_import(result, Path(self.workspace_root))
 
@@ -271,7 +277,7 @@ class ImportDialog(QDialog):
             return
         self._imported(summary)
 
-    def _imported(self, summary: Any) -> None:
+    def _imported(self, summary: ImportSummary) -> None:
         self._set_busy(False)
         self.summary = summary
         counts = [_count(summary.requests, "request"), _count(summary.folders, "folder"),

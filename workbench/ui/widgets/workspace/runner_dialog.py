@@ -8,10 +8,9 @@ dialog stops it as well.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from workbench.core.collections import Collection
 from workbench.core.sending.runner import RunReport, RunResult, requests_under, run
+from workbench.core.sending.send import SendContext
 from workbench.ui.theme import status_color
 
 
 class RunnerDialog(QDialog):
-    def __init__(self, parent: QWidget | None, collection: Collection, folder: str, ctx: Any) -> None:
+    def __init__(self, parent: QWidget | None, collection: Collection, folder: str, ctx: SendContext) -> None:
         super().__init__(parent)
         self.requests = requests_under(collection, folder)
         self.ctx = ctx
@@ -121,7 +121,7 @@ class RunnerDialog(QDialog):
                              f"{self.report.elapsed_ms / 1000:.2f} s")
         self.summary.setStyleSheet("color: #cf222e;" if failed else "color: #1a7f37;")
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         self.stop()
         super().closeEvent(event)
 

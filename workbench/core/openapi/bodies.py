@@ -1,0 +1,309 @@
+"""Request bodies: the media type to send and a body that passes the operation's own schema.
+
+OpenAPI 3's Request Body and Media Type Objects (OAS 3.1 §4.8.13, §4.8.14: `example`/`examples`,
+`encoding`) and Swagger 2.0's `in: body` / `formData` parameters. A descriptor's example that
+breaks its own schema is replaced by a sample (`samples.py`): what we import should be valid
+as it is. Apart from the operations because bodies own the schema validators, which the sample
+generator also uses to check its own samples.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Mapping
+
+import orjson
+
+from workbench.core.collections import Body, FormPart, KeyValue
+from workbench.core.openapi.contract import self_contained
+from workbench.core.openapi.descriptor import Descriptor, as_map, one_line_join
+from workbench.core.openapi.samples import SampleGenerator, strip_cuts, to_text
+
+
+class RequestBodies:
+    """Builds request bodies (and the `Accept` header) from one descriptor.
+
+    It owns the descriptor's `samples`: the generator checks its samples against the schema with
+    this class's validators (`sample_fits`). `param_sample` is the operation's sample for one
+    parameter, which Swagger 2.0 `formData` fields are.
+    """
+
+    def __init__(self, descriptor: Descriptor, param_sample: Callable[[Mapping[str, Any]], Any]) -> None:
+        self.doc = descriptor.doc
+        self.v2 = descriptor.v2
+        self.dialect = descriptor.dialect
+        self.refs = descriptor.refs
+        self.warn = descriptor.warn
+        self.deref = descriptor.deref
+        self.param_sample = param_sample
+        self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1", check=self.sample_fits)
+        self._validators: dict[int, Any] = {}
+
+    def accept(self, op: Mapping[str, Any]) -> str:
+        responses = op.get("responses")
+        if not isinstance(responses, Mapping):
+            return ""
+        by_key = {str(k): v for k, v in responses.items()}
+        keys = sorted(by_key, key=lambda k: (not k.startswith("2"), k))
+        for key in keys:
+            if not (key.startswith("2") or key == "default"):
+                continue
+            if self.v2:
+                response = self.deref(by_key[key], "responses")
+                if isinstance(response, Mapping) and response.get("schema") is not None:
+                    produces = op.get("produces") or self.doc.get("produces") or []
+                    return _prefer_json([str(p) for p in produces]) if produces else ""
+                continue
+            response = self.deref(by_key[key], "responses")
+            content = response.get("content") if isinstance(response, Mapping) else None
+            if isinstance(content, Mapping) and content:
+                return _prefer_json([str(c) for c in content])
+        return ""
+
+    def media_example(self, media: Mapping[str, Any], where: str) -> tuple[bool, Any]:
+        if "example" in media and media["example"] is not None:
+            return True, media["example"]
+        examples = media.get("examples")
+        if isinstance(examples, Mapping):
+            for name, raw in examples.items():
+                example = self.deref(raw, where)
+                if isinstance(example, Mapping):
+                    if "value" in example:
+                        return True, example["value"]
+                    if example.get("externalValue"):
+                        self.warn(f"{where}: example {name!r} is external ({example['externalValue']}); "
+                                  "a sample from the schema is used instead")
+        return False, None
+
+    def body_v3(self, raw: Any, where: str) -> Body:
+        request_body = self.deref(raw, where)
+        if not isinstance(request_body, Mapping):
+            return Body()
+        content = request_body.get("content")
+        if not isinstance(content, Mapping) or not content:
+            return Body()
+        media_type = _pick_media_type([str(c) for c in content])
+        media = self.deref(content[media_type], where)
+        media = as_map(media)
+        schema = as_map(media.get("schema"))
+        found, example = self.media_example(media, where)
+        if found and (problem := self.example_problem(schema, example)):
+            self.warn(f"{where}: the descriptor's request example breaks its own schema ({problem}); "
+                      "a sample built from the schema is used instead")
+            found = False
+        if not found:
+            example = strip_cuts(self.samples.sample(schema, "request"))
+        encoding = as_map(media.get("encoding"))
+        return self.make_body(media_type, example, schema, where, encoding)
+
+    def sample_fits(self, schema: Mapping[str, Any], value: Any) -> bool:
+        return self.example_problem(schema, value) is None
+
+    def example_problem(self, schema: Any, example: Any) -> str | None:
+        """Why `example` fails `schema` (JSON Schema validation, formats included), or None."""
+        if not isinstance(schema, Mapping) or not schema:
+            return None
+        import jsonschema
+        import referencing.exceptions
+
+        try:
+            validator = self._validators.get(id(schema))
+            if validator is None:
+                holder = self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
+                validator = jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
+                self._validators[id(schema)] = validator
+            error = jsonschema.exceptions.best_match(validator.iter_errors(example))
+        except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable,
+                RecursionError, TypeError, ValueError):
+            return None
+        if error is None:
+            return None
+        where = ".".join(map(str, error.absolute_path)) or "body"
+        return f"{where}: {error.message[:160]}"
+
+    def body_v2(self, op: Mapping[str, Any], body_params: list[Mapping[str, Any]],
+                form_params: list[Mapping[str, Any]], where: str) -> Body:
+        consumes = [str(c) for c in (op.get("consumes") or self.doc.get("consumes") or [])]
+        if body_params:
+            param = body_params[0]
+            schema = as_map(param.get("schema"))
+            media_type = _pick_media_type(consumes) if consumes else "application/json"
+            example_set = as_map(param.get("x-examples"))
+            if media_type in example_set:
+                example = example_set[media_type]
+            elif isinstance(schema, Mapping) and "example" in schema:
+                example = schema["example"]
+            else:
+                example = strip_cuts(self.samples.sample(schema, "request"))
+            return self.make_body(media_type, example, schema, where, {})
+        if form_params:
+            multipart = any(p.get("type") == "file" for p in form_params) or \
+                (any(c.startswith("multipart/") for c in consumes) and
+                 not any(c == "application/x-www-form-urlencoded" for c in consumes[:1]))
+            if multipart:
+                parts = []
+                for p in form_params:
+                    value = "sample" if p.get("type") == "file" else to_text(self.param_sample(p))
+                    ctype = "application/octet-stream" if p.get("type") == "file" else ""
+                    parts.append(FormPart(str(p["name"]), value, "", ctype, bool(p.get("required"))))
+                return Body("multipart", "multipart/form-data", parts=tuple(parts))
+            rows = [KeyValue(str(p["name"]), to_text(self.param_sample(p)), bool(p.get("required")),
+                             one_line_join(p.get("description"))) for p in form_params]
+            return Body("form", "application/x-www-form-urlencoded", form=tuple(rows))
+        return Body()
+
+    def make_body(self, media_type: str, example: Any, schema: Mapping[str, Any], where: str,
+                  encoding: Mapping[str, Any]) -> Body:
+        lower = media_type.lower()
+        target = self.refs.deref(schema) if isinstance(schema, Mapping) else {}
+        keys = set(example) if isinstance(example, Mapping) else set()
+        required = self.required_names(target, keys, 0)
+        if lower == "application/x-www-form-urlencoded":
+            rows = []
+            if isinstance(example, Mapping):
+                for key, value in example.items():
+                    style = as_map(encoding.get(key)).get("style")
+                    for row_name, row_value in _form_rows(str(key), value, deep=style == "deepObject"):
+                        # Like parameters: required fields enabled, optional ones present but disabled.
+                        rows.append(KeyValue(row_name, row_value, key in required,
+                                             self.property_description(target, key)))
+            return Body("form", media_type, form=tuple(rows))
+        if lower.startswith("multipart/form-data"):
+            parts = []
+            props = target.get("properties") if isinstance(target, Mapping) else {}
+            if isinstance(example, Mapping):
+                for key, value in example.items():
+                    prop = self.refs.deref(props.get(key)) if isinstance(props, Mapping) and props.get(key) else {}
+                    is_file = isinstance(prop, Mapping) and (prop.get("format") in ("binary", "base64") or
+                                                             prop.get("contentMediaType") is not None)
+                    enc = as_map(encoding.get(key))
+                    ctype = str(enc.get("contentType") or ("application/octet-stream" if is_file else ""))
+                    if isinstance(value, (dict, list)) and not ctype:
+                        ctype = "application/json"
+                    parts.append(FormPart(str(key), to_text(value) if ctype != "application/json"
+                                          else orjson.dumps(value).decode(), "", ctype.split(",")[0].strip(),
+                                          key in required))
+            return Body("multipart", media_type, parts=tuple(parts))
+        if _is_json(lower) or lower == "*/*":
+            if isinstance(example, str) and example.strip()[:1] in ("{", "["):
+                text = example
+            else:
+                text = orjson.dumps(example, option=orjson.OPT_INDENT_2).decode() if example is not None else "{}"
+            return Body("raw", "application/json" if lower == "*/*" else media_type, text=text)
+        if "xml" in lower:
+            root = (target.get("xml") or {}).get("name") if isinstance(target, Mapping) and \
+                isinstance(target.get("xml"), Mapping) else None
+            root = root or _schema_name(schema) or "root"
+            text = example if isinstance(example, str) else _to_xml(str(root), example)
+            return Body("raw", media_type, text=text)
+        if isinstance(example, str):
+            return Body("raw", media_type, text=example)
+        if example is None:
+            return Body("raw", media_type, text="")
+        if lower.startswith("text/"):
+            return Body("raw", media_type, text=to_text(example))
+        return Body("raw", media_type, text=orjson.dumps(example).decode() if isinstance(example, (dict, list))
+                    else to_text(example))
+
+    def required_names(self, schema: Any, keys: set[str], depth: int) -> set[str]:
+        """Required properties of an object schema, through allOf and the oneOf/anyOf branch the
+        sample came from (Iceberg's token request is a oneOf of form bodies)."""
+        schema = self.refs.deref(schema) if isinstance(schema, Mapping) else None
+        if not isinstance(schema, Mapping) or depth > 8:
+            return set()
+        names = {str(n) for n in schema.get("required") or ()}
+        for part in schema.get("allOf") or ():
+            names |= self.required_names(part, keys, depth + 1)
+        for key in ("oneOf", "anyOf"):
+            for branch in schema.get(key) or ():
+                branch_names = self.required_names(branch, keys, depth + 1)
+                if branch_names and branch_names <= keys:
+                    names |= branch_names
+                    break
+        return names
+
+    def property_description(self, schema: Any, key: str) -> str:
+        if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
+            prop = schema["properties"].get(key)
+            prop = self.refs.deref(prop) if isinstance(prop, Mapping) else None
+            if isinstance(prop, Mapping):
+                return one_line_join(prop.get("description"))
+        return ""
+
+
+_FORMATS: Any = None
+
+
+def _format_checker() -> Any:
+    """jsonschema's format checker plus the formats validating servers (ajv, Prism) insist on."""
+    global _FORMATS
+    if _FORMATS is None:
+        import jsonschema
+
+        checker = jsonschema.FormatChecker()
+        absolute = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
+        date_time = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$")
+        checker.checks("uri")(lambda v: not isinstance(v, str) or bool(absolute.match(v)))
+        checker.checks("date-time")(lambda v: not isinstance(v, str) or bool(date_time.match(v)))
+        _FORMATS = checker
+    return _FORMATS
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip()
+    return base in ("application/json", "text/json") or base.endswith("+json") or base.endswith("/json")
+
+
+def _prefer_json(types: list[str]) -> str:
+    for t in types:
+        if _is_json(t.lower()):
+            return t
+    return types[0] if types else ""
+
+
+def _pick_media_type(types: list[str]) -> str:
+    """JSON first (validated and edited best), then forms, XML, text, anything else."""
+    lowered = [(t, t.lower().split(";")[0].strip()) for t in types]
+    checks = (_is_json, lambda t: t == "application/x-www-form-urlencoded",
+              lambda t: t.startswith("multipart/form-data"), lambda t: "xml" in t, lambda t: t.startswith("text/"))
+    for check in checks:
+        for original, low in lowered:
+            if check(low):
+                return original
+    return types[0]
+
+
+def _form_rows(name: str, value: Any, deep: bool = False) -> list[tuple[str, str]]:
+    """Form fields for a nested value: objects as `a[b]`, arrays repeated (`form`, explode) or
+    indexed `a[0]` under `style: deepObject` (OAS 3 Encoding Object; how Stripe reads them)."""
+    if isinstance(value, Mapping):
+        rows = []
+        for k, v in value.items():
+            rows.extend(_form_rows(f"{name}[{k}]", v, deep))
+        return rows or [(name, "")]
+    if isinstance(value, list):
+        if not deep and all(not isinstance(v, (Mapping, list)) for v in value):
+            return [(name, to_text(v)) for v in value] or [(name, "")]
+        rows = []
+        for i, v in enumerate(value):
+            rows.extend(_form_rows(f"{name}[{i}]", v, deep))
+        return rows
+    return [(name, to_text(value))]
+
+
+def _schema_name(schema: Any) -> str:
+    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    return ""
+
+
+def _to_xml(tag: str, value: Any) -> str:
+    from xml.sax.saxutils import escape as xml_escape
+
+    tag = re.sub(r"[^\w.-]", "_", tag) or "root"
+    if isinstance(value, Mapping):
+        inner = "".join(_to_xml(str(k), v) for k, v in value.items())
+        return f"<{tag}>{inner}</{tag}>"
+    if isinstance(value, list):
+        return "".join(_to_xml(tag, v) for v in value)
+    return f"<{tag}>{xml_escape(to_text(value))}</{tag}>"

@@ -1,0 +1,103 @@
+"""The Timing tab: where the time of one exchange went, as a waterfall and in words.
+
+A slow response is either a slow network (connect, TLS), a slow server (waiting for the first
+byte) or a big body (download); one bar per phase shows which, at a glance.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from workbench.core.sending.transport import Response, Timings
+
+__all__ = ["TimingChart", "TimingView"]
+
+
+class TimingChart(QWidget):
+    """A waterfall of connect, TLS, waiting (time to first byte) and download."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.timings: Timings | None = None
+        self.setMinimumHeight(176)
+
+    def set_timings(self, timings: Timings | None) -> None:
+        self.timings = timings
+        self.update()
+
+    def phases(self) -> list[tuple[str, float, float, str]]:
+        """(label, start ms, length ms, colour) for each phase."""
+        t = self.timings
+        if t is None:
+            return []
+        connect, tls = t.connect_ms, t.tls_ms
+        waiting = max(0.0, t.ttfb_ms - connect - tls)
+        return [
+            ("Connect", 0.0, connect, "#8250df"),
+            ("TLS handshake", connect, tls, "#bf8700"),
+            ("Waiting (TTFB)", connect + tls, waiting, "#0969da"),
+            ("Download", t.ttfb_ms, t.download_ms, "#1a7f37"),
+        ]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        t = self.timings
+        if t is None:
+            painter.setPen(QColor("#6e7781"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No timing: this response was not received over HTTP.")
+            return
+        total = max(t.total_ms, t.ttfb_ms + t.download_ms, 0.001)
+        label_w, value_w, margin = 130, 90, 14
+        bar_w = max(40, self.width() - label_w - value_w - 2 * margin)
+        row_h = 28
+        y = margin
+        for label, start, length, colour in self.phases():
+            painter.setPen(QColor("#1f2328"))
+            painter.drawText(margin, y, label_w, row_h, Qt.AlignmentFlag.AlignVCenter, label)
+            x = margin + label_w + bar_w * start / total
+            w = max(2.0, bar_w * length / total) if length > 0 else 0.0
+            painter.fillRect(QRectF(margin + label_w, y + 9, bar_w, row_h - 18), QColor("#f6f8fa"))
+            if w:
+                painter.fillRect(QRectF(x, y + 7, w, row_h - 14), QColor(colour))
+            painter.setPen(QColor("#57606a"))
+            text = f"{length:.1f} ms" if length > 0 else "—"
+            painter.drawText(margin + label_w + bar_w + 8, y, value_w, row_h, Qt.AlignmentFlag.AlignVCenter, text)
+            y += row_h
+        painter.setPen(QColor("#1f2328"))
+        painter.drawText(margin, y + 4, label_w + bar_w, row_h, Qt.AlignmentFlag.AlignVCenter,
+                         f"Total {t.total_ms:.1f} ms" + ("  ·  connection reused (no connect/TLS)"
+                                                       if t.connect_ms == 0 and t.tls_ms == 0 else ""))
+
+
+class TimingView(QWidget):
+    """The chart with a sentence under it: the numbers to copy, and what "waiting" means."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart = TimingChart(self)
+        self.info = QLabel("", self)
+        self.info.setObjectName("muted")
+        self.info.setWordWrap(True)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.info)
+        layout.addStretch(1)
+
+    def show_response(self, response: Response) -> None:
+        """The response's phases; none for a body not received over HTTP (a file, a `$batch` part)."""
+        t = response.timings
+        has = bool(t.total_ms or response.elapsed_ms)
+        self.chart.set_timings(t if has else None)
+        if has:
+            self.info.setText(
+                f"Connect {t.connect_ms:.1f} ms · TLS {t.tls_ms:.1f} ms · time to first byte {t.ttfb_ms:.1f} ms · "
+                f"download {t.download_ms:.1f} ms · total {t.total_ms:.1f} ms. Waiting is the server's time after "
+                "the request was sent; a reused connection has no connect or TLS phase.")
+        else:
+            self.info.setText("")
