@@ -37,6 +37,7 @@ install_python() {
 }
 
 install_system_packages
+[[ $mode == system-packages ]] && exit 0   # packaging/build.sh: the same libraries, no venv
 install_python
 
 case $mode in

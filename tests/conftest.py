@@ -102,3 +102,35 @@ def workbench_run() -> Callable[..., subprocess.CompletedProcess[str]]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def gate(odata_server: peers.Peer, strict_token) -> Iterator[tuple["oauth_gate.OAuthGate", str]]:  # type: ignore[no-untyped-def]
+    """The CAP service behind an OAuth 2.0 gate (tests/servers/oauth_gate.py) that also wants
+    `x-client-id: jb-client` and `x-tenant-id: t1`; yields (gate, the service root through the gate)."""
+    from urllib.parse import urlsplit
+
+    import oauth_gate
+
+    parts = urlsplit(odata_server.url)
+    server = oauth_gate.OAuthGate(f"{parts.scheme}://{parts.netloc}", strict_token,
+                                  {"x-client-id": "jb-client", "x-tenant-id": "t1"}).start()
+    yield server, server.url + parts.path
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def basic_cap() -> Iterator[peers.Peer]:
+    """SAP CAP in its basic-auth mode (alice/alice123, bob/bob123)."""
+    yield from _peer(peers.start_odata, basic_auth=True)
+
+
+@pytest.fixture(scope="session")
+def paged_api() -> Iterator["paged_api_server.PagedApi"]:
+    """Our REST API that pages like Frends, RFC 8288 `Link`, `page`/`per_page`, HAL and a capped
+    OData service (tests/servers/paged_api.py)."""
+    import paged_api as paged_api_server
+
+    server = paged_api_server.PagedApi().start()
+    yield server
+    server.stop()

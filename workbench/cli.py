@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from typing import NoReturn, Sequence
 
@@ -19,7 +20,7 @@ from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 # name -> (module under workbench.commands, one-line summary). Add, never rename.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "send": ("send", "send one saved request and print the response"),
-    "import": ("import_spec", "import an OpenAPI/Swagger descriptor (file, URL, ZIP, folder) into a workspace"),
+    "import": ("import_spec", "import an OpenAPI/Swagger descriptor, $metadata, Postman or Insomnia export, or curl command"),
     "token": ("token", "obtain an OAuth2 access token and print a redacted summary"),
     "metadata": ("metadata", "summarise an OData $metadata (CSDL) document"),
     "odata": ("odata", "parse or check an OData query URL"),
@@ -27,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "codegen": ("codegen", "generate calling code (curl, Python, JavaScript, C#) for a saved request"),
     "run": ("run", "send every request of a collection or folder in order and report the results"),
     "export": ("export", "export a collection as a Postman v2.1 collection (secrets as {{variables}})"),
+    "template": ("template", "list connection templates, or apply one (auth, headers, environments) to a workspace"),
 }
 
 
@@ -50,6 +52,10 @@ def _window_parser() -> ArgumentParser:
     )
     parser.add_argument("workspace", nargs="?", help="workspace folder to open")
     parser.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")
+    parser.add_argument("--size", metavar="WxH", default="1280x800",
+                        help="window size for --screenshot, e.g. 1024x700 (default 1280x800)")
+    parser.add_argument("--theme", choices=("light", "dark", "system"),
+                        help="colour theme for this run (default: the one chosen in Settings, else the system's)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
@@ -59,6 +65,22 @@ def _looks_like_unknown_command(word: str) -> bool:
     from pathlib import Path
 
     return "/" not in word and "\\" not in word and word.isidentifier() and not Path(word).exists()
+
+
+def _version() -> str:
+    """The installed distribution's version; `workbench.__version__` when there is none to ask.
+
+    The metadata is the truth for a wheel (and is bundled into the one-folder build); a source
+    tree run without installing, or a frozen build made without it, falls back to the constant.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("api-workbench")
+    except PackageNotFoundError:
+        from workbench import __version__
+
+        return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,13 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"(sub-commands: {', '.join(SUBCOMMANDS)}; a new workspace needs a path such as ./{args[0]})")
         ns = _window_parser().parse_args(args)
         if ns.version:
-            from workbench import __version__
-
-            print(f"workbench {__version__}")
+            print(f"workbench {_version()}")
             return EXIT_OK
         from workbench.ui.app import run_app
 
-        return run_app(ns.workspace, screenshot=ns.screenshot)
+        size = re.fullmatch(r"(\d{3,5})x(\d{3,5})", ns.size or "")
+        if size is None:
+            return fail(f"--size expects WIDTHxHEIGHT, e.g. 1024x700, not {ns.size!r}")
+        return run_app(ns.workspace, screenshot=ns.screenshot, size=(int(size.group(1)), int(size.group(2))),
+                       theme=ns.theme)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except BrokenPipeError:

@@ -52,3 +52,26 @@ def test_service_import_sends_at_once(odata_server: peers.Peer, tmp_path: Path) 
                     .read_text().strip().splitlines()) - 1
     top = next((int(p.value) for p in listing.params if p.name == "$top" and p.enabled), seed_rows)
     assert len(json.loads(exchange.response.text())["value"]) == min(seed_rows, top)
+
+
+def test_cli_imports_curl_postman_and_refuses_the_rest(tmp_path: Path) -> None:
+    """A curl file and a Postman environment import; a file of no known format is one line and exit 2."""
+    cmd = [sys.executable, "-m", "workbench", "import"]
+    ws = tmp_path / "ws"
+    (tmp_path / "call.sh").write_text("curl -X POST 'https://h.example/post' \\\n  -H 'Content-Type: application/json' "
+                                      "\\\n  -u bob:hunter2 -d '{\"a\": 1}'\n")
+    out = subprocess.run(cmd + [str(tmp_path / "call.sh"), "--into", str(ws), "--json"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert {k: json.loads(out.stdout)[k] for k in ("collection", "requests")} == {"collection": "Imported from curl",
+                                                                                  "requests": 1}
+    assert "hunter2" not in "".join(p.read_text() for p in ws.rglob("*.yaml"))
+    (tmp_path / "env.json").write_text(json.dumps({"name": "Prod", "values": [{"key": "u", "value": "https://p"}]}))
+    out = subprocess.run(cmd + [str(tmp_path / "env.json"), "--into", str(ws), "--target-collection",
+                                "Imported from curl"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "1 environment" in out.stdout, out.stderr
+    (tmp_path / "notes.txt").write_text("curl is great\n  - but: [this is not YAML\n")
+    out = subprocess.run(cmd + [str(tmp_path / "notes.txt"), "--into", str(ws)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert "YAML" not in out.stderr and "accepted: a curl command" in out.stderr

@@ -114,3 +114,25 @@ def test_sample_workspace_requests_work_against_a_local_echo(workbench_run, tmp_
     offline = workbench_run("send", str(root / "Getting started" / "Teapot status.yaml"), "--env", "Local echo",
                    "--var", f"baseUrl=http://127.0.0.1:{peers.free_port()}")
     assert offline.returncode == 1 and "is the server running?" in offline.stderr
+
+
+def test_fail_exits_1_on_http_errors_and_still_prints(workbench_run, ws: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--fail`, as `curl --fail`: a 418 is exit 1 (the response printed all the same), a 200 exit 0."""
+    teapot = workbench_run("send", str(ws / "Echo" / "Teapot.yaml"), "--fail", "--no-history")
+    assert teapot.returncode == 1 and "418" in teapot.stdout and "(--fail)" in teapot.stderr
+    ok = workbench_run("send", str(ws / "Echo" / "Get.yaml"), "--fail", "--no-history")
+    assert ok.returncode == 0
+
+
+def test_an_unresolved_variable_is_not_sent(workbench_run, ws: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: `{{baseUrl}}` undefined went out and came back as a DNS error for the host "{{baseurl}}"."""
+    (ws / "Echo" / "Typo.yaml").write_text("name: Typo\nmethod: GET\nurl: '{{baseUrl}}/get'\n", encoding="utf-8")
+    result = workbench_run("send", str(ws / "Echo" / "Typo.yaml"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "{{baseUrl}} is not defined" in result.stderr and "--var baseUrl=VALUE" in result.stderr
+    assert "DNS" not in result.stderr
+
+
+def test_env_names_match_case_insensitively(workbench_run, ws: Path) -> None:  # type: ignore[no-untyped-def]
+    result = workbench_run("send", str(ws / "Echo" / "Get.yaml"), "--json", "--env", "dev", "--no-history")
+    assert result.returncode == 0 and json.loads(json.loads(result.stdout)["body"])["args"]["who"] == "dev-env"

@@ -164,6 +164,12 @@ def test_collection_and_request_forms(strict_token: strict.StrictTokenServer, tm
     assert code == 2 and "not OAuth 2.0" in err
     code, out, err = _run(["token", str(folder), "--env", "Nope"], capsys)
     assert code == 2 and "no environment named 'Nope'" in err
+    # --var wins over the environment: a wrong password is the server's refusal (exit 1), an
+    # undefined variable is bad input (exit 2) and nothing is sent.
+    code, out, err = _run(["token", str(folder), "--var", "user_password=wrong", "--new"], capsys)
+    assert code == 1 and "wrong username or password" in err
+    code, out, err = _run(["token", str(folder), "--env", "", "--new"], capsys)
+    assert code == 2 and "{{auth_base}}" in err and "not defined, so the token request was not sent" in err
 
 
 def test_full_flow_leaves_no_secret_in_workspace(strict_token: strict.StrictTokenServer, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def _npm_ready() -> bool:
 
 
 def ensure_npm() -> None:
-    """Install the npm peers (CAP, oidc-provider, mock, Prism, Postman's converter, odata-csdl)."""
+    """Install the npm peers (CAP, oidc-provider, mock, Prism, Postman's converter and runner newman, odata-csdl)."""
     if _npm_ready():
         _link_node_modules()
         return

@@ -81,3 +81,17 @@ def pane(qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1100, 700)
     widget.show()
     return widget
+
+
+@pytest.fixture(autouse=True)
+def _gc_on_the_ui_thread(qapp):  # type: ignore[no-untyped-def]
+    """As in the app (workbench/ui/collector.py): cyclic GC runs on the UI thread, never in a worker."""
+    import gc
+
+    from workbench.ui import collector
+
+    guard = collector.install(qapp)
+    yield
+    guard.stop()
+    guard.deleteLater()
+    gc.collect()

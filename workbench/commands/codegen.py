@@ -1,7 +1,9 @@
-"""`workbench codegen REQUEST.yaml --lang curl|python|javascript|csharp [--env NAME] [--var NAME=VALUE]...`.
+"""`workbench codegen REQUEST.yaml --lang curl|python|javascript|csharp|powershell [--env NAME] [--var NAME=VALUE]...`.
 
-Prints code that sends the saved request as `workbench send` would. Secrets never appear in
-clear text: they are read from environment variables named in a comment at the top.
+Prints code that sends the saved request as `workbench send` would, runnable on its own: with
+OAuth 2.0 (client credentials, password) it gets its token itself. Secrets never appear in
+clear text: they are read from environment variables named in a comment at the top (the
+workspace variable's name, or `WORKBENCH_<FIELD>` for a secret typed into the auth).
 """
 
 from __future__ import annotations

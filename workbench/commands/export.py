@@ -18,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.postman import to_postman
+    from workbench.core.interchange.postman_export import to_postman
 
     folder = Path(args.collection).resolve()
     if not (folder / storage.COLLECTION_FILE).is_file():

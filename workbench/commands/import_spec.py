@@ -5,15 +5,26 @@ SOURCE is an OpenAPI/Swagger file (JSON or YAML), a folder, a ZIP or an http(s) 
 requests for every entity set and operation import. A second
 import of the same API into the same workspace merges and keeps the user's edits. Exit 2 with
 one line on bad input (not a descriptor, syntax error, unsafe ZIP, unresolvable `$ref`).
+
+A local file may also hold a curl command (its requests join "Imported from curl", or
+`--target-collection`), a Postman collection (v2.0/v2.1) or environment (shared, or the
+`--target-collection`'s own), or an Insomnia export (v4, JSON or YAML): `core/interchange/detect`
+recognises the format, in that order, and says in one line when the file is none of them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from pathlib import Path
 
-from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
+from workbench.commands._saved import (
+    add_collection_flag,
+    add_variable_flags,
+    download_context,
+)
 from workbench.core.errors import SpecImportError, StorageError, UnresolvedVariableError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 
@@ -28,9 +39,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", metavar="FILE", help="the root descriptor when a ZIP or folder holds several")
     parser.add_argument("--service-root", metavar="URL",
                         help="for an OData $metadata document: the service root its requests use")
-    parser.add_argument("--name", metavar="NAME", help="for an OData $metadata document: the collection's name")
+    parser.add_argument("--name", metavar="NAME",
+                        help="for an OData $metadata document, a Postman collection or an Insomnia export: "
+                             "the new collection's name")
+    parser.add_argument("--target-collection", metavar="NAME",
+                        help="the workspace's collection (name or folder) that receives the requests of a curl "
+                             "command (default: \"Imported from curl\") or a Postman environment (default: shared)")
     add_collection_flag(parser, "the download of a URL source")
     add_variable_flags(parser)
+
+
+def _is_local(source: str) -> bool:
+    """A file or folder on this machine (the format is then detected); URLs go their own way."""
+    return not re.match(r"^(https?://|\{\{)", source, re.I) and Path(source).exists()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,11 +59,16 @@ def run(args: argparse.Namespace) -> int:
         import_metadata_into_workspace,
         looks_like_csdl,
     )
+    from workbench.core.interchange.detect import import_file
     from workbench.core.openapi.importer import import_into_workspace
 
     try:
         template, context = download_context(args)
-        if looks_like_csdl(args.source):
+        if _is_local(args.source):
+            summary = import_file(args.source, args.into, target_collection=args.target_collection or "",
+                                  name=args.name or "", group_by=args.group_by, root=args.root,
+                                  service_root=args.service_root or "")
+        elif looks_like_csdl(args.source):
             summary = import_metadata_into_workspace(args.source, args.into, service_root=args.service_root or "",
                                                      name=args.name or "", template=template, context=context)
         else:
@@ -56,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     counts = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in (
         (summary.requests, "request"), (summary.folders, "folder"), (summary.environments, "environment")))
-    out.write(f"Imported {summary.collection!r} into {args.into}/{summary.collection_path}: {counts}\n")
+    if summary.collection:
+        out.write(f"Imported {summary.collection!r} into {args.into}/{summary.collection_path}: {counts}\n")
+    else:
+        out.write(f"Imported into {args.into} (shared): {counts}\n")
     if summary.changes is not None:
         for line in summary.changes.lines():
             out.write(f"  {line}\n")

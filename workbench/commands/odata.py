@@ -34,15 +34,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     c.add_argument("--metadata", metavar="SOURCE", required=True,
                    help="a $metadata file (CSDL XML or JSON) or the service's URL")
     c.add_argument("--max-top", metavar="N", type=int,
-                   help="the largest $top the service documents (e.g. 1000 for Jitterbit App Builder)")
+                   help="the largest $top the service documents (e.g. 1000 for Jitterbit App Builder; "
+                        "default: the limit the --collection's connection template records)")
     add_collection_flag(c, "the $metadata download")
     add_variable_flags(c)
 
 
 def run(args: argparse.Namespace) -> int:
+    # A long `$filter` (5,000 `or` terms) is a tree taller than Python's default stack allows:
+    # the walkers run on a deep-stack thread (core/odata/deep.py); the parser bounds the height.
+    from workbench.core.odata.deep import run_deep
+
     if args.action == "parse":
-        return _parse(args)
-    return _check(args)
+        return run_deep(lambda: _parse(args))
+    return run_deep(lambda: _check(args))
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -74,8 +79,14 @@ def _check(args: argparse.Namespace) -> int:
         model = load_model(args.metadata, template, context)
     except (CsdlError, WorkbenchError) as exc:
         return fail(f"cannot load the metadata {args.metadata}: {exc.message}", EXIT_BAD_INPUT)
+    max_top = args.max_top
+    if max_top is None and context is not None:  # a platform fact the collection's template recorded
+        from workbench.core.templates import fact
+
+        limit = fact(context.collection, "odata_max_top")
+        max_top = int(limit) if limit.isdigit() else None
     try:
-        problems = check_url(args.url, model, max_top=args.max_top)
+        problems = check_url(args.url, model, max_top=max_top)
     except ODataQueryError as exc:
         _caret(args.url, exc.position, sys.stderr)
         return fail(_where(exc), EXIT_BAD_INPUT)

@@ -1,4 +1,9 @@
-"""`workbench send REQUEST.yaml [--env NAME] [--var NAME=VALUE]... [--json] [--fail]`."""
+"""`workbench send REQUEST.yaml [--env NAME] [--var NAME=VALUE]... [--json] [--fail] [--all-pages [--max-pages N]]`.
+
+With `--all-pages` the request's next pages are followed (next links in the body or the `Link`
+header, page numbers, OData `$top` windows: `core/paging/`) and a summary is printed instead of
+the body, one line per page; `--json` prints `{"pages": N, "items": M, "status": LAST_STATUS}`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,12 @@ import sys
 from pathlib import Path
 
 from workbench.commands._saved import add_variable_flags, request_in_context
-from workbench.core.errors import AuthError, SendError, StorageError, UnresolvedVariableError
+from workbench.core.errors import (
+    AuthError,
+    SendError,
+    StorageError,
+    UnresolvedVariableError,
+)
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
@@ -20,11 +30,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-history", action="store_true", help="do not record this send in the workspace history")
     parser.add_argument("--fail", action="store_true",
                         help="exit 1 when the HTTP status is 400 or above (the response is still printed), as curl --fail")
+    parser.add_argument("--all-pages", action="store_true",
+                        help="follow the next pages (next links, Link headers, page numbers) and print a summary "
+                             "per page; with --json one object: pages, items, status")
+    parser.add_argument("--max-pages", type=int, metavar="N",
+                        help="with --all-pages: stop after N pages (default 100)")
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.core.sending.send import send
 
+    if args.max_pages is not None and not args.all_pages:
+        return fail("--max-pages only applies with --all-pages", EXIT_BAD_INPUT)
+    if args.all_pages:
+        return _all_pages(args)
     try:
         saved = request_in_context(Path(args.request), args)
         assert saved.request is not None
@@ -39,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             rel = str(Path(args.request).resolve().relative_to(collection_dir)) if collection_dir else ""
-            history.record(root, exchange, rel, collection_dir.name if collection_dir else "")
+            secrets = history.secret_values(saved.context.variables_for(saved.request),
+                                            saved.context.secret_names(saved.request))
+            history.record(root, exchange, rel, collection_dir.name if collection_dir else "", secrets=secrets)
         except OSError:
             pass
     response = exchange.response
@@ -73,3 +94,74 @@ def _merged(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     for name, value in headers:
         merged[name] = f"{merged[name]}, {value}" if name in merged else value
     return list(merged.items())
+
+
+def _all_pages(args: argparse.Namespace) -> int:
+    """Send the request and its next pages, each through `send()` with the request's context."""
+    from workbench.core.paging.follow import (
+        DEFAULT_MAX_PAGES,
+        Page,
+        collect,
+        sender_for,
+    )
+
+    max_pages = DEFAULT_MAX_PAGES if args.max_pages is None else args.max_pages
+    if max_pages < 1:
+        return fail(f"--max-pages must be 1 or more, got {max_pages}", EXIT_BAD_INPUT)
+    try:
+        saved = request_in_context(Path(args.request), args)
+        assert saved.request is not None
+    except (StorageError, UnresolvedVariableError) as exc:
+        return fail(exc.message, EXIT_BAD_INPUT)
+    root, collection_dir = saved.target.root, saved.target.collection_dir
+    rel = ""
+    if collection_dir is not None:
+        try:
+            rel = str(Path(args.request).resolve().relative_to(collection_dir))
+        except ValueError:
+            rel = ""
+
+    def on_page(page: Page) -> None:
+        if root is not None and not args.no_history:
+            from workbench.core.workspace import history
+
+            try:
+                secrets = history.secret_values(saved.context.variables_for(saved.request),
+                                                saved.context.secret_names(saved.request))
+                history.record(root, page.exchange, rel, collection_dir.name if collection_dir else "",
+                               secrets=secrets)
+            except OSError:
+                pass
+        if not args.json:
+            response = page.exchange.response
+            sys.stdout.write(f"page {page.number}: {response.status} {response.reason}, {len(page.items)} "
+                             f"item{'s' if len(page.items) != 1 else ''}, {page.exchange.request.method} "
+                             f"{page.url}\n")
+            sys.stdout.flush()
+
+    try:
+        result = asyncio.run(collect(sender_for(saved.request, saved.context), max_pages=max_pages,
+                                     on_page=on_page))
+    except UnresolvedVariableError as exc:
+        return fail(exc.message, EXIT_BAD_INPUT)
+    except (SendError, AuthError) as exc:
+        return fail(exc.message, EXIT_FAILED)
+    if args.json:
+        print(json.dumps({"pages": result.pages, "items": len(result.items), "status": result.status}))
+    else:
+        total = f"{result.pages} page{'s' if result.pages != 1 else ''}, {len(result.items)} " \
+                f"item{'s' if len(result.items) != 1 else ''}, last status {result.status}"
+        if result.truncated:
+            total += f"; stopped at {max_pages} pages, more remain"
+        print(total)
+    if result.truncated:
+        sys.stderr.write(f"workbench: stopped after {result.pages} pages (--max-pages {max_pages}); "
+                         f"the next page is {result.next_url}\n")
+    if result.stopped and result.status < 400:
+        return fail(result.stopped, EXIT_FAILED)
+    if result.status >= 400:
+        if args.fail:
+            sys.stderr.write(f"workbench: page {result.pages} answered {result.status} (--fail)\n")
+            return EXIT_FAILED
+        sys.stderr.write(f"workbench: {result.stopped}\n")
+    return EXIT_OK

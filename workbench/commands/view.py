@@ -106,6 +106,9 @@ def _show(path: Path, size: int, content_type: str, screenshot: str | None, timi
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("API Workbench")
     apply_theme(app)
+    from workbench.ui import collector
+
+    collector.install(app)  # cyclic GC on the UI thread only, as in the window
     window = QMainWindow()
     window.setWindowTitle(f"{path.name} — API Workbench viewer")
     pane = ResponsePane(window)

@@ -78,6 +78,40 @@ class Auth:
         return self.params.get(key, default)
 
 
+CheckKind = Literal["status", "header", "json", "time", "contract"]
+CHECK_KINDS: tuple[CheckKind, ...] = ("status", "header", "json", "time", "contract")
+#: `equals`/`contains`/`exists` for headers and JSON paths, `below` for the response time.
+CheckOp = Literal["equals", "contains", "exists", "below", ""]
+SaveSource = Literal["json", "header"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One assertion on a response, kept in the request's YAML (`checks:`) and run by the runner.
+
+    `kind` says what is looked at: the `status` (`expected` "200" or a class "2xx"), a
+    `header` or a `json` path (`target`, with `op` equals/contains/exists), the response
+    `time` (`expected` milliseconds, op `below`), or the body against the imported operation's
+    `contract`. `expected` is text and may hold `{{variables}}` (e.g. an id saved earlier).
+    """
+
+    kind: CheckKind
+    target: str = ""
+    op: CheckOp = ""
+    expected: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SaveStep:
+    """After a response: put a JSON path's value or a header into `variable` for later requests."""
+
+    variable: str
+    source: SaveSource = "json"
+    path: str = ""
+    enabled: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """One saved request.
@@ -89,6 +123,7 @@ class Request:
     so a re-import can match it and a response can be checked against its contract.
     `method` is any RFC 9110 method token, not only an `HttpMethod`: the editor's method box
     takes extension methods (WebDAV's PROPFIND, a vendor's own), as Postman's does.
+    `checks` and `save` are what the runner asserts on and keeps from the response.
     """
 
     name: str
@@ -102,6 +137,8 @@ class Request:
     meta: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
     settings: SettingsOverrides = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+    save: tuple[SaveStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ class WindowActions:
     code: QAction
     history: QAction
     import_openapi: QAction
+    new_connection: QAction
     metadata: QAction
     batch: QAction
     recent_menu: QMenu
@@ -127,6 +128,9 @@ def build_actions(window: MainWindow) -> WindowActions:
     file_menu.addAction(panel.act_new_collection)
     import_openapi = _act(window, "Import…", window.import_spec, "Ctrl+I")  # issue 4: OpenAPI import
     file_menu.addAction(import_openapi)
+    new_connection = _act(window, "New connection…", window.new_connection)
+    new_connection.setToolTip("A platform's connection from a template: auth, headers and environments")
+    file_menu.addAction(new_connection)
     file_menu.addSeparator()
     file_menu.addAction(save)
     file_menu.addAction(save_all)
@@ -166,5 +170,5 @@ def build_actions(window: MainWindow) -> WindowActions:
         toolbar=bar, workspace_title=title, env_combo=env_combo, new=new, save=save, save_all=save_all,
         close_tab=close_tab, open_workspace=open_ws, new_workspace=new_ws, reload=reload, settings=settings,
         quit=quit_, send=send, cancel=cancel, environments=environments, code=code, history=history,
-        import_openapi=import_openapi, metadata=metadata, batch=batch, recent_menu=recent_menu,
+        import_openapi=import_openapi, new_connection=new_connection, metadata=metadata, batch=batch, recent_menu=recent_menu,
         view_menu=view_menu, tools_menu=tools_menu)

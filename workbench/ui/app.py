@@ -18,7 +18,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from workbench.core.workspace.recent import default_workspace, remember_workspace
+from workbench.core.workspace.recent import (
+    default_workspace,
+    remember_workspace,
+    theme_preference,
+)
 
 if TYPE_CHECKING:  # Qt loads inside run_app: `workbench --help` must not pay for it
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -90,8 +94,12 @@ def missing_display() -> str | None:
             "use --screenshot PNG, or set QT_QPA_PLATFORM=offscreen")
 
 
-def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
-    """Open the main window (or render it to `screenshot` and exit)."""
+def run_app(workspace: str | None = None, screenshot: str | None = None, size: tuple[int, int] = (1280, 800),
+            theme: str | None = None) -> int:
+    """Open the main window (or render it to `screenshot` and exit).
+
+    `theme` ("light", "dark", "system") overrides the user's stored choice for this run only.
+    """
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         quiet_offscreen_warnings()
@@ -117,13 +125,16 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     app.setOrganizationName("API Workbench")
     from workbench.ui.theme import apply_theme
 
-    apply_theme(app)
+    apply_theme(app, theme or theme_preference())
+    from workbench.ui import collector
+
+    collector.install(app)  # cyclic GC on the UI thread only (see collector.py)
 
     from workbench.ui.main_window import MainWindow
 
     window = MainWindow(str(root))
     if screenshot:
-        return _screenshot(app, window, screenshot)
+        return _screenshot(app, window, screenshot, size)
     if os.environ.get("WORKBENCH_STARTUP_PROBE"):
         _install_startup_probe(app, window)
     window.resize(1280, 800)
@@ -145,12 +156,12 @@ def run_app(workspace: str | None = None, screenshot: str | None = None) -> int:
     return 0
 
 
-def _screenshot(app: QApplication, window: QMainWindow, path: str) -> int:
+def _screenshot(app: QApplication, window: QMainWindow, path: str, size: tuple[int, int] = (1280, 800)) -> int:
     """Render the window as a user would first see it and save it as PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show()
     for _ in range(5):
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

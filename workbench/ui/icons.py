@@ -7,27 +7,65 @@ method's colour, the same width for all so request names line up in the tree.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from workbench.ui.theme import METHOD_COLORS
+from workbench.ui.palette import Palette, current
 
 BADGE_WIDTH, BADGE_HEIGHT = 40, 16
 _SHORT = {"DELETE": "DEL", "OPTIONS": "OPT", "PATCH": "PATCH", "TRACE": "TRC"}
 
 
+def _source_dir() -> str:
+    return str(resources.files("workbench.resources") / "icons").replace("\\", "/")
+
+
 @lru_cache(maxsize=None)
-def icon(name: str) -> QIcon:
-    """The icon `resources/icons/<name>.svg` (an empty icon when the file is missing)."""
-    path = resources.files("workbench.resources") / "icons" / f"{name}.svg"
+def icons_dir(palette: Palette) -> str:
+    """The folder of the icons as drawn for `palette` (style sheets need files, not resources).
+
+    The SVGs are drawn for the light theme; for another palette each light colour is swapped
+    for the palette's (`Palette.icon_colors`) and the copies are written once to a folder in
+    the temporary directory named by a digest of the colours, so a theme change never reuses
+    stale files and two processes write the same bytes.
+    """
+    source = _source_dir()
+    if not palette.icon_colors:
+        return source
+    digest = hashlib.sha256(repr(palette.icon_colors).encode()).hexdigest()[:12]
+    target = Path(tempfile.gettempdir()) / f"api-workbench-icons-{palette.name}-{digest}"
     try:
-        with resources.as_file(path) as real:
-            return QIcon(str(real)) if real.exists() else QIcon()
-    except (OSError, FileNotFoundError):
-        return QIcon()
+        target.mkdir(parents=True, exist_ok=True)
+        for svg in Path(source).glob("*.svg"):
+            text = svg.read_text(encoding="utf-8")
+            for old, new in palette.icon_colors:
+                text = text.replace(f'"{old}"', f'"{new}"')
+            out = target / svg.name
+            if not out.exists() or out.read_text(encoding="utf-8") != text:
+                tmp = out.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, out)
+    except OSError:
+        return source
+    return str(target).replace("\\", "/")
+
+
+def icon(name: str) -> QIcon:
+    """The icon `resources/icons/<name>.svg` in the current theme (empty when the file is missing)."""
+    return _icon(name, current())
+
+
+@lru_cache(maxsize=None)
+def _icon(name: str, palette: Palette) -> QIcon:
+    path = Path(icons_dir(palette)) / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
 
 
 def _canvas(ratio: float) -> QPixmap:
@@ -54,25 +92,32 @@ def _badge_pixmap(method: str, color: str, ratio: float) -> QPixmap:
     return pixmap
 
 
-@lru_cache(maxsize=None)
 def method_badge(method: str, ratio: float = 1.0) -> QIcon:
     """A right-aligned coloured method label, BADGE_WIDTH wide (white on a selected row)."""
-    result = QIcon(_badge_pixmap(method, METHOD_COLORS.get(method.upper(), "#57606a"), ratio))
-    result.addPixmap(_badge_pixmap(method, "#ffffff", ratio), QIcon.Mode.Selected)
+    return _method_badge(method, ratio, current())
+
+
+@lru_cache(maxsize=None)
+def _method_badge(method: str, ratio: float, palette: Palette) -> QIcon:
+    result = QIcon(_badge_pixmap(method, palette.method(method), ratio))
+    result.addPixmap(_badge_pixmap(method, palette.accent_text, ratio), QIcon.Mode.Selected)
     return result
 
 
 def icon_path(name: str) -> str:
-    """The file path of `resources/icons/<name>.svg` (for style sheets)."""
-    path = resources.files("workbench.resources") / "icons" / f"{name}.svg"
-    return str(path).replace("\\", "/")
+    """The file path of `resources/icons/<name>.svg` drawn for the current theme (for style sheets)."""
+    return f"{icons_dir(current())}/{name}.svg"
+
+
+def tree_icon(name: str, ratio: float = 1.0) -> QIcon:
+    """An SVG icon drawn at the right of a badge-wide canvas, so it lines up with method badges."""
+    return _tree_icon(name, ratio, current())
 
 
 @lru_cache(maxsize=None)
-def tree_icon(name: str, ratio: float = 1.0) -> QIcon:
-    """An SVG icon drawn at the right of a badge-wide canvas, so it lines up with method badges."""
+def _tree_icon(name: str, ratio: float, palette: Palette) -> QIcon:
     pixmap = _canvas(ratio)
     painter = QPainter(pixmap)
-    icon(name).paint(painter, QRect(BADGE_WIDTH - 20, 0, 16, 16))
+    _icon(name, palette).paint(painter, QRect(BADGE_WIDTH - 20, 0, 16, 16))
     painter.end()
     return QIcon(pixmap)

@@ -39,7 +39,8 @@ from workbench.ui import icons
 from workbench.ui.actions import build_actions
 from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 
-if TYPE_CHECKING:  # imported when first needed: the first paint must not wait for them
+if TYPE_CHECKING:
+    from workbench.ui.widgets.workspace.connection_dialog import ConnectionDialog  # imported when first needed: the first paint must not wait for them
     import asyncio
 
     from workbench.core.sending.send import SendContext
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self._response_placeholder)
         self.centre.setStretchFactor(0, 1)
         self.centre.setStretchFactor(1, 1)
-        self.centre.setChildrenCollapsible(False)
+        self.centre.setChildrenCollapsible(True)  # issue 14: the editor or the response can be folded away
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_split.addWidget(self.left)
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         self._empty.setText(EMPTY_HINT)
         self.response  # noqa: B018 - build it now that the window is on screen
         self._install_extensions()
+        QTimer.singleShot(300, _warm_imports)
         self.startup_finished = True
 
     @Slot()
@@ -337,6 +339,13 @@ class MainWindow(QMainWindow):
         combo = self.env_combo
         combo.blockSignals(True)
         combo.clear()
+        if coll is None:
+            combo.setPlaceholderText("Open a request first")
+            combo.setCurrentIndex(-1)
+            combo.setEnabled(False)
+            combo.setToolTip("Each collection has its own environment: open or select a request to pick it")
+            combo.blockSignals(False)
+            return
         combo.addItem(NO_ENVIRONMENT)
         own = {e.name for e in coll.environments} if coll is not None else set()
         for name in names:
@@ -653,10 +662,9 @@ class MainWindow(QMainWindow):
         collection = self.collection_of(collection_path)
         if collection is None:
             return None
-        dialog = RunnerDialog(self, collection, folder, self.send_context(collection_path))
+        dialog = RunnerDialog(self, collection, folder, self.send_context(collection_path), workspace=self.workspace)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        dialog.start()
+        dialog.show()  # its setup step first; the run starts from its Run button
         return dialog
 
     async def _send(self, editor: RequestEditor, collection_path: str, request: Request) -> None:
@@ -685,6 +693,7 @@ class MainWindow(QMainWindow):
                 # Esc belongs to the widgets again (closing a cell editor, a popup) when nothing runs.
                 self.window_actions.cancel.setEnabled(False)
         self.response.set_collection_dir(ctx.base_dir)  # its openapi.json is the response contract
+        self.response.set_send_context(ctx)  # next pages go out as this send did (auth, settings)
         self.response.show_exchange(exchange, request)
         r = exchange.response
         self.statusBar().showMessage(f"{r.status} {r.reason} in {r.elapsed_ms:.0f} ms", 5000)
@@ -782,7 +791,10 @@ class MainWindow(QMainWindow):
     def edit_environments(self) -> None:
         from workbench.ui.widgets.workspace.environment_editor import EnvironmentEditor
 
-        dialog = EnvironmentEditor(self.workspace_root, self.workspace.environments, self)
+        # The current collection's own environments too (a template's Testing/Production): each keeps its path.
+        coll = self.collection_of(self.current_collection_path())
+        dialog = EnvironmentEditor(self.workspace_root, (*self.workspace.environments,
+                                                         *(coll.environments if coll is not None else ())), self)
         dialog.exec()
         if dialog.changed_on_disk:
             self.reload_workspace()
@@ -849,11 +861,34 @@ class MainWindow(QMainWindow):
         return super().event(event)
 
     # ------------------------------------------------------------------ OpenAPI import (issue 4)
+    def new_connection(self, template_id: str = "") -> ConnectionDialog:
+        """File → New connection…: a platform's connection from a template (applied to the selected collection
+        when one is selected, so an imported descriptor's requests get the platform's auth)."""
+        from workbench.ui.widgets.workspace.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.workspace, self, self.collections.selected_collection_path())
+        if template_id:
+            dialog.select(template_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(self._connection_applied)
+        dialog.show()
+        return dialog
+
+    @Slot(str)
+    def _connection_applied(self, collection_path: str) -> None:
+        self.reload_workspace()
+        self.collections.select_key(collection_path)
+        self._fill_environments()
+        self.statusBar().showMessage("Connection created: pick a request, or get a token in the collection's "
+                                     "settings (Auth)", 5000)
+
     def import_spec(self, source: str = "") -> ImportDialog:
         """File → Import… (Ctrl+I), or a dropped file: the import dialog (started at once for a drop)."""
         from workbench.ui.widgets.workspace.import_dialog import ImportDialog
 
         dialog = ImportDialog(self, self.workspace_root)
+        dialog.context_for = self.send_context
+        dialog.set_collections([(c.name, c.path) for c in self.workspace.collections])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _path: self.reload_workspace_in_background())
         dialog.show()
@@ -890,6 +925,8 @@ class MainWindow(QMainWindow):
                         return
         self._save_ui_state()
         self.cancel_send()
+        if self._response is not None:
+            self._response.stop()
         # A reload still reading in a worker, or one the file watcher is about to start, must not
         # land on a closed window's widgets.
         self._reload_timer.stop()
@@ -912,3 +949,13 @@ if TYPE_CHECKING:
     def _satisfies_window_api(window: MainWindow) -> WindowApi:
         """mypy checks here that panels can be given the main window as their `WindowApi`."""
         return window
+
+
+def _warm_imports() -> None:
+    """Import jsonschema on the UI thread, once, shortly after the first paint (about 90 ms).
+
+    The contract check runs in a worker thread; when jsonschema (attrs, rpds) was first imported
+    there, the interpreter crashed in `attr/_make.py` (seen in the end-to-end tests). Importing
+    it here, while nothing else is loading, keeps that import off the worker threads.
+    """
+    import jsonschema  # noqa: F401

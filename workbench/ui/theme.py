@@ -1,47 +1,87 @@
-"""The default light theme: Fusion style, a calm palette, one stylesheet from resources."""
+"""The theme: Fusion style, a QPalette and the style sheet, all filled from one `palette.Palette`.
+
+`apply_theme(app, "system")` follows the desktop's colour scheme (Qt's
+`QStyleHints.colorScheme()`); "light" and "dark" force one. The style sheet in
+`resources/theme.qss` is a template: `@name@` is a palette colour, `@ICONS@` the folder of the
+icons drawn for that theme (see `icons.icons_dir`). Widgets read `palette.current()` when they
+are built or painted, so switching theme fully takes effect at the next start.
+"""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
+from typing import Literal
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-METHOD_COLORS = {
-    "GET": "#1a7f37", "POST": "#9a6700", "PUT": "#0550ae", "PATCH": "#8250df",
-    "DELETE": "#cf222e", "HEAD": "#57606a", "OPTIONS": "#57606a", "TRACE": "#57606a",
-}
+from workbench.ui import icons
+from workbench.ui.palette import (
+    DARK,
+    LIGHT,
+    METHOD_COLORS,
+    Palette,
+    set_current,
+    status_color,
+)
+
+ThemeMode = Literal["light", "dark", "system"]
+THEME_MODES: tuple[ThemeMode, ...] = ("light", "dark", "system")
+
+__all__ = ["METHOD_COLORS", "THEME_MODES", "ThemeMode", "apply_theme", "palette_for", "status_color", "style_sheet"]
 
 
-def status_color(status: int) -> str:
-    """Colour of a status code badge: green 2xx, blue 3xx, amber 4xx, red 5xx."""
-    if status < 300:
-        return "#1a7f37"
-    if status < 400:
-        return "#0550ae"
-    if status < 500:
-        return "#9a6700"
-    return "#cf222e"
+def palette_for(mode: str) -> Palette:
+    """The palette for a mode; "system" (or anything unknown) asks the desktop."""
+    if mode == "dark":
+        return DARK
+    if mode == "light":
+        return LIGHT
+    hints = QGuiApplication.styleHints() if QGuiApplication.instance() is not None else None
+    if hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark:
+        return DARK
+    return LIGHT
 
 
-def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")
+def style_sheet(palette: Palette) -> str:
+    """The style sheet template filled from `palette` (unknown `@names@` are left as they are)."""
+    template = (resources.files("workbench.resources") / "theme.qss").read_text(encoding="utf-8")
+    template = template.replace("@ICONS@", icons.icons_dir(palette))
+
+    def fill(match: re.Match[str]) -> str:
+        value = getattr(palette, match.group(1), None)
+        return value if isinstance(value, str) else match.group(0)
+
+    return re.sub(r"@([a-z_0-9]+)@", fill, template)
+
+
+def _qpalette(p: Palette) -> QPalette:
     pal = QPalette()
-    pal.setColor(QPalette.ColorRole.Window, QColor("#f6f8fa"))
-    pal.setColor(QPalette.ColorRole.WindowText, QColor("#1f2328"))
-    pal.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    pal.setColor(QPalette.ColorRole.AlternateBase, QColor("#f6f8fa"))
-    pal.setColor(QPalette.ColorRole.Text, QColor("#1f2328"))
-    pal.setColor(QPalette.ColorRole.Button, QColor("#f6f8fa"))
-    pal.setColor(QPalette.ColorRole.ButtonText, QColor("#1f2328"))
-    pal.setColor(QPalette.ColorRole.Highlight, QColor("#0969da"))
-    pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#6e7781"))
-    pal.setColor(QPalette.ColorRole.ToolTipBase, QColor("#ffffff"))
-    pal.setColor(QPalette.ColorRole.ToolTipText, QColor("#1f2328"))
-    app.setPalette(pal)
-    style = resources.files("workbench.resources") / "theme.qss"
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, p.window), (roles.WindowText, p.text), (roles.Base, p.base),
+        (roles.AlternateBase, p.alt_base), (roles.Text, p.text), (roles.Button, p.raised),
+        (roles.ButtonText, p.text), (roles.Highlight, p.accent), (roles.HighlightedText, p.accent_text),
+        (roles.PlaceholderText, p.faint), (roles.ToolTipBase, p.base), (roles.ToolTipText, p.text),
+        (roles.Link, p.accent), (roles.BrightText, p.text), (roles.Mid, p.border),
+        (roles.Midlight, p.border_muted), (roles.Dark, p.border), (roles.Light, p.hover),
+    ):
+        pal.setColor(role, QColor(colour))
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(p.faint))
+    return pal
+
+
+def apply_theme(app: QApplication, mode: str = "system") -> Palette:
+    """Make `mode`'s palette current and dress `app` in it; returns the palette chosen."""
+    palette = palette_for(mode)
+    set_current(palette)
+    app.setStyle("Fusion")
+    app.setPalette(_qpalette(palette))
     try:
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+        app.setStyleSheet(style_sheet(palette))
     except OSError:
         pass
+    return palette

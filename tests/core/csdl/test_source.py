@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -26,19 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "servers"))
 import peers  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "csdl"
-
-
-@pytest.fixture(scope="module")
-def odata_basic() -> Iterator[peers.Peer]:
-    """The CAP service with mocked basic auth: `$metadata` needs alice/alice123."""
-    try:
-        peer = peers.start_odata(basic_auth=True)
-    except peers.PeerUnavailable as exc:
-        pytest.fail(f"peer could not start: {exc}")
-    try:
-        yield peer
-    finally:
-        peer.stop()
 
 
 def test_metadata_url() -> None:
@@ -97,13 +83,13 @@ def test_fetch_from_cap_server(odata_server: peers.Peer) -> None:
 
 
 @pytest.mark.peers
-def test_fetch_with_the_requests_auth(odata_basic: peers.Peer) -> None:
+def test_fetch_with_the_requests_auth(basic_cap: peers.Peer) -> None:
     """`GET $metadata` uses the auth of the request it is opened from (401 without it)."""
     with pytest.raises(CsdlError, match="answered 401"):
-        asyncio.run(load_metadata(odata_basic.url))
-    template = Request("List users", url=f"{odata_basic.url}/Users",
+        asyncio.run(load_metadata(basic_cap.url))
+    template = Request("List users", url=f"{basic_cap.url}/Users",
                        auth=Auth("basic", {"username": "alice", "password": "alice123"}))
-    model = asyncio.run(load_metadata(odata_basic.url, template))
+    model = asyncio.run(load_metadata(basic_cap.url, template))
     assert model.entity_set("Users") is not None
 
 

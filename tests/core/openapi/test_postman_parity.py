@@ -63,7 +63,9 @@ def postman_operations(collection: dict[str, Any]) -> Counter[tuple[str, str]]:
 
 
 def our_operations(spec: Path) -> Counter[tuple[str, str]]:
-    result = import_openapi(spec)
+    # `$ref`s stay inside the source (issue 18): petstore-separate's `../common/` needs its folder.
+    separate = spec.parent.name == "spec"
+    result = import_openapi(spec.parent.parent, root=f"spec/{spec.name}") if separate else import_openapi(spec)
     out: Counter[tuple[str, str]] = Counter()
     for request in result.collection.all_requests():
         assert request.url.startswith("{{baseUrl}}") or "://" in request.url

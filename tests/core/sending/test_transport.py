@@ -178,3 +178,32 @@ def test_cancel_aborts_at_once() -> None:
             return time.perf_counter() - started
 
         assert asyncio.run(scenario()) < 0.5
+
+
+def test_one_pooled_client_per_profile_and_loop(httpbin: peers.Peer) -> None:
+    """Sends share a keep-alive client per settings profile; the TLS context is built once; a loop's clients close with it."""
+    from workbench.core.sending import transport
+
+    seen: list[object] = []
+
+    async def sends() -> None:
+        for settings in (Settings(), Settings(), Settings(timeout_s=5), Settings(max_body_mb=1)):
+            await send_prepared(prepare(Request("g", "GET", f"{httpbin.url}/get")), settings)
+            seen.append(transport.client_for(settings))
+        assert transport.pooled_clients() == 2
+
+    asyncio.run(sends())
+    assert seen[0] is seen[1] is seen[3] and seen[2] is not seen[0]
+    assert all(c.is_closed for c in seen)  # type: ignore[attr-defined]
+    assert transport.tls_context(True) is transport.tls_context(True)
+    loop = asyncio.new_event_loop()  # a worker thread's loop, closed without asyncio.run
+    client = loop.run_until_complete(sends_one(httpbin.url))
+    loop.close()
+    assert client.is_closed
+
+
+async def sends_one(url: str):  # type: ignore[no-untyped-def]
+    from workbench.core.sending import transport
+
+    await send_prepared(prepare(Request("g", "GET", f"{url}/get")))
+    return transport.client_for(Settings())

@@ -316,3 +316,19 @@ def test_a_secret_typed_into_an_environment_moves_to_the_store_on_load(tmp_path:
     assert storage.load_workspace(ws.root).environments[0].as_dict()["clientSecret"] == "s3cr3t-typed"
     state = Path(ws.root) / ".workbench"
     assert all("s3cr3t-typed" not in f.read_text(errors="replace") for f in state.rglob("*") if f.is_file())
+
+
+def test_the_parse_cache_never_holds_a_secret_typed_in_clear(tmp_path: Path) -> None:
+    ws = storage.init_workspace(tmp_path)
+    coll = Path(ws.root) / "Api"
+    coll.mkdir()
+    (coll / "collection.yaml").write_text("name: Api\nauth: {type: basic, username: u, password: hunter2-typed}\n")
+    (coll / "Get.yaml").write_text("name: Get\nmethod: GET\nurl: http://x\nauth: {type: bearer, token: tok-typed}\n")
+    (coll / "Plain.yaml").write_text("name: Plain\nmethod: GET\nurl: http://x\n")
+    for _ in range(2):  # the second load reads through the cache
+        loaded = storage.load_workspace(ws.root)
+        api = loaded.collection("Api")
+        assert api is not None and api.auth.get("password") == "hunter2-typed"
+    cache = (Path(ws.root) / ".workbench" / "parse-cache.json").read_text()
+    assert "hunter2-typed" not in cache and "tok-typed" not in cache
+    assert "Api/Plain.yaml" in cache  # other files are still cached

@@ -14,6 +14,8 @@ const provider = new Provider(issuer, {
   clients: [
     { ...cc, client_id: 'basic-client', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
     { ...cc, client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+    // Workflow Server's built-in identity server: client `workflowapi`, the API access token as its secret.
+    { ...cc, client_id: 'workflowapi', client_secret: 'wf-api-token', token_endpoint_auth_method: 'client_secret_post' },
     { ...cc, client_id: 'odd client:1', client_secret: 's3c:r+t/=#% x', token_endpoint_auth_method: 'client_secret_basic' },
   ],
   scopes: ['openid', 'offline_access', 'api'],

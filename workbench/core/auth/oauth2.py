@@ -27,7 +27,7 @@ import webbrowser
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import httpx
 
@@ -345,6 +345,40 @@ def parse_token_response(status: int, content_type: str, text: str, grant: str =
                  str(data.get("refresh_token") or ""), str(data.get("id_token") or ""), data, now)
 
 
+_SECRET_FORM_FIELDS = ("client_secret", "password", "refresh_token", "code", "code_verifier", "client_assertion",
+                       "assertion", "subject_token")
+
+
+def request_secrets(req: TokenRequest) -> list[str]:
+    """The secret values a token request carries: form fields and the Basic/Bearer credential."""
+    found = [v for k, v in req.form if k in _SECRET_FORM_FIELDS and v]
+    for name, value in req.headers:
+        if name.lower() == "authorization":
+            scheme, _, credential = value.partition(" ")
+            found.append(credential or scheme)
+            if scheme.lower() == "basic":
+                try:
+                    user, _, password = base64.b64decode(credential).decode("utf-8").partition(":")
+                    found.extend(unquote(part) for part in (password, user) if part)
+                except (ValueError, UnicodeDecodeError):
+                    pass
+    return found
+
+
+def masked_token_error(exc: TokenError, req: TokenRequest) -> TokenError:
+    """`exc` with the request's secrets masked in every text a user sees (message, server text, body).
+
+    A token server may reflect the request in its error text or `Location`, which printed the
+    client secret, the password or the Basic credentials verbatim.
+    """
+    from workbench.core.masking import masker
+
+    mask = masker(request_secrets(req))
+    return TokenError(mask(exc.message), error=mask(exc.error), error_description=mask(exc.error_description),
+                      status=exc.status, body=mask(exc.body),
+                      detail=mask(exc.detail) if exc.detail is not None else None)
+
+
 async def post_token_request(req: TokenRequest, settings: Settings | None = None, grant: str = "",
                              client: httpx.AsyncClient | None = None) -> Token:
     """Send one token request; transport failures become TokenError with the reason in words."""
@@ -356,12 +390,16 @@ async def post_token_request(req: TokenRequest, settings: Settings | None = None
         except (httpx.HTTPError, OSError) as exc:
             raise TokenError(f"Token request failed: {describe_transport_error(exc, req.url)}",
                              detail=repr(exc)) from exc
-        if response.is_redirect:
-            where = response.headers.get("location", "")
-            raise TokenError(f"The token endpoint answered {response.status_code} redirecting to {where!r}: "
-                             "use the final URL as the token URL.", status=response.status_code, body=response.text)
-        return parse_token_response(response.status_code, response.headers.get("content-type", ""),
-                                    response.text, grant)
+        try:
+            if response.is_redirect:
+                where = response.headers.get("location", "")
+                raise TokenError(f"The token endpoint answered {response.status_code} redirecting to {where!r}: "
+                                 "use the final URL as the token URL.", status=response.status_code,
+                                 body=response.text)
+            return parse_token_response(response.status_code, response.headers.get("content-type", ""),
+                                        response.text, grant)
+        except TokenError as exc:
+            raise masked_token_error(exc, req) from None
     finally:
         if own:
             await asyncio.shield(client.aclose())

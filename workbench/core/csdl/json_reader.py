@@ -51,6 +51,8 @@ def parse_json(data: bytes | str | Mapping[str, Any], source: str = "") -> Model
             doc = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise CsdlError(f"Malformed CSDL JSON: {exc}", detail=repr(exc)) from exc
+        except RecursionError as exc:  # arrays/objects nested ~1,000 deep: no real $metadata is
+            raise CsdlError("Malformed CSDL JSON: nested too deeply (more than ~900 levels)") from exc
     if not isinstance(doc, dict) or "$Version" not in doc:
         raise CsdlError("Not a CSDL JSON document: the top-level object has no \"$Version\" "
                         "(OData CSDL JSON 4.01 §3.1).")
@@ -60,6 +62,8 @@ def parse_json(data: bytes | str | Mapping[str, Any], source: str = "") -> Model
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise CsdlError(f"Malformed CSDL JSON: {exc.__class__.__name__}: {exc}", detail=repr(exc)) from exc
+    except RecursionError as exc:
+        raise CsdlError("Malformed CSDL JSON: annotations nested too deeply") from exc
 
 
 def _facet(value: Any) -> Any:
@@ -211,13 +215,20 @@ class _JsonReader:
         if entity:
             key: list[str] = []
             aliases: dict[str, str] = {}
-            for part in item.get("$Key", ()):
+            declared = item.get("$Key", ())
+            if not isinstance(declared, (list, tuple)):
+                raise CsdlError(f"Malformed CSDL JSON: {qname}: $Key must be an array of property names")
+            for part in declared:
                 if isinstance(part, dict):
                     for alias, path in part.items():
-                        key.append(alias)
-                        aliases[alias] = path
-                else:
+                        if not isinstance(path, str):
+                            raise CsdlError(f"Malformed CSDL JSON: {qname}: $Key alias {alias!r} is not a path")
+                        key.append(str(alias))
+                        aliases[str(alias)] = path
+                elif isinstance(part, str):
                     key.append(part)
+                else:
+                    raise CsdlError(f"Malformed CSDL JSON: {qname}: $Key holds {part!r}, not a property name")
             return EntityType(name, ns, tuple(key), tuple(props), tuple(navs), base, bool(item.get("$Abstract")),
                               bool(item.get("$OpenType")), bool(item.get("$HasStream")), annotations, aliases)
         return ComplexType(name, ns, tuple(props), tuple(navs), base, bool(item.get("$Abstract")),

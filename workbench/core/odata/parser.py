@@ -104,6 +104,10 @@ _NUM = re.compile(r"-?(?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:[MmLlDdFf](?![\w]))?(
 _PUNCT = "(),/:;=*[]{}"
 
 
+MAX_NESTING = 150  # parentheses, not/-, calls, lambdas and nested $expand, together; real URLs use < 20
+MAX_OPERATORS = 20_000  # and/or/eq… in one expression: a 5,000-term `or` key list parses
+
+
 class _Parser:
     """Recursive-descent parser over one decoded option value (lexed on demand)."""
 
@@ -112,6 +116,14 @@ class _Parser:
         self.offsets = offsets
         self.i = 0
         self._peeked: _Tok | None = None
+        self.depth = 0  # nesting: parentheses, not/-, function calls, lambdas, nested $expand
+        self.operators = 0
+
+    def deeper(self, index: int) -> None:
+        """One level of nesting more; a URL nested beyond MAX_NESTING is refused, not a crash."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(f"The expression is nested more than {MAX_NESTING} levels deep", index)
 
     # -- positions and errors
     def raw(self, index: int) -> int:
@@ -218,6 +230,13 @@ class _Parser:
 
     # -- expressions (§5.1.1)
     def expression(self, min_prec: int = 0) -> Expr:
+        self.deeper(self.i)
+        try:
+            return self._expression(min_prec)
+        finally:
+            self.depth -= 1
+
+    def _expression(self, min_prec: int) -> Expr:
         left = self.unary()
         while True:
             tok = self.peek()
@@ -226,6 +245,9 @@ class _Parser:
             prec = PRECEDENCE[tok.value]
             if prec < min_prec:
                 return left
+            self.operators += 1
+            if self.operators > MAX_OPERATORS:
+                raise self.error(f"The expression has more than {MAX_OPERATORS:,} operators", tok.start)
             self.next()
             if tok.value == "in":
                 right: Expr = self.in_list()
@@ -252,7 +274,16 @@ class _Parser:
 
     def unary(self) -> Expr:
         tok = self.peek()
-        if tok.kind == "ident" and tok.value == "not":
+        if tok.kind == "ident" and tok.value == "not" or tok.kind == "punct" and tok.value == "-":
+            self.deeper(tok.start)
+            try:
+                return self._unary(tok)
+            finally:
+                self.depth -= 1
+        return self.primary()
+
+    def _unary(self, tok: _Tok) -> Expr:
+        if tok.value == "not":
             self.next()
             return UnaryOp("not", self.unary(), pos=self.raw(tok.start))
         if tok.kind == "punct" and tok.value == "-":
@@ -413,9 +444,11 @@ class _Parser:
                 raise self.error("Expected a navigation property before /$ref or /$count", first.start)
             options = QueryOptions()
             if self.at_punct("("):
+                self.deeper(self.peek().start)
                 self.next()
                 options = self.nested_options()
                 self.expect(")", " to close the $expand options")
+                self.depth -= 1
             items.append(ExpandItem(tuple(parts), options, suffix, pos=self.raw(first.start)))  # type: ignore[arg-type]
             if not self.at_punct(","):
                 return tuple(items)
@@ -732,7 +765,7 @@ def parse_url(url: str, service_root: str | None = None, *, version: str = "4.0"
             split = 0
             if resource_names:
                 split = _root_index(parts_all, resource_names)
-                if parts_all[split][0].split("(", 1)[0] not in resource_names:
+                if split >= len(parts_all) or parts_all[split][0].split("(", 1)[0] not in resource_names:
                     split = 0
         else:
             split = _root_index(parts_all, resource_names) if parts_all else 0

@@ -9,15 +9,20 @@ generator also uses to check its own samples.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, Callable, Mapping
 
-import orjson
-
 from workbench.core.collections import Body, FormPart, KeyValue
+from workbench.core.openapi.bundle import dump_json
 from workbench.core.openapi.contract import self_contained
 from workbench.core.openapi.descriptor import Descriptor, as_map, one_line_join
-from workbench.core.openapi.samples import SampleGenerator, strip_cuts, to_text
+from workbench.core.openapi.samples import (
+    SampleGenerator,
+    pattern_is_checkable,
+    strip_cuts,
+    to_text,
+)
 
 
 class RequestBodies:
@@ -110,12 +115,20 @@ class RequestBodies:
             validator = self._validators.get(id(schema))
             if validator is None:
                 holder = self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
+                if _drop_unsafe_patterns(holder, dry_run=True):
+                    holder = copy.deepcopy(holder)  # the holder may share nodes with the descriptor
+                skipped = _drop_unsafe_patterns(holder)
+                if skipped:
+                    self.warn(f"pattern {skipped[0][:80]!r} could backtrack without end (or is invalid): "
+                              "examples are not checked against it")
                 validator = jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
                 self._validators[id(schema)] = validator
             error = jsonschema.exceptions.best_match(validator.iter_errors(example))
         except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable,
                 RecursionError, TypeError, ValueError):
             return None
+        except Exception:  # noqa: BLE001 - a stranger's malformed schema breaks jsonschema in many
+            return None  # ways (KeyError, AttributeError…); checking an example is best effort
         if error is None:
             return None
         where = ".".join(map(str, error.absolute_path)) or "body"
@@ -181,14 +194,14 @@ class RequestBodies:
                     if isinstance(value, (dict, list)) and not ctype:
                         ctype = "application/json"
                     parts.append(FormPart(str(key), to_text(value) if ctype != "application/json"
-                                          else orjson.dumps(value).decode(), "", ctype.split(",")[0].strip(),
+                                          else dump_json(value), "", ctype.split(",")[0].strip(),
                                           key in required))
             return Body("multipart", media_type, parts=tuple(parts))
         if _is_json(lower) or lower == "*/*":
             if isinstance(example, str) and example.strip()[:1] in ("{", "["):
                 text = example
             else:
-                text = orjson.dumps(example, option=orjson.OPT_INDENT_2).decode() if example is not None else "{}"
+                text = dump_json(example, indent=True) if example is not None else "{}"
             return Body("raw", "application/json" if lower == "*/*" else media_type, text=text)
         if "xml" in lower:
             root = (target.get("xml") or {}).get("name") if isinstance(target, Mapping) and \
@@ -202,7 +215,7 @@ class RequestBodies:
             return Body("raw", media_type, text="")
         if lower.startswith("text/"):
             return Body("raw", media_type, text=to_text(example))
-        return Body("raw", media_type, text=orjson.dumps(example).decode() if isinstance(example, (dict, list))
+        return Body("raw", media_type, text=dump_json(example) if isinstance(example, (dict, list))
                     else to_text(example))
 
     def required_names(self, schema: Any, keys: set[str], depth: int) -> set[str]:
@@ -211,7 +224,8 @@ class RequestBodies:
         schema = self.refs.deref(schema) if isinstance(schema, Mapping) else None
         if not isinstance(schema, Mapping) or depth > 8:
             return set()
-        names = {str(n) for n in schema.get("required") or ()}
+        declared = schema.get("required")
+        names = {n for n in declared if isinstance(n, str)} if isinstance(declared, list) else set()
         for part in schema.get("allOf") or ():
             names |= self.required_names(part, keys, depth + 1)
         for key in ("oneOf", "anyOf"):
@@ -232,6 +246,34 @@ class RequestBodies:
 
 
 _FORMATS: Any = None
+
+
+def _drop_unsafe_patterns(schema: Any, dry_run: bool = False) -> list[str]:
+    """Remove `pattern`s that `re` could not run in bounded time (`^(a+)+$`); returns them.
+
+    jsonschema matches with Python's backtracking `re` and no time limit, so such a pattern
+    would hang the import on a crafted example. Works in place on the validator's own copy.
+    """
+    dropped: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if "pattern" in node and not (isinstance(pattern, str) and pattern_is_checkable(pattern)):
+                dropped.append(str(pattern))
+                if not dry_run:
+                    del node["pattern"]
+            props = node.get("patternProperties")
+            if isinstance(props, dict):
+                for key in [k for k in props if not pattern_is_checkable(str(k))]:
+                    dropped.append(str(key))
+                    if not dry_run:
+                        del props[key]
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return dropped
 
 
 def _format_checker() -> Any:

@@ -21,8 +21,6 @@ import re
 from dataclasses import replace
 from typing import Any, Callable, Literal, Mapping
 
-import orjson
-
 from workbench.core.collections import (
     Auth,
     Body,
@@ -33,6 +31,7 @@ from workbench.core.collections import (
 )
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi.bodies import RequestBodies
+from workbench.core.openapi.bundle import dump_json
 from workbench.core.openapi.descriptor import (
     Descriptor,
     as_map,
@@ -430,7 +429,7 @@ class _Converter:
     def param_value(self, param: Mapping[str, Any]) -> str:
         value = self.param_sample(param)
         if not self.v2 and isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
-            return orjson.dumps(value).decode()  # `content: {application/json: …}` parameters are JSON text
+            return dump_json(value)  # `content: {application/json: …}` parameters are JSON text
         if isinstance(value, dict) and not self.v2:
             # style simple/form without explode: k,v,k,v (OAS §4.8.12.4 style values)
             return ",".join(f"{k},{to_text(v)}" for k, v in value.items())
@@ -450,7 +449,7 @@ class _Converter:
         style = param.get("style", "form")
         explode = param.get("explode", style == "form")
         if isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
-            return [(name, orjson.dumps(value).decode())]
+            return [(name, dump_json(value))]
         if isinstance(value, dict):
             if style == "deepObject":
                 return [(f"{name}[{k}]", to_text(v)) for k, v in value.items()] or [(name, "")]

@@ -13,6 +13,7 @@ each other: this module imports both.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from dataclasses import replace
@@ -54,8 +55,11 @@ def import_openapi(source: str | Path, *, group_by: GroupBy = "tag", auth: Auth 
     source_url = text if re.match(r"^https?://", text, re.I) else ""
     name_hint = Path(urlsplit(text).path if source_url else text).stem
     check_stop(should_stop)
-    return convert(doc, group_by=group_by, source_url=source_url, name_hint=name_hint,
-                   source_label=text, should_stop=should_stop)
+    try:
+        return convert(doc, group_by=group_by, source_url=source_url, name_hint=name_hint,
+                       source_label=text, should_stop=should_stop)
+    except RecursionError as exc:  # refs.MAX_NESTING bounds bundled documents; a single file may still be deep
+        raise SpecImportError(f"{display_name(store.root_uri)}: nested too deeply to convert; refused") from exc
 
 
 def download_credentials(url: str, template: Request, context: SendContext) -> tuple[str, Auth, dict[str, str]]:
@@ -95,9 +99,11 @@ def import_into_workspace(source: str | Path, workspace_root: str | Path, *, gro
 
         source, auth, headers = download_credentials(text, template or Request("download"), context or _Context())
     result = import_openapi(source, group_by=group_by, auth=auth, root=root, headers=headers)
-    try:
-        storage.init_workspace(workspace_root)
-    except (StorageError, OSError) as exc:
-        message = exc.message if isinstance(exc, StorageError) else f"{workspace_root}: cannot create ({exc})"
-        raise SpecImportError(message) from exc
-    return write_import(result, Path(workspace_root))
+    with contextlib.ExitStack() as held:  # two imports into one workspace queue: the second merges
+        try:
+            held.enter_context(storage.workspace_lock(workspace_root))
+            storage.init_workspace(workspace_root)
+        except (StorageError, OSError) as exc:
+            message = exc.message if isinstance(exc, StorageError) else f"{workspace_root}: cannot create ({exc})"
+            raise SpecImportError(message) from exc
+        return write_import(result, Path(workspace_root))

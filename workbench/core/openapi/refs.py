@@ -29,6 +29,9 @@ from workbench.core.openapi.sources import (
     urldefrag,
 )
 
+BUNDLE_MAX_NODES = 5_000_000  # values in the bundled document (~100 MB of JSON); real ones stay far below
+MAX_NESTING = 300  # levels of nesting, `$ref`s counted; real descriptors stay below ~40
+
 
 def unescape(token: str) -> str:
     """One JSON-pointer token: `~1` is `/`, `~0` is `~` (RFC 6901 §4), after URI percent-decoding."""
@@ -82,6 +85,8 @@ class _Bundler:
         self.inlined: dict[str, Any] = {}
         self.homes: dict[str, str] = {}
         self.placed: dict[str, Any] = {}
+        self.sizes: dict[str, int] = {}  # values an inlined target adds each time it is reused
+        self.nodes = 0
         self.used_names: set[str] = set(
             (root.get("definitions") or {}) if self.swagger2 else ((root.get("components") or {}).get("schemas") or {}))
 
@@ -99,20 +104,43 @@ class _Bundler:
             self.homes[uri] = prefix + escape(name)
         return self.homes[uri]
 
-    def walk(self, node: Any, base: str) -> Any:
+    def count(self, nodes: int, base: str) -> None:
+        """Add `nodes` to the bundle's size; a few tiny files must not become gigabytes."""
+        self.nodes += nodes
+        if self.nodes > BUNDLE_MAX_NODES:
+            raise SpecImportError(f"{display_name(base)}: its $refs expand the descriptor to more than "
+                                  f"{BUNDLE_MAX_NODES:,} values; refused (the same files are inlined over "
+                                  "and over: a possible $ref bomb)")
+
+    def walk(self, node: Any, base: str, depth: int = 0) -> Any:
+        if depth > MAX_NESTING:
+            raise SpecImportError(f"{display_name(base)}: nested more than {MAX_NESTING} levels deep "
+                                  "(counting $refs); refused")
+        self.count(1, base)
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                return self.ref(node, ref, base)
-            return {k: self.walk(v, base) for k, v in node.items()}
+                return self.ref(node, ref, base, depth + 1)
+            out: dict[str, Any] = {}
+            for k, v in node.items():
+                out[k] = self.walk(v, base, depth + 1)
+            return out
         if isinstance(node, list):
-            return [self.walk(v, base) for v in node]
+            items: list[Any] = []
+            for v in node:
+                items.append(self.walk(v, base, depth + 1))
+            return items
         return node
 
-    def ref(self, node: dict[str, Any], ref: str, base: str) -> Any:
-        target = join_uri(base, ref)
+    def ref(self, node: dict[str, Any], ref: str, base: str, depth: int) -> Any:
+        if "\x00" in ref:
+            raise SpecImportError(f"$ref {ref!r} in {display_name(base)} holds a NUL character; refused")
+        try:
+            target = join_uri(base, ref)
+        except ValueError as exc:
+            raise SpecImportError(f"$ref {ref!r} in {display_name(base)} is not a valid URI ({exc})") from exc
         doc_uri, frag = urldefrag(target)
-        siblings = {k: self.walk(v, base) for k, v in node.items() if k != "$ref"}
+        siblings = {k: self.walk(v, base, depth) for k, v in node.items() if k != "$ref"}
         if doc_uri == self.root_uri:
             return {"$ref": "#" + frag, **siblings}
         key = f"{doc_uri}#{frag}"
@@ -122,6 +150,7 @@ class _Bundler:
             return {"$ref": self.home_for(key), **siblings}
         if key in self.inlined:
             inlined = self.inlined[key]
+            self.count(self.sizes[key], base)
             return {**inlined, **siblings} if siblings and isinstance(inlined, dict) else inlined
         try:
             document = self.store.document(doc_uri)
@@ -130,10 +159,12 @@ class _Bundler:
                                   detail=exc.detail) from exc
         target_node = resolve_pointer(document, frag, f"{ref} in {display_name(base)}")
         self.active.append(key)
+        before = self.nodes
         try:
-            result = self.walk(target_node, doc_uri)
+            result = self.walk(target_node, doc_uri, depth)
         finally:
             self.active.pop()
+        self.sizes[key] = self.nodes - before
         if key in self.homes:
             self.placed[key] = result
             self._place(self.homes[key], result)
@@ -172,7 +203,10 @@ def bundle(store: DocumentStore) -> dict[str, Any]:
                               "(the top level is not a mapping)")
     if not has_external_refs(root):
         return root
-    return _Bundler(store, root).run()
+    try:
+        return _Bundler(store, root).run()
+    except RecursionError as exc:  # MAX_NESTING should come first; this is the last line of defence
+        raise SpecImportError(f"{display_name(store.root_uri)}: nested too deeply to bundle; refused") from exc
 
 
 class LocalRefs:

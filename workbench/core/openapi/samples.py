@@ -61,16 +61,87 @@ _FORMAT_SAMPLES: dict[str, Any] = {
 }
 
 
+MAX_SAMPLE_STRING = 4096  # characters in a generated string, whatever `minLength` asks
+MAX_SAMPLE_ITEMS = 20  # items in a generated array, whatever `minItems` asks
+MAX_PATTERN_LENGTH = 2000  # characters of a `pattern` we parse at all
+MAX_MATCH_INPUT = 2000  # characters of a value we match against an author's `pattern`
+
+
+def _parse_pattern(pattern: str) -> Any:
+    """Python's parse tree of `pattern`, or None when it is invalid or too big to be worth it."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return None
+    try:
+        return _sp.parse(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError):
+        return None
+
+
+def _repeats_unbounded(low: int, high: int) -> bool:
+    return high > 1 and high != low
+
+
+def _backtracks(tree: Any, inside_repeat: bool = False, depth: int = 0) -> bool:
+    """Could `re` backtrack exponentially on this tree? (`(a+)+`, `(a|a)*`, `(\\1)`)
+
+    Python's `re` is a backtracking engine without a time limit, so an author's pattern only
+    runs when it has no repeat inside a repeat, no alternation inside a repeat and no
+    back-reference: then matching is polynomial in the (capped) input length. Conservative on
+    purpose: a pattern refused here only means its example is not checked.
+    """
+    if depth > 50:
+        return True
+    for op, arg in tree:
+        if op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) or getattr(_sc, "POSSESSIVE_REPEAT", None) is op:
+            low, high, sub = arg
+            repeating = _repeats_unbounded(low, high)
+            if inside_repeat and repeating:
+                return True
+            if _backtracks(sub, inside_repeat or repeating, depth + 1):
+                return True
+        elif op is _sc.SUBPATTERN:
+            if _backtracks(arg[-1], inside_repeat, depth + 1):
+                return True
+        elif op is _sc.BRANCH:
+            if inside_repeat:
+                return True
+            if any(_backtracks(branch, inside_repeat, depth + 1) for branch in arg[1]):
+                return True
+        elif op in (_sc.GROUPREF, _sc.GROUPREF_EXISTS):
+            return True
+        elif op in (_sc.ASSERT, _sc.ASSERT_NOT):
+            if _backtracks(arg[1], inside_repeat, depth + 1):
+                return True
+        elif getattr(_sc, "ATOMIC_GROUP", None) is op:
+            if _backtracks(arg, inside_repeat, depth + 1):
+                return True
+    return False
+
+
+def pattern_is_checkable(pattern: str) -> bool:
+    """True when matching values against `pattern` is safe in time (see `_backtracks`)."""
+    tree = _parse_pattern(pattern)
+    if tree is None:
+        return False
+    try:
+        return not _backtracks(tree)
+    except (TypeError, ValueError):
+        return False
+
+
 def regex_sample(pattern: str) -> str | None:
     """A short string matching `pattern` (walks Python's regex parse tree); None when unsure."""
-    try:
-        tree = _sp.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
+    tree = _parse_pattern(pattern)
+    if tree is None:
         return None
     try:
         text = _emit(tree, 0)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, OverflowError, TypeError):
         return None
+    if len(text) > MAX_SAMPLE_STRING:
+        return None
+    if not pattern_is_checkable(pattern):
+        return text  # generated from the tree; not re-checked with a backtracking engine
     try:
         return text if re.search(pattern, text) else None
     except re.error:
@@ -93,7 +164,10 @@ def _emit(tree: Any, depth: int) -> str:
         elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) or getattr(_sc, "POSSESSIVE_REPEAT", None) is op:
             low, high, sub = arg
             count = low if low > 0 else (1 if high > 0 else 0)
-            out.append(_emit(sub, depth + 1) * count)
+            part = _emit(sub, depth + 1)
+            if len(part) * count > MAX_SAMPLE_STRING:
+                raise ValueError("sample too long")
+            out.append(part * count)
         elif op is _sc.SUBPATTERN:
             out.append(_emit(arg[-1], depth + 1))
         elif op is _sc.ATOMIC_GROUP if hasattr(_sc, "ATOMIC_GROUP") else False:
@@ -283,7 +357,7 @@ class SampleGenerator:
         return merged if merged or other is None else other
 
     def _required_of(self, schema: Mapping[str, Any], seen: int = 0) -> list[str]:
-        names = list(schema.get("required") or ())
+        names = [n for n in _as_list(schema.get("required")) if isinstance(n, str)]
         if seen < 8:
             for part in schema.get("allOf") or ():
                 target = self.refs.deref(part) if isinstance(part, Mapping) else None
@@ -306,7 +380,7 @@ class SampleGenerator:
 
     def _object(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
         props = schema.get("properties")
-        required = set(schema.get("required") or ())
+        required = {n for n in _as_list(schema.get("required")) if isinstance(n, str)}
         out: dict[str, Any] = {}
         if isinstance(props, Mapping):
             for name, prop in props.items():
@@ -344,10 +418,11 @@ class SampleGenerator:
             value = self._value(items, mode, depth + 1, stack)
             if value is _CUT:
                 return []
-            count = max(1, int(schema.get("minItems") or 1))
+            min_items = schema.get("minItems")
+            count = min(max(1, min_items if isinstance(min_items, int) else 1), MAX_SAMPLE_ITEMS)
             max_items = schema.get("maxItems")
-            if isinstance(max_items, int):
-                count = min(count, max_items)
+            if isinstance(max_items, int) and not isinstance(max_items, bool):
+                count = max(0, min(count, max_items))
             if schema.get("uniqueItems") and count > 1 and not isinstance(value, (dict, list)):
                 out = [value] + [_vary(value, i) for i in range(1, count)]
             else:
@@ -367,9 +442,9 @@ class SampleGenerator:
         min_len = schema.get("minLength")
         max_len = schema.get("maxLength")
         if isinstance(min_len, int) and len(value) < min_len:
-            value = value + "x" * (min_len - len(value))
+            value = value + "x" * (min(min_len, MAX_SAMPLE_STRING) - len(value))
         if isinstance(max_len, int) and len(value) > max_len:
-            value = value[:max_len]
+            value = value[:max(max_len, 0)]
         return value
 
     def _number(self, schema: Mapping[str, Any], integer: bool) -> float | int:
@@ -477,14 +552,26 @@ def fits(schema: Mapping[str, Any], value: Any) -> bool:
     return True
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A schema keyword that should be a list (`required`); anything else counts as empty."""
+    return value if isinstance(value, list) else []
+
+
 def stack_sensitive(value: Any) -> bool:
     return value is _CUT
 
 
 def _search(pattern: str, value: str) -> bool:
+    """Does `value` match the author's `pattern`? True (trusted) when that cannot be checked safely.
+
+    An invalid pattern, one that could backtrack exponentially (`^(a+)+$`) or a value longer
+    than MAX_MATCH_INPUT is not run through `re`: importing must never hang on a descriptor.
+    """
+    if len(value) > MAX_MATCH_INPUT or not pattern_is_checkable(pattern):
+        return True
     try:
         return re.search(pattern, value) is not None
-    except re.error:
+    except (re.error, RecursionError, OverflowError):
         return True
 
 
@@ -527,9 +614,9 @@ def to_text(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(to_text(v) for v in value)
     if isinstance(value, dict):
-        import orjson
+        from workbench.core.openapi.bundle import dump_json
 
-        return orjson.dumps(value).decode()
+        return dump_json(value)
     return str(value)
 
 

@@ -15,6 +15,7 @@ file is only ever opened for reading.
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import stat
@@ -28,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import orjson
 import yaml
 
+from workbench.core import safe_yaml
 from workbench.core.collections import Auth
 from workbench.core.errors import SpecImportError
 from workbench.core.workspace.storage import describe_yaml_error
@@ -44,6 +46,8 @@ ZIP_MAX_ENTRIES = 10_000
 URL_MAX_BYTES = 128 * 1024 * 1024
 FOLDER_MAX_FILES = 5_000  # a folder source is a descriptor's folder, not a home directory
 FOLDER_MAX_FILE_BYTES = 128 * 1024 * 1024
+FILE_MAX_BYTES = 128 * 1024 * 1024  # one file of a descriptor (the largest real ones are ~40 MB)
+BUNDLE_MAX_BYTES = 256 * 1024 * 1024  # all files one import reads, together
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -78,9 +82,11 @@ def parse_document(data: bytes, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise SpecImportError(f"{name}: not UTF-8 text (byte {exc.start}); is it a descriptor?") from exc
     try:
-        return yaml.load(text, Loader=_NoDatesLoader)
+        return safe_yaml.load(text, _NoDatesLoader)
     except yaml.YAMLError as exc:
         raise SpecImportError(f"{name}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
+    except safe_yaml.YamlTooLarge as exc:
+        raise SpecImportError(f"{name}: {exc}") from exc
 
 
 def spec_version(doc: Any) -> str | None:
@@ -149,20 +155,72 @@ def _file_uri(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def _read_file_uri(uri: str) -> bytes:
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _contained_reader(root: Path) -> Callable[[str], bytes]:
+    """A reader of `file:` URIs that stay inside `root` (the descriptor's folder or the folder given).
+
+    A descriptor is a stranger's file: its `$ref`s may not read `/etc/passwd`, `../../secret`,
+    `file:///…` elsewhere, a symlink pointing out, or a device or FIFO (`/dev/zero` never ends,
+    a FIFO blocks forever). Only regular files inside `root`, after resolving symlinks, each at
+    most FILE_MAX_BYTES and all of them together at most BUNDLE_MAX_BYTES, are read.
+    """
     from urllib.parse import unquote
 
-    if not uri.startswith("file://"):
-        raise SpecImportError(f"$ref to {uri} leaves the descriptor's folder (only files beside it are read)")
-    path = Path(unquote(urlsplit(uri).path))
+    root = root.resolve()
+    budget = [BUNDLE_MAX_BYTES]
+
+    def read(uri: str) -> bytes:
+        if not uri.startswith("file://"):
+            raise SpecImportError(f"{uri} is not a file beside the descriptor; refused (only files inside "
+                                  f"{root} are read)")
+        raw = unquote(urlsplit(uri).path)
+        if "\x00" in raw:
+            raise SpecImportError("the path holds a NUL character; refused")
+        path = Path(raw)
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError as exc:
+            raise SpecImportError(f"{path.name}: file not found") from exc
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on older Pythons
+            raise SpecImportError(f"{path.name}: cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
+        if not _inside(real, root):
+            what = "a symlink pointing" if _inside(Path(os.path.normpath(path)), root) else "a path"
+            raise SpecImportError(f"{raw} is {what} outside the descriptor's folder {root}; refused "
+                                  "(only files inside it are read; import the folder that holds them all)")
+        return _read_regular(real, budget)
+
+    return read
+
+
+def _read_regular(path: Path, budget: list[int]) -> bytes:
+    """A regular file's bytes, at most FILE_MAX_BYTES and what is left of `budget` (shared per import)."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise SpecImportError(f"{path}: file not found") from exc
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except IsADirectoryError as exc:
-        raise SpecImportError(f"{path}: is a folder, not a descriptor") from exc
+        raise SpecImportError(f"{path.name}: is a folder, not a descriptor") from exc
     except OSError as exc:
-        raise SpecImportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise SpecImportError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecImportError(f"{path.name}: is a folder, not a descriptor")
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecImportError(f"{path.name}: is a device, FIFO or socket, not a file; refused")
+        limit = min(FILE_MAX_BYTES, budget[0])
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise SpecImportError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        if limit < FILE_MAX_BYTES:
+            raise SpecImportError(f"{path.name}: the descriptor's files together exceed "
+                                  f"{BUNDLE_MAX_BYTES // (1024 * 1024)} MB; refused")
+        raise SpecImportError(f"{path.name}: larger than {FILE_MAX_BYTES // (1024 * 1024)} MB; refused")
+    budget[0] -= len(data)
+    return data
 
 
 def _candidates(named: Mapping[str, Callable[[], bytes]], store_parse: Callable[[str], Any]) -> list[str]:
@@ -212,17 +270,31 @@ class _RootedStore(DocumentStore):
 
 
 def open_folder(folder: Path, root: str | None = None, pick: bool = True) -> _RootedStore:
-    """A folder holding a descriptor (and the files its `$ref`s point at)."""
+    """A folder holding a descriptor (and the files its `$ref`s point at).
+
+    The walk does not follow symlinked folders (a `loop -> .` would never end) and lists only
+    regular files; `$ref`s are read through the same containment as a single file's.
+    """
     base = folder.resolve()
     files: dict[str, Callable[[], bytes]] = {}
-    for count, path in enumerate(sorted(base.rglob("*"))):
-        if count > FOLDER_MAX_FILES:
-            raise SpecImportError(f"{folder}: more than {FOLDER_MAX_FILES} files; choose the descriptor's own folder")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(base).parts) \
-                and path.stat().st_size <= FOLDER_MAX_FILE_BYTES:
-            rel = path.relative_to(base).as_posix()
-            files[rel] = path.read_bytes
-    store = _RootedStore("", _read_file_uri, str(folder))
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            count += 1
+            if count > FOLDER_MAX_FILES:
+                raise SpecImportError(f"{folder}: more than {FOLDER_MAX_FILES} files; "
+                                      "choose the descriptor's own folder")
+            path = Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_size <= FOLDER_MAX_FILE_BYTES:
+                files[path.relative_to(base).as_posix()] = lambda: b""
+    store = _RootedStore("", _contained_reader(base), str(folder))
     candidates = _candidates(files, lambda rel: store.document(_file_uri(base / rel)))
     store.extra_roots = candidates
     if pick:
@@ -232,7 +304,9 @@ def open_folder(folder: Path, root: str | None = None, pick: bool = True) -> _Ro
 
 
 def open_file(path: Path) -> DocumentStore:
-    return DocumentStore(_file_uri(path), _read_file_uri, str(path))
+    """One descriptor file; its `$ref`s may read files in its folder and below, nothing else."""
+    resolved = path.resolve()
+    return DocumentStore(resolved.as_uri(), _contained_reader(resolved.parent), str(path))
 
 
 # --------------------------------------------------------------------------- ZIP
@@ -293,7 +367,8 @@ def open_zip(data: bytes, where: str, root: str | None = None, pick: bool = True
         try:
             with archive.open(info) as fh:
                 chunk = fh.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            # RuntimeError: an encrypted entry ("password required")
             raise SpecImportError(f"{where}: ZIP entry {name!r} cannot be read ({exc})") from exc
         if len(chunk) > info.file_size or len(chunk) > budget[0]:
             raise SpecImportError(f"{where}: ZIP entry {name!r} is larger than it declares: "
@@ -360,6 +435,8 @@ def fetch_url(url: str, auth: Auth | None = None, timeout: float = 30.0,
                     if len(buffer) > URL_MAX_BYTES:
                         raise SpecImportError(f"{url}: larger than {URL_MAX_BYTES // (1024 * 1024)} MB")
                 return bytes(buffer)
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise SpecImportError(f"{url}: not a valid URL ({exc})") from exc
     except httpx.HTTPError as exc:
         from workbench.core.sending.transport import describe_transport_error
 
@@ -374,24 +451,46 @@ def open_source(source: str | Path, auth: Auth | None = None, root: str | None =
     """
     text = str(source)
     if re.match(r"^https?://", text, re.I):
+        try:
+            host = urlsplit(text).netloc
+        except ValueError as exc:
+            raise SpecImportError(f"{text}: not a valid URL ({exc})") from exc
         data = fetch_url(text, auth, extra_headers=headers)
         if data[:4] == b"PK\x03\x04":
             return open_zip(data, text, root)
         cache: dict[str, Any] = {}
+        budget = [BUNDLE_MAX_BYTES - len(data)]
 
         def reader(uri: str) -> bytes:
             if uri == urldefrag(text)[0]:
                 return data
-            if urlsplit(uri).netloc != urlsplit(text).netloc:
+            try:
+                same_host = urlsplit(uri).netloc == host and uri.lower().startswith(("http://", "https://"))
+            except ValueError:
+                same_host = False
+            if not same_host:
                 raise SpecImportError(f"$ref to {uri} points to another host than the descriptor; refused")
-            return fetch_url(uri, auth, extra_headers=headers)
+            fetched = fetch_url(uri, auth, extra_headers=headers)
+            budget[0] -= len(fetched)
+            if budget[0] < 0:
+                raise SpecImportError(f"the descriptor's documents together exceed "
+                                      f"{BUNDLE_MAX_BYTES // (1024 * 1024)} MB; refused")
+            return fetched
 
         return DocumentStore(urldefrag(text)[0], reader, text, cache)
+    if "\x00" in text:
+        raise SpecImportError(f"{text!r}: the path holds a NUL character")
     path = Path(text)
-    if not path.exists():
-        raise SpecImportError(f"{path}: no such file or folder")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise SpecImportError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise SpecImportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(mode):
         return open_folder(path, root)
+    if not stat.S_ISREG(mode):
+        raise SpecImportError(f"{path}: is a device, FIFO or socket, not a descriptor file; refused")
     if _is_zip_path(path):
         try:
             data = path.read_bytes()

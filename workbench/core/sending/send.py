@@ -9,12 +9,19 @@ refused before anything goes out. The `SendContext` is made in one place,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from workbench.core.auth import schemes as auth_mod
-from workbench.core.collections import Auth, Collection, Environment, KeyValue, Request, Settings
+from workbench.core.collections import (
+    Auth,
+    Collection,
+    Environment,
+    KeyValue,
+    Request,
+    Settings,
+)
 from workbench.core.errors import SendTimeout, UnresolvedVariableError
 from workbench.core.sending.prepare import PreparedRequest, prepare
 from workbench.core.sending.transport import Exchange, ProgressCallback, send_prepared
@@ -137,10 +144,18 @@ def check_resolved(prepared: PreparedRequest, ctx: SendContext, what: str = "the
 
 
 async def send(request: Request, ctx: SendContext | None = None,
-               on_progress: ProgressCallback | None = None) -> Exchange:
+               on_progress: ProgressCallback | None = None, *, url: str = "") -> Exchange:
+    """Prepare, authenticate and send `request`; `url` sends it to that address instead.
+
+    `url` is for a next page the server named (`core/paging/`): it goes out exactly as the
+    server wrote it, neither `{{variable}}`-substituted nor re-encoded, with the request's
+    headers, auth and settings.
+    """
     ctx = ctx or SendContext()
     prepared = prepare_in(request, ctx)
     check_resolved(prepared, ctx)
+    if url:
+        prepared = replace(prepared, url=url)
     settings = ctx.settings_for(request)
     ready = await auth_mod.apply(prepared, ctx.token_provider)
     exchange = await _send_prepared(ready, settings, on_progress, ctx, request)

@@ -2,17 +2,22 @@
 
 JSON lines because appending is atomic enough for one writer and a torn last line is simply
 skipped on read. Secrets are redacted before anything is written: auth headers, credentials
-in the URL, and query parameters that carry keys or tokens.
+in the URL, query parameters that carry keys or tokens, and, by value, every secret variable
+and auth secret wherever it travelled (any parameter or header name, a path segment).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
+from workbench.core.collections import Auth
+from workbench.core.masking import masker
 from workbench.core.sending.transport import Exchange
 from workbench.core.urls import encode_component
 from workbench.core.workspace.secrets import redact_header
@@ -22,6 +27,8 @@ HISTORY_FILE = "history.jsonl"
 MAX_ENTRIES = 1000
 _SECRET_QUERY = re.compile(r"([?&](?:access_token|token|api_key|apikey|key|code|client_secret|password|sig|signature)=)[^&#]*", re.I)
 _URL_USERINFO = re.compile(r"(://)[^/@]+@")
+_AUTH_SECRET_FIELDS = ("password", "token", "value", "client_secret", "access_token", "refresh_token",
+                       "secret", "private_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +47,39 @@ def redact_url(url: str) -> str:
     return _SECRET_QUERY.sub(r"\1•••", _URL_USERINFO.sub(r"\1•••@", url))
 
 
-def record(workspace_root: str | Path, exchange: Exchange, request_path: str = "", collection: str = "") -> HistoryEntry:
-    """Append one exchange (redacted) to the workspace history and return the entry."""
+def secret_values(variables: Mapping[str, str], secret_names: Iterable[str]) -> frozenset[str]:
+    """The values of the secret variables a request saw (pass to `record(secrets=…)`)."""
+    return frozenset(str(variables[name]) for name in secret_names if name in variables)
+
+
+def _auth_secrets(auth: Auth) -> list[str]:
+    """The secret parts of the auth applied to a request, and the Basic credential they form."""
+    found = [str(auth.get(name)) for name in _AUTH_SECRET_FIELDS if auth.get(name)]
+    if auth.type == "basic" and (auth.get("username") or auth.get("password")):
+        pair = f"{auth.get('username')}:{auth.get('password')}".encode()
+        found.append(base64.b64encode(pair).decode())
+    return found
+
+
+def record(workspace_root: str | Path, exchange: Exchange, request_path: str = "", collection: str = "",
+           secrets: Iterable[str] = ()) -> HistoryEntry:
+    """Append one exchange (redacted) to the workspace history and return the entry.
+
+    `secrets` are values to mask wherever they travelled (the secret variables' values, see
+    `secret_values`); the auth's own secrets are masked without being named.
+    """
     req = exchange.request
+    mask = masker([*secrets, *_auth_secrets(req.auth)])
     # An API key may travel under any name the service chose: redact that name too.
     key_name = req.auth.get("name").lower() if req.auth.type == "apikey" else ""
     url = redact_url(req.url)
     if key_name and req.auth.get("in") == "query":
         url = re.sub(rf"([?&]{re.escape(encode_component(req.auth.get('name')))}=)[^&#]*", r"\1•••", url, flags=re.I)
 
+    url = mask(url)
+
     def header(k: str, v: str) -> str:
-        return "•••" if key_name and k.lower() == key_name else redact_header(k, v)
+        return "•••" if key_name and k.lower() == key_name else mask(redact_header(k, v))
 
     entry = HistoryEntry(
         req.method, url, exchange.response.status, round(exchange.response.elapsed_ms, 1),

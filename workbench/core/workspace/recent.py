@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from workbench.core.context.selection import choose_environment
 from workbench.core.workspace.secrets import data_dir
 
 STATE_FILE = "state.json"
 MAX_RECENT = 8
+ThemePreference = Literal["light", "dark", "system"]
+THEME_PREFERENCES: tuple[ThemePreference, ...] = ("light", "dark", "system")
 
 
 def _state_path() -> Path:
@@ -38,6 +41,10 @@ def remember_workspace(root: str) -> None:
     old = state.get("recent")
     recent = [r for r in old if isinstance(r, str) and r != resolved] if isinstance(old, list) else []
     state.update({"last_workspace": resolved, "recent": [resolved, *recent][:MAX_RECENT]})
+    _write_state(path, state)
+
+
+def _write_state(path: Path, state: dict[str, object]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -45,6 +52,22 @@ def remember_workspace(root: str) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def theme_preference() -> ThemePreference:
+    """The user's Light/Dark/System choice ("system", following the desktop, until one is made).
+
+    A user's taste, not a team's: it lives here beside the recent workspaces, not in a workspace.
+    """
+    value = _read_state().get("theme")
+    return value if value in THEME_PREFERENCES else "system"
+
+
+def set_theme_preference(theme: ThemePreference) -> None:
+    """Remember the theme for the next start (an unknown value is stored as "system")."""
+    state = _read_state()
+    state["theme"] = theme if theme in THEME_PREFERENCES else "system"
+    _write_state(_state_path(), state)
 
 
 def recent_workspaces() -> list[str]:

@@ -17,6 +17,7 @@ file that fails to parse is reported in `Workspace.problems` and never overwritt
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -24,9 +25,11 @@ import re
 import shutil
 import tempfile
 from dataclasses import replace
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from workbench.core import safe_yaml
 from workbench.core.collections import (
     Auth,
     Body,
@@ -40,6 +43,7 @@ from workbench.core.collections import (
     SettingsOverrides,
     Workspace,
 )
+from workbench.core.checks import codec as checks_yaml
 from workbench.core.errors import StorageError
 from workbench.core.workspace import settings as settings_yaml
 from workbench.core.workspace import secrets
@@ -52,6 +56,7 @@ FOLDER_FILE = "folder.yaml"
 WORKSPACE_FILE = "workspace.yaml"
 ENV_DIR = "environments"
 STATE_DIR = ".workbench"
+WORKSPACE_MAX_ALIAS_NODES = 100_000  # a hand-written request or environment file needs far fewer
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -111,9 +116,11 @@ def read_yaml(path: Path) -> Any:
         raise StorageError(f"{path}: cannot read ({exc})") from exc
     yaml, loader, _ = _yaml_codec()
     try:
-        return yaml.load(text, Loader=loader)
+        return safe_yaml.load(text, loader, WORKSPACE_MAX_ALIAS_NODES)
     except yaml.YAMLError as exc:
         raise StorageError(f"{path}: invalid YAML{describe_yaml_error(exc)}", detail=str(exc)) from exc
+    except safe_yaml.YamlTooLarge as exc:
+        raise StorageError(f"{path}: {exc}") from exc
 
 
 def describe_yaml_error(exc: "yaml.YAMLError") -> str:
@@ -249,6 +256,16 @@ def _body_from_yaml(data: Any, where: str) -> Body:
                 _rows_from_yaml(data.get("form"), where), parts, str(data.get("file") or ""))
 
 
+def rows_from_yaml(data: Any, where: str) -> tuple[KeyValue, ...]:
+    """A params/headers/variables list as written in YAML (for other readers of our format: templates)."""
+    return _rows_from_yaml(data, where)
+
+
+def auth_from_yaml(data: Any, default: str, where: str) -> Auth:
+    """An `auth:` mapping as written in YAML (secret references revealed)."""
+    return _auth_from_yaml(data, default, where)
+
+
 def request_to_yaml(request: Request, workspace_root: str = "", field_id: str = "") -> dict[str, Any]:
     """The YAML mapping for one request, keys in a fixed order, defaults left out."""
     out: dict[str, Any] = {"name": request.name, "method": request.method, "url": request.url}
@@ -266,6 +283,10 @@ def request_to_yaml(request: Request, workspace_root: str = "", field_id: str = 
         out["meta"] = {k: request.meta[k] for k in sorted(request.meta)}
     if (overrides := settings_yaml.overrides_to_yaml(request.settings)) is not None:
         out["settings"] = overrides
+    if request.checks:
+        out["checks"] = checks_yaml.checks_to_yaml(request.checks)
+    if request.save:
+        out["save"] = checks_yaml.save_to_yaml(request.save)
     return out
 
 
@@ -313,6 +334,8 @@ def request_from_yaml(data: Any, path: str = "", where: str = "") -> Request:
         meta={str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {},
         path=path,
         settings=settings_yaml.overrides_from_yaml(data.get("settings"), where),
+        checks=checks_yaml.checks_from_yaml(data.get("checks"), where),
+        save=checks_yaml.save_from_yaml(data.get("save"), where),
     )
 
 
@@ -386,10 +409,11 @@ class _ParseCache:
         self.entries: dict[str, Any] = {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(stored, dict) and stored.get("version") == _PARSE_CACHE_VERSION:
-                self.entries = dict(stored.get("entries") or {})
-        except (OSError, ValueError):
-            pass
+            entries = stored.get("entries") if isinstance(stored, dict) else None
+            if stored.get("version") == _PARSE_CACHE_VERSION and isinstance(entries, dict):
+                self.entries = entries
+        except (OSError, ValueError, AttributeError, RecursionError):
+            pass  # a corrupt cache is only a slower start: every file is parsed again
         self.used: dict[str, Any] = {}
         self.changed = False
 
@@ -451,13 +475,18 @@ class _Reader:
             if entry.name.startswith("."):
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir():
+            kind = entry_kind(entry)
+            if kind != "dir" and kind != "file":
+                self.problems.append(f"{entry}: skipped, {kind}")
+                continue
+            if kind == "dir":
                 if not rel and entry.name == ENV_DIR:
                     continue  # the collection's own environments, not a folder of requests
                 folders.append(self.subfolder(entry, child_rel))
             elif entry.suffix in (".yaml", ".yml") and entry.name not in (COLLECTION_FILE, FOLDER_FILE):
                 try:
                     data = self.read(entry)
+                    self._keep_secrets_out_of_cache(entry, data)
                     why = not_a_request(data)
                     if why:
                         self.problems.append(f"{entry}: skipped, {why}")
@@ -473,6 +502,7 @@ class _Reader:
         if meta_file.exists():
             try:
                 loaded = self.read(meta_file)
+                self._keep_secrets_out_of_cache(meta_file, loaded)
                 meta = dict(loaded) if isinstance(loaded, Mapping) else {}
             except StorageError as exc:
                 self.problems.append(exc.message)
@@ -494,6 +524,7 @@ class _Reader:
         coll_dir = self.root / rel
         try:
             data = self.read(coll_dir / COLLECTION_FILE) or {}
+            self._keep_secrets_out_of_cache(coll_dir / COLLECTION_FILE, data)
             if not isinstance(data, Mapping):
                 raise StorageError(f"{coll_dir / COLLECTION_FILE}: must be a mapping")
             where = str(coll_dir / COLLECTION_FILE)
@@ -511,11 +542,28 @@ class _Reader:
                           {str(k): str(v) for k, v in meta.items()} if isinstance(meta, Mapping) else {}, rel,
                           self.environments(coll_dir / ENV_DIR, f"{rel}/{ENV_DIR}"), overrides)
 
+    def _keep_secrets_out_of_cache(self, path: Path, data: Any) -> None:
+        """A file whose auth holds a secret typed in clear text is not cached in `.workbench/`.
+
+        Saving from the app moves such a value to the secret store; until then the file is
+        the only copy, and the parse cache must not make a second one.
+        """
+        auth = data.get("auth") if isinstance(data, Mapping) else None
+        if self.cache is None or not isinstance(auth, Mapping):
+            return
+        if any(k in secrets.SECRET_PARAMS and isinstance(v, str) and v and not secrets.is_reference(v)
+               and not secrets.is_template(v) for k, v in auth.items()):
+            self.cache.forget(path)
+
     def environments(self, env_dir: Path, rel: str) -> tuple[Environment, ...]:
         """The environment files in `env_dir` (shared ones, or a collection's own)."""
         found: list[Environment] = []
-        if env_dir.is_dir():
+        if entry_kind(env_dir) == "dir":
             for entry in sorted(env_dir.glob("*.y*ml")):
+                kind = entry_kind(entry)
+                if kind != "file":
+                    self.problems.append(f"{entry}: skipped, {kind}")
+                    continue
                 try:
                     data = self.read(entry)
                     env = environment_from_yaml(data, f"{rel}/{entry.name}")
@@ -532,6 +580,59 @@ class _Reader:
                 except StorageError as exc:
                     self.problems.append(exc.message)
         return tuple(found)
+
+
+def entry_kind(path: Path) -> str:
+    """`dir`, `file`, or why the workspace walk skips the entry (without following symlinked folders).
+
+    A `loop -> .` link made `run` send every request 41 times and two of them hung every
+    command; a FIFO blocks the reader forever; a device never ends. A symlink to a regular
+    file is still read (people link shared environments), a symlink to a folder is not.
+    """
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if S_ISLNK(info.st_mode):
+        try:
+            target = path.stat()
+        except OSError:
+            return "a broken symbolic link"
+        if S_ISDIR(target.st_mode):
+            return "a symbolic link to a folder (not followed)"
+        info = target
+    if S_ISDIR(info.st_mode):
+        return "dir"
+    if S_ISREG(info.st_mode):
+        return "file"
+    return "not a regular file (a FIFO, socket or device)"
+
+
+STALE_TEMP_SECONDS = 600  # a write in progress takes milliseconds; older temp files are left by a crash
+
+
+def remove_stale_temp_files(root: Path) -> None:
+    """Delete `.name.xxxx.tmp` files a killed process left behind (`write_atomic`'s temp files).
+
+    Only ones older than STALE_TEMP_SECONDS, so a save running right now in another process
+    keeps its temp file; the walk skips hidden folders (`.git`, `.workbench`) and symlinks.
+    """
+    import time
+
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.startswith(".") and name.endswith(".tmp"):
+                path = Path(dirpath) / name
+                try:
+                    info = path.lstat()
+                    if info.st_mtime < cutoff and S_ISREG(info.st_mode):
+                        path.unlink()
+                except OSError:
+                    pass
 
 
 def load_collection(root: Path, rel: str, problems: list[str]) -> Collection | None:
@@ -564,8 +665,15 @@ def load_workspace(root: str | Path, *, use_cache: bool = True) -> Workspace:
         except StorageError as exc:
             reader.problems.append(exc.message)
     collections = []
+    remove_stale_temp_files(base)
     for entry in sorted(base.iterdir(), key=lambda p: p.name.lower()):
-        if entry.is_dir() and (entry / COLLECTION_FILE).exists():
+        if entry.name.startswith("."):
+            continue
+        kind = entry_kind(entry)
+        if kind not in ("dir", "file"):
+            reader.problems.append(f"{entry}: skipped, {kind}")
+            continue
+        if kind == "dir" and entry_kind(entry / COLLECTION_FILE) == "file":
             coll = reader.collection(entry.name)
             if coll is not None:
                 collections.append(coll)
@@ -835,6 +943,48 @@ def rename_folder(workspace_root: str | Path, collection_path: str, folder_rel: 
         data["name"] = new_name
         write_yaml(meta, data)
     return new_rel
+
+
+IMPORT_LOCK_FILE = "import.lock"
+
+
+@contextlib.contextmanager
+def workspace_lock(workspace_root: str | Path) -> Iterator[None]:
+    """Hold the workspace's import lock: two imports into one workspace queue, never interleave.
+
+    Without it, two imports started together both saw "no collection yet" and wrote two
+    collections, or one with every request twice (`X 2.yaml`). An advisory lock on
+    `.workbench/import.lock` (flock on POSIX, a byte-range lock on Windows); the OS releases it
+    when a killed process exits, so a crash never leaves the workspace locked.
+    """
+    folder = Path(workspace_root) / STATE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / IMPORT_LOCK_FILE, "a+b")
+    except OSError as exc:
+        raise StorageError(f"{workspace_root}: cannot lock the workspace ({exc.strerror or exc})") from exc
+    with handle:
+        if os.name == "nt":  # pragma: no cover - Windows
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def state_dir(workspace_root: str | Path) -> Path:

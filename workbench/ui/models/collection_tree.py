@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from workbench.core.collections import Collection, Folder, Request, Workspace
+from workbench.ui.palette import current
 
 NodeKind = Literal["root", "collection", "folder", "request"]
 MIME_TYPE = "application/x-workbench-tree-item"
@@ -149,7 +150,7 @@ class CollectionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole and node.kind == "collection":
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and node.kind == "collection":
-            return QColor("#1f2328")
+            return QColor(current().text)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -47,6 +47,7 @@ from workbench.core.csdl.model import (
     Singleton,
     TypeDefinition,
 )
+from workbench.ui.palette import Palette, current
 
 _Index = QModelIndex | QPersistentModelIndex
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -68,14 +69,14 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
 )
 _CATEGORY_LABEL = {cid: label for cid, label, _ in CATEGORIES}
 _CATEGORY_KIND = {cid: kind for cid, _, kind in CATEGORIES}
-_BADGES = {  # kind → (letter, colour)
-    "schema": ("S", "#57606a"), "category": ("", "#57606a"),
-    "entity_set": ("ES", "#0550ae"), "singleton": ("1", "#0550ae"),
-    "function_import": ("fi", "#1a7f37"), "action_import": ("ai", "#9a6700"),
-    "entity_type": ("E", "#8250df"), "complex_type": ("C", "#bc4c00"), "enum_type": ("#", "#1a7f37"),
-    "type_definition": ("T", "#57606a"), "function": ("f", "#1a7f37"), "action": ("a", "#9a6700"),
-    "property": ("p", "#6e7781"), "key": ("K", "#9a6700"), "navigation": ("→", "#0969da"),
-    "member": ("=", "#6e7781"), "parameter": ("(", "#6e7781"),
+_BADGES = {  # kind → (letter, palette colour name)
+    "schema": ("S", "muted"), "category": ("", "muted"),
+    "entity_set": ("ES", "syntax_key"), "singleton": ("1", "syntax_key"),
+    "function_import": ("fi", "success"), "action_import": ("ai", "warning"),
+    "entity_type": ("E", "purple"), "complex_type": ("C", "orange"), "enum_type": ("#", "success"),
+    "type_definition": ("T", "muted"), "function": ("f", "success"), "action": ("a", "warning"),
+    "property": ("p", "faint"), "key": ("K", "warning"), "navigation": ("→", "accent"),
+    "member": ("=", "faint"), "parameter": ("(", "faint"),
 }
 
 
@@ -355,7 +356,7 @@ class CsdlTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole and column == 0 and (node.kind in ("schema", "category") or node.is_key):
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            return QColor("#57606a")
+            return QColor(current().muted)
         if role == ObjectRole:
             return node.obj
         if role == KindRole:
@@ -454,15 +455,19 @@ def _tooltip(node: CsdlNode) -> str | None:
     return description or None
 
 
-@lru_cache(maxsize=None)
 def key_pixmap(size: int = 32) -> QPixmap:
     """A painted key (emoji fonts are not everywhere): ring, shaft and two bits, in amber."""
+    return _key_pixmap(size, current().warning)
+
+
+@lru_cache(maxsize=None)
+def _key_pixmap(size: int, colour: str) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     unit = size / 32
-    pen = QPen(QColor("#9a6700"), 3.5 * unit)
+    pen = QPen(QColor(colour), 3.5 * unit)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawEllipse(QRectF(3 * unit, 9 * unit, 13 * unit, 13 * unit))
@@ -473,19 +478,24 @@ def key_pixmap(size: int = 32) -> QPixmap:
     return pixmap
 
 
-@lru_cache(maxsize=None)
 def kind_icon(kind: str) -> QIcon:
     """A small painted badge per element kind (letters in the kind's colour; a key for keys)."""
+    return _kind_icon(kind, current())
+
+
+@lru_cache(maxsize=None)
+def _kind_icon(kind: str, palette: Palette) -> QIcon:
     if kind == "key":
         return QIcon(key_pixmap())
-    text, color = _BADGES.get(kind, ("?", "#57606a"))
+    text, name = _BADGES.get(kind, ("?", "muted"))
+    color = getattr(palette, name)
     pixmap = QPixmap(32, 32)
     pixmap.fill(Qt.GlobalColor.transparent)
     if text:
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QColor(color))
-        painter.setBrush(QColor(color).lighter(185))
+        painter.setBrush(QColor(color).darker(300) if palette.is_dark else QColor(color).lighter(185))
         painter.drawRoundedRect(QRectF(1, 1, 30, 30), 7, 7)
         font = QFont()
         font.setPixelSize(20 if len(text) == 1 else 15)

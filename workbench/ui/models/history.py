@@ -21,7 +21,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from workbench.core.workspace.history import HistoryEntry
-from workbench.ui.theme import METHOD_COLORS, status_color
+from workbench.ui.palette import current
+from workbench.ui.theme import status_color
 
 __all__ = ["EntryRole", "HistoryFilter", "HistoryModel"]
 
@@ -86,11 +87,11 @@ class HistoryModel(QAbstractTableModel):
                    f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e.at))}{where}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 1:
-                return QColor(METHOD_COLORS.get(e.method, "#57606a"))
+                return QColor(current().method(e.method))
             if col == 2:
                 return QColor(status_color(e.status))
             if col in (0, 4):
-                return QColor("#57606a")
+                return QColor(current().muted)
         if role == Qt.ItemDataRole.FontRole and col in (1, 2):
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:

@@ -14,16 +14,19 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from workbench.core.response.json_index import JsonIndex, JsonNode
+from workbench.ui.palette import current
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Key", "Type", "Value", "Children")
 FETCH_BATCH = 500
 
-TYPE_COLORS = {
-    "s": QColor("#0a3069"), "n": QColor("#0550ae"), "b": QColor("#8250df"), "z": QColor("#6e7781"),
-    "o": QColor("#57606a"), "a": QColor("#57606a"),
-}
+def type_color(kind: str) -> QColor | None:
+    """The colour of a value of `kind` (s string, n number, b bool, z null, o object, a array)."""
+    p = current()
+    name = {"s": p.syntax_string, "n": p.syntax_key, "b": p.syntax_literal, "z": p.syntax_comment,
+            "o": p.muted, "a": p.muted}.get(kind)
+    return QColor(name) if name else None
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -206,9 +209,9 @@ class JsonTreeModel(QAbstractItemModel):
                 return f"{count:,}" + ("" if self._json.is_filled(node) else "+")
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 2:
-                return TYPE_COLORS.get(node.kind)
+                return type_color(node.kind)
             if col in (1, 3):
-                return QColor("#6e7781")
+                return QColor(current().faint)
         if role == Qt.ItemDataRole.ToolTipRole:
             return node.path()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:

@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor
 from workbench.core.errors import WorkbenchError
 from workbench.core.response.json_index import JsonIndex, JsonNode
 from workbench.ui.background import BackgroundJob
+from workbench.ui.palette import current
 
 __all__ = ["FETCH_BATCH", "ODataTableModel"]
 
@@ -195,9 +196,9 @@ class ODataTableModel(QAbstractTableModel):
             return text[:4000]
         if role == Qt.ItemDataRole.ForegroundRole:
             if value is None:
-                return QColor("#8c959f")
+                return QColor(current().faint)
             if isinstance(value, bool):
-                return QColor("#8250df")
+                return QColor(current().syntax_literal)
         if role == Qt.ItemDataRole.TextAlignmentRole and (
                 self.types.get(name) in _NUMERIC or (isinstance(value, (int, float)) and not isinstance(value, bool))):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

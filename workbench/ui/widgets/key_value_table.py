@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.collections import KeyValue
+from workbench.ui.palette import current
 
 _MASK = "••••••••"
 
@@ -48,11 +49,21 @@ class _RowDelegate(QStyledItemDelegate):
             if style is not None:
                 style.drawControl(style.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
                 return
-        super().paint(painter, option, index)
-        if index.row() == table.rowCount() - 1 and not index.data() and index.column() in (table.NAME, table.VALUE):
+        blank = index.row() == table.rowCount() - 1 and not index.data()
+        if blank and index.column() == table.NAME:
+            # The always-empty last row is where a new row is typed: no tick until it holds something.
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+            style = opt.widget.style() if opt.widget else None
+            if style is not None:
+                style.drawControl(style.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        else:
+            super().paint(painter, option, index)
+        if blank and index.column() in (table.NAME, table.VALUE):
             hint = table.placeholder if index.column() == table.NAME else "value"
             painter.save()
-            painter.setPen(QColor("#8c959f"))
+            painter.setPen(QColor(current().faint))
             rect = option.rect.adjusted(26 if index.column() == table.NAME else 6, 0, -4, 0)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), f"Add {hint}"
                              if index.column() == table.NAME else hint)
@@ -184,17 +195,18 @@ class KeyValueTable(QTableWidget):
             flag = QTableWidgetItem("")
             flag.setFlags((flag.flags() | Qt.ItemFlag.ItemIsUserCheckable) & ~Qt.ItemFlag.ItemIsEditable)
             flag.setCheckState(Qt.CheckState.Checked if secret else Qt.CheckState.Unchecked)
-            flag.setToolTip("Secret: masked here, kept in the OS keyring instead of the YAML file")
+            flag.setToolTip("Secret: masked here, kept in the secret store (OS keyring, else a private file), "
+                            "not in the YAML file")
             self.setItem(r, self.SECRET, flag)
         desc = QTableWidgetItem(row.description)
         desc.setToolTip(row.description)
-        desc.setForeground(QColor("#57606a"))
+        desc.setForeground(QColor(current().muted))
         self.setItem(r, self.DESCRIPTION, desc)
         if not row.enabled:
             for c in (self.VALUE, self.DESCRIPTION):
                 item = self.item(r, c)
                 if item is not None:
-                    item.setForeground(QColor("#8c959f"))
+                    item.setForeground(QColor(current().faint))
 
     def _append_blank(self) -> None:
         self._append(KeyValue("", "", True))
@@ -212,7 +224,7 @@ class KeyValueTable(QTableWidget):
                 grey = item.checkState() != Qt.CheckState.Checked
                 value = self.item(item.row(), self.VALUE)
                 if value is not None:
-                    value.setForeground(QColor("#8c959f" if grey else "#1f2328"))
+                    value.setForeground(QColor(current().faint if grey else current().text))
         finally:
             self._loading = False
         self.changed.emit()

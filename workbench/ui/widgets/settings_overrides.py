@@ -46,7 +46,7 @@ class SettingsOverridesForm(QWidget):
         self.connect_timeout = QDoubleSpinBox(self)
         for box in (self.timeout, self.connect_timeout):
             box.setRange(0.1, 86400.0)
-            box.setDecimals(1)
+            box.setDecimals(2)
             box.setSuffix(" s")
         self.follow = QCheckBox("on", self)
         self.verify = QCheckBox("on", self)
@@ -66,6 +66,8 @@ class SettingsOverridesForm(QWidget):
             tick.toggled.connect(self._toggled)
             hint = QLabel(self)
             hint.setObjectName("muted")
+            hint.setWordWrap(True)  # a long "inherits … from …" must not widen the whole editor
+            hint.setMinimumWidth(120)
             self.ticks[key] = tick
             self.hints[key] = hint
             grid.addWidget(tick, row, 0)
@@ -115,7 +117,14 @@ class SettingsOverridesForm(QWidget):
     def _show_hints(self) -> None:
         for key, hint in self.hints.items():
             value = getattr(self._inherited, key)
-            shown = ("on" if value else "off") if isinstance(value, bool) else (value or "none")
+            if isinstance(value, bool):
+                shown = "on" if value else "off"
+            elif key.endswith("_s"):
+                shown = f"{value:g} s"
+            elif key == "max_body_mb":
+                shown = f"{value} MB"
+            else:
+                shown = str(value or "none")
             hint.setText("" if self.ticks[key].isChecked() else f"inherits {shown} from {self._inherited_from}")
 
     @Slot(bool)

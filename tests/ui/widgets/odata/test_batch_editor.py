@@ -45,6 +45,8 @@ def test_send_batch_and_show_each_response(editor: BatchEditor, qtbot, odata_ser
                                                         KeyValue("newId", str(user_id))))
     editor.format.setCurrentIndex(editor.format.findData(fmt))
     assert [editor.table.item(r, 3).text() for r in range(3)] == ["", "changeset1", ""]
+    assert [p.method for p in editor.parts()] == ["GET", "GET"]  # a write is never preselected
+    editor.set_included(1, True)
     editor.show_preview()
     preview = editor.preview.toPlainText()
     assert ("application/json" if fmt == "json" else "multipart/mixed; boundary=") in preview
@@ -114,3 +116,29 @@ def test_main_window_tools_menu_opens_the_batch_editor(main_window, qtbot) -> No
     assert batch._context.settings == main_window.workspace.settings
     assert batch.service_root.text()
     dialogs[-1].close()
+
+
+def test_deletes_are_confirmed_and_depends_on_is_written(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: the batch editor never preselects a write, asks before DELETE, and offers `dependsOn`."""
+    widget = BatchEditor()
+    qtbot.addWidget(widget)
+    requests = [Request("Create", "POST", "http://127.0.0.1:9/svc/Users", body=Body("raw", "application/json", "{}")),
+                Request("Read", "GET", "http://127.0.0.1:9/svc/Users(1)"),
+                Request("Remove", "DELETE", "http://127.0.0.1:9/svc/Users(1)")]
+    widget.set_requests(requests, "http://127.0.0.1:9/svc")
+    assert [p.method for p in widget.parts()] == ["GET"]
+    for row in (0, 2):
+        widget.set_included(row, True)
+    widget.set_depends_on(2, "1")
+    widget.set_group(2, "changeset2")  # parts of one atomicity group must be adjacent (JSON Format §19.1)
+    widget.show_preview()
+    body = json.loads(widget.preview.toPlainText().split("\n\n", 1)[1])
+    assert body["requests"][2]["dependsOn"] == ["1"] and body["requests"][2]["atomicityGroup"] == "changeset2"
+    asked: list[list[str]] = []
+    widget.confirm_deletes = lambda lines: asked.append(lines) or False  # the user says No
+    assert widget.send_batch() is None
+    assert asked == [["DELETE Users(1)"]] and "not confirmed" in widget.status.text()
+    widget.set_depends_on(2, "7")
+    with qtbot.waitSignal(widget.failed, timeout=2000) as blocker:
+        widget.send_batch()
+    assert "names part 7, which is not in the batch" in blocker.args[0]

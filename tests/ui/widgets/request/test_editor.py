@@ -190,3 +190,46 @@ def test_send_button_turns_into_cancel(qtbot) -> None:  # type: ignore[no-untype
     editor.set_sending(False)
     with qtbot.waitSignal(editor.send_requested, timeout=1000):
         editor.send_button.click()
+
+
+def test_settings_tab_overrides_only_what_is_ticked(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: a slow import gets its own timeout; the rest is inherited and says from where."""
+    from workbench.core.collections import Collection, Settings
+    from workbench.core.sending.send import SendContext
+
+    request = Request("Import", "POST", "http://h/import", settings={"timeout_s": 300.0})
+    editor = _editor(qtbot, request)
+    form = editor.settings_form
+    assert form.ticks["timeout_s"].isChecked() and form.timeout.value() == 300.0
+    assert not form.ticks["verify_tls"].isChecked() and not form.verify.isEnabled()
+    assert not editor.is_dirty()
+    ctx = SendContext(collection=Collection("Frends", settings={"verify_tls": False}), settings=Settings(timeout_s=30))
+    editor.set_context(ctx.collection, {}, context=ctx)
+    assert form.hints["verify_tls"].text() == "inherits off from the collection, its folders and the workspace"
+    form.ticks["timeout_s"].setChecked(False)
+    assert editor.is_dirty() and editor.to_model().settings == {}
+    assert form.hints["timeout_s"].text().startswith("inherits 30 s from")
+    form.ticks["follow_redirects"].setChecked(True)
+    form.follow.setChecked(False)
+    assert editor.to_model().settings == {"follow_redirects": False}
+
+
+def test_pasting_a_curl_command_fills_the_whole_request(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: paste a curl command copied from docs into the URL box, as in Postman."""
+    from PySide6.QtCore import QMimeData
+
+    editor = _editor(qtbot)
+    mime = QMimeData()
+    mime.setText("curl -X POST 'https://api.example.com/items?x=1' \\\n  -H 'Content-Type: application/json' \\\n"
+                 "  -u ann:s3cret -d '{\"a\": 1}'")
+    editor.url.insertFromMimeData(mime)
+    model = editor.to_model()
+    assert (model.method, model.url, model.name, model.path) == ("POST", "https://api.example.com/items", "R", "R.yaml")
+    assert [(p.name, p.value) for p in model.params] == [("x", "1")]
+    assert model.body.kind == "raw" and model.body.text == '{"a": 1}' and model.auth.type == "basic"
+    assert editor.is_dirty()
+    plain = QMimeData()
+    plain.setText("https://other.example.com/x\n")
+    editor.url.setText("")
+    editor.url.insertFromMimeData(plain)
+    assert editor.url.text() == "https://other.example.com/x"

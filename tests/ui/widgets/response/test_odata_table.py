@@ -118,34 +118,25 @@ def test_next_page_failure_is_reported(qtbot, pane: ResponsePane, odata_server) 
     assert table.model.total_rows == 10
 
 
-def test_next_page_keeps_the_first_requests_headers(qtbot, odata_server) -> None:  # type: ignore[no-untyped-def]
+def test_next_page_keeps_the_first_requests_headers(qtbot, basic_cap) -> None:  # type: ignore[no-untyped-def]
     """Auth travels with the next-link request: the CAP peer with basic auth needs it."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "servers"))
-    import peers
-
-    secured = peers.start_odata(basic_auth=True)
-    try:
-        auth = (("Authorization", "Basic YWxpY2U6YWxpY2UxMjM="),)  # alice:alice123
-        exchange = fetch(f"{secured.url}/PagedTasks", headers=auth)
-        assert exchange.response.status == 200
-        table = ODataTable()
-        qtbot.addWidget(table)
-        index = JsonIndex(exchange.response.read_body())
-        table.load(index, collection_node(index), exchange)
-        table.fetch_next()
-        qtbot.waitUntil(lambda: table.model.total_rows == 20, timeout=10000)
-        table.next_link = table.next_link  # a request without the header fails: prove the header mattered
-        table._exchange = replace(exchange, request=replace(exchange.request, headers=()))
-        failures: list[str] = []
-        table.page_failed.connect(failures.append)
-        table.fetch_next()
-        qtbot.waitUntil(lambda: bool(failures), timeout=10000)
-        assert "401" in failures[0]
-    finally:
-        secured.stop()
+    secured = basic_cap
+    auth = (("Authorization", "Basic YWxpY2U6YWxpY2UxMjM="),)  # alice:alice123
+    exchange = fetch(f"{secured.url}/PagedTasks", headers=auth)
+    assert exchange.response.status == 200
+    table = ODataTable()
+    qtbot.addWidget(table)
+    index = JsonIndex(exchange.response.read_body())
+    table.load(index, collection_node(index), exchange)
+    table.fetch_next()
+    qtbot.waitUntil(lambda: table.model.total_rows == 20, timeout=10000)
+    table.next_link = table.next_link  # a request without the header fails: prove the header mattered
+    table._exchange = replace(exchange, request=replace(exchange.request, headers=()))
+    failures: list[str] = []
+    table.page_failed.connect(failures.append)
+    table.fetch_next()
+    qtbot.waitUntil(lambda: bool(failures), timeout=10000)
+    assert "401" in failures[0]
 
 
 @pytest.mark.parametrize("context, name", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,49 @@ def test_odata_metadata_file_becomes_a_collection(dialog: ImportDialog, qtbot, s
     coll = storage.load_workspace(dialog.workspace_root).collection(signal.args[0])
     assert coll is not None and "People" in {f.name for f in coll.folders}
     assert "serviceRoot" in dialog.details.toPlainText()  # a file: the root must be set by the user
+
+
+def test_a_postman_collection_imports_through_the_same_dialog(dialog: ImportDialog, qtbot,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path) -> None:
+    postman = {"info": {"name": "Shop", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+               "item": [{"name": "List", "request": {"method": "GET", "url": "{{base}}/items"}}],
+               "variable": [{"key": "base", "value": "http://127.0.0.1:9"}]}
+    source = tmp_path / "shop.postman_collection.json"
+    source.write_text(json.dumps(postman), encoding="utf-8")
+    dialog.set_source(str(source))
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.start_import()
+    workspace = storage.load_workspace(tmp_path / "ws")
+    assert [c.name for c in workspace.collections] == ["Shop"]
+    assert workspace.collections[0].all_requests()[0].url == "{{base}}/items"
+
+
+@pytest.mark.peers
+def test_metadata_behind_the_gate_with_a_collections_auth(qtbot, qasync_loop, tmp_path: Path, gate,  # type: ignore[no-untyped-def]
+                                                          strict_token) -> None:
+    """Issue 12: the download auth offers a collection's OAuth 2.0 and headers, as a send from it."""
+    from workbench.core.collections import Auth, Collection, Environment, KeyValue
+    from workbench.core.context.resolve import resolve_context
+
+    _, service = gate
+    root = tmp_path / "ws"
+    storage.init_workspace(root)
+    auth = Auth("oauth2", {"grant_type": "password", "token_url": f"{strict_token.url}/token", "client_id": "body-only",
+                           "client_secret": "{{secret}}", "client_auth": "body", "username": "alice",
+                           "password": "wonder land:+/%"})
+    coll = storage.save_collection(root, Collection("Gate", auth=auth, headers=(
+        KeyValue("x-client-id", "jb-client"), KeyValue("x-tenant-id", "t1"))))
+    storage.save_environment(root, Environment("Prod", (KeyValue("secret", "body-secret"),), frozenset({"secret"})),
+                             coll.path)
+    dlg = ImportDialog(None, str(root))
+    qtbot.addWidget(dlg)
+    dlg.context_for = lambda path: resolve_context(storage.load_workspace(root), storage.load_workspace(root).collection(path))
+    dlg.set_collections([("Gate", coll.path)])
+    dlg.show()
+    dlg.set_source(f"{service}/$metadata")
+    dlg.auth_type.setCurrentIndex(dlg.auth_type.findData("collection"))
+    assert dlg.auth_collection.isVisible() and not dlg.auth_second.isVisible()
+    with qtbot.waitSignal(dlg.imported, timeout=20000):
+        dlg.start_import()
+    workspace = storage.load_workspace(root)
+    assert len(workspace.collections) == 2 and "No metadata" not in dlg.status.text()

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,11 +43,13 @@ from workbench.core.odata.batch import (
     split_batch_response,
 )
 from workbench.core.sending.send import SendContext, send
+from workbench.ui.palette import current
 
 if TYPE_CHECKING:
     from workbench.ui.window_api import WindowApi
 
-COL_INCLUDE, COL_METHOD, COL_NAME, COL_GROUP = range(4)
+COL_INCLUDE, COL_METHOD, COL_NAME, COL_GROUP, COL_DEPENDS = range(5)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class BatchEditor(QWidget):
@@ -70,8 +73,14 @@ class BatchEditor(QWidget):
         self.format = QComboBox(self)
         self.format.addItem("JSON (OData 4.01)", "json")
         self.format.addItem("multipart/mixed (v4, v2)", "multipart")
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["", "Method", "Request", "Change set / atomicity group"])
+        self.table = QTableWidget(0, 5, self)
+        self.table.setHorizontalHeaderLabels(["", "Method", "Request", "Change set / atomicity group", "Depends on"])
+        header_item = self.table.horizontalHeaderItem(COL_DEPENDS)
+        if header_item is not None:
+            header_item.setToolTip("Ids of parts this one waits for, comma-separated (OData JSON batch `dependsOn`): "
+                                   "part ids are the row numbers of the ticked parts, 1, 2, 3…")
+        #: Asked before a batch with DELETE parts goes out; True sends. Tests replace it.
+        self.confirm_deletes = self._ask_before_deleting
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.preview_button = QPushButton("Preview", self)
@@ -119,7 +128,11 @@ class BatchEditor(QWidget):
     def set_requests(self, requests: Sequence[Request], service_root: str = "", *,
                      collection: Collection | None = None, environment: Environment | None = None,
                      version: str = "4.0", context: SendContext | None = None) -> None:
-        """Offer `requests` (e.g. a collection's) as batch parts; all are ticked, writes grouped in one change set."""
+        """Offer `requests` (e.g. a collection's) as batch parts.
+
+        Only reads are ticked: a write, above all a DELETE, goes into a batch because the user
+        chose it, never because it was in the collection. Writes are grouped in one change set.
+        """
         self._requests = list(requests)
         self._collection = collection
         self._environment = environment
@@ -131,7 +144,8 @@ class BatchEditor(QWidget):
         for row, request in enumerate(self._requests):
             include = QTableWidgetItem()
             include.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            include.setCheckState(Qt.CheckState.Checked)
+            safe = request.method.upper() in SAFE_METHODS
+            include.setCheckState(Qt.CheckState.Checked if safe else Qt.CheckState.Unchecked)
             self.table.setItem(row, COL_INCLUDE, include)
             for col, text in ((COL_METHOD, request.method), (COL_NAME, request.name or request.url)):
                 item = QTableWidgetItem(text)
@@ -140,6 +154,7 @@ class BatchEditor(QWidget):
                 self.table.setItem(row, col, item)
             group = "" if request.method.upper() == "GET" else "changeset1"
             self.table.setItem(row, COL_GROUP, QTableWidgetItem(group))
+            self.table.setItem(row, COL_DEPENDS, QTableWidgetItem(""))
         self.table.resizeColumnsToContents()
 
     def _cell(self, row: int, column: int) -> QTableWidgetItem:
@@ -154,21 +169,32 @@ class BatchEditor(QWidget):
     def set_group(self, row: int, group: str) -> None:
         self._cell(row, COL_GROUP).setText(group)
 
+    def set_depends_on(self, row: int, ids: str) -> None:
+        self._cell(row, COL_DEPENDS).setText(ids)
+
     def batch_format(self) -> BatchFormat:
         return self.format.currentData()  # type: ignore[no-any-return]
 
     def parts(self) -> list[BatchPart]:
         """The ticked requests as batch parts, ids 1…n in table order."""
         root = self.service_root.text().strip()
-        chosen: list[tuple[Request, str]] = []
+        chosen: list[tuple[Request, str, tuple[str, ...]]] = []
         for row, request in enumerate(self._requests):
             if self._cell(row, COL_INCLUDE).checkState() == Qt.CheckState.Checked:
-                chosen.append((request, self._cell(row, COL_GROUP).text().strip()))
-        parts = parts_from_requests([r for r, _ in chosen], root, collection=self._collection,
-                                    environment=self._environment)
+                depends = tuple(x.strip() for x in self._cell(row, COL_DEPENDS).text().split(",") if x.strip())
+                chosen.append((request, self._cell(row, COL_GROUP).text().strip(), depends))
+        parts = parts_from_requests([r for r, _, _ in chosen], root, collection=self._collection,
+                                    environment=self._environment, context=self._context)
+        ids = {p.id for p in parts}
+        for _, _, depends in chosen:
+            unknown = [d for d in depends if d not in ids]
+            if unknown:
+                raise WorkbenchError(f"“Depends on” names part {', '.join(unknown)}, which is not in the batch "
+                                     f"(the ticked parts are {', '.join(sorted(ids, key=int))})")
         from dataclasses import replace
 
-        return [replace(p, atomicity_group=group) for p, (_, group) in zip(parts, chosen)]
+        return [replace(p, atomicity_group=group, depends_on=depends)
+                for p, (_, group, depends) in zip(parts, chosen)]
 
     # ------------------------------------------------------------------ actions
     @Slot()
@@ -191,6 +217,10 @@ class BatchEditor(QWidget):
             parts = self.parts()
             if not parts:
                 raise WorkbenchError("Tick at least one request for the batch.")
+            deletes = [p for p in parts if p.method.upper() == "DELETE"]
+            if deletes and not self.confirm_deletes([f"DELETE {p.url}" for p in deletes]):
+                self.status.setText("Not sent: the DELETE parts were not confirmed.")
+                return None
             request = batch_request(parts, self.service_root.text().strip(), self.batch_format(), version=self.version)
         except WorkbenchError as exc:
             self._fail(exc.message)
@@ -220,6 +250,16 @@ class BatchEditor(QWidget):
                             f"{'s' if len(results) != 1 else ''} in {exchange.response.elapsed_ms:.0f} ms")
         self.responses_ready.emit(results)
 
+    def _ask_before_deleting(self, lines: list[str]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        shown = "\n".join(lines[:10]) + (f"\n… and {len(lines) - 10} more" if len(lines) > 10 else "")
+        answer = QMessageBox.question(
+            self, "Send DELETE requests?",
+            f"This batch deletes on the server:\n\n{shown}\n\nSend it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     @Slot()
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():
@@ -242,7 +282,7 @@ class BatchEditor(QWidget):
             r = result.response
             group = f"  [{result.atomicity_group}]" if result.atomicity_group else ""
             item = QListWidgetItem(f"{result.id or '–'}  {r.status} {r.reason}{group}")
-            item.setForeground(Qt.GlobalColor.darkGreen if r.status < 400 else Qt.GlobalColor.red)
+            item.setForeground(QColor(current().success if r.status < 400 else current().danger))
             self.result_list.addItem(item)
         if results:
             self.result_list.setCurrentRow(0)

@@ -14,7 +14,16 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -26,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.csdl.model import EntityType, Model, NavigationProperty
+from workbench.ui.palette import current
 
 BOX_WIDTH = 220
 LINE_HEIGHT = 18
@@ -108,24 +118,26 @@ class TypeBox(QGraphicsRectItem):
         height = LINE_HEIGHT * (len(lines) + 1) + 12
         super().__init__(0, 0, BOX_WIDTH, height)
         self.entity_type = entity_type
-        self.setBrush(QBrush(QColor("#ddf4ff" if central else "#ffffff")))
-        self.setPen(QPen(QColor("#0969da" if central else "#8c959f"), 2 if central else 1))
+        pal = current()
+        self.setBrush(QBrush(QColor(pal.node_central if central else pal.node)))
+        self.setPen(QPen(QColor(pal.accent if central else pal.node_border), 2 if central else 1))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setToolTip(entity_type.qualified_name)
         title = QGraphicsSimpleTextItem(entity_type.name, self)
         bold = QFont()
         bold.setBold(True)
         title.setFont(bold)
+        title.setBrush(QBrush(QColor(pal.text)))
         title.setPos(8, 4)
         for row, text in enumerate(lines):
             item = QGraphicsSimpleTextItem(text, self)
             item.setPos(8, 6 + LINE_HEIGHT * (row + 1))
-            item.setBrush(QBrush(QColor("#1f2328")))
+            item.setBrush(QBrush(QColor(pal.text)))
         separator = QGraphicsPathItem(self)
         path = QPainterPath(QPointF(0, LINE_HEIGHT + 6))
         path.lineTo(BOX_WIDTH, LINE_HEIGHT + 6)
         separator.setPath(path)
-        separator.setPen(QPen(QColor("#d0d7de")))
+        separator.setPen(QPen(QColor(pal.border)))
 
     def anchor(self, towards: QPointF) -> QPointF:
         """Where a line from the box centre towards `towards` leaves the box."""
@@ -194,7 +206,7 @@ class ErDiagram(QGraphicsView):
         scene = self.scene()
         source = self.boxes[edge.source]
         target = self.boxes[edge.target]
-        pen = QPen(QColor("#0969da" if not edge.containment else "#8250df"), 1.5)
+        pen = QPen(QColor(current().accent if not edge.containment else current().purple), 1.5)
         path = QPainterPath()
         if source is target:  # a self relation (e.g. Person/Friends): a loop on the right side
             rect = source.sceneBoundingRect()
@@ -212,14 +224,15 @@ class ErDiagram(QGraphicsView):
         line = scene.addPath(path, pen)
         line.setZValue(-1)
         line.setToolTip(f"{edge.source.rpartition('.')[2]}.{edge.name} → {edge.target.rpartition('.')[2]}")
-        self._label(edge.name, label_at, QColor("#0969da"))
+        self._label(edge.name, label_at, QColor(current().accent))
         if source is not target:
-            self._label(edge.target_multiplicity, start + (end - start) * 0.85 + QPointF(6, -14), QColor("#cf222e"))
+            self._label(edge.target_multiplicity, start + (end - start) * 0.85 + QPointF(6, -14), QColor(current().danger))
             if edge.source_multiplicity:
-                self._label(edge.source_multiplicity, start + (end - start) * 0.15 + QPointF(6, -14), QColor("#cf222e"))
+                self._label(edge.source_multiplicity, start + (end - start) * 0.15 + QPointF(6, -14),
+                            QColor(current().danger))
             self._arrow(start, end, pen)
         else:
-            self._label(edge.target_multiplicity, label_at + QPointF(0, 16), QColor("#cf222e"))
+            self._label(edge.target_multiplicity, label_at + QPointF(0, 16), QColor(current().danger))
 
     def _label(self, text: str, at: QPointF, color: QColor) -> None:
         item = self.scene().addSimpleText(text)
@@ -270,7 +283,7 @@ class ErDiagram(QGraphicsView):
         if rect.isEmpty():
             return False
         image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
-        image.fill(QColor("#ffffff"))
+        image.fill(QColor(current().base))
         painter = QPainter(image)
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)

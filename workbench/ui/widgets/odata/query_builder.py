@@ -62,6 +62,7 @@ from workbench.core.odata.serializer import (
     serialize_url,
 )
 from workbench.core.odata.validate import Problem, resource_names, validate
+from workbench.ui.palette import current
 from workbench.ui.widgets.odata.condition_rows import (
     ERROR_STYLE,
     ConditionGroup,
@@ -85,6 +86,8 @@ class QueryBuilder(QWidget):
         self._url_ok = False
         self._expand_options: dict[tuple[str, ...], dict[str, Any]] = {}
         self.problems: list[Problem] = []
+        #: The service's documented `$top` limit (a connection template's fact), checked like `odata check --max-top`.
+        self.max_top: int | None = None
 
         self.url_edit = QLineEdit(self)
         self.url_edit.setObjectName("query-url")
@@ -92,7 +95,7 @@ class QueryBuilder(QWidget):
         self.url_error = QLabel("", self)
         self.url_error.setObjectName("error")
         self.url_error.setWordWrap(True)
-        self.url_error.setStyleSheet("color: #cf222e;")
+        self.url_error.setStyleSheet(f"color: {current().danger};")
         self._names = QStringListModel(self)
         self.completer = QCompleter(self._names, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -134,7 +137,7 @@ class QueryBuilder(QWidget):
         self.count = QCheckBox("$count=true", self)
         self.problems_label = QLabel("", self)
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #9a6700;")
+        self.problems_label.setStyleSheet(f"color: {current().warning};")
 
         # -- layout
         top_row = QHBoxLayout()
@@ -602,7 +605,8 @@ class QueryBuilder(QWidget):
             try:
                 self.problems = validate(parse_url(self.url_edit.text(), self.service_root or None,
                                                    version=self.model.version,
-                                                   resource_names=resource_names(self.model)), self.model)
+                                                   resource_names=resource_names(self.model)), self.model,
+                                         max_top=self.max_top)
             except ODataQueryError as exc:
                 self.problems = [Problem(exc.message, exc.position if exc.position is not None else -1)]
         self.problems_label.setText("\n".join(f"⚠ {p.message} (at {p.position})" for p in self.problems))

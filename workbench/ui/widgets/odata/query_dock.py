@@ -124,6 +124,10 @@ class QueryBuilderDock:
             return
         if self.builder.model is not model:
             self.builder.set_model(model, root)
+        from workbench.core.templates import fact
+
+        limit = fact(self.window.collection_of(self._editor.collection_path), "odata_max_top")
+        self.builder.max_top = int(limit) if limit.isdigit() else None
         self.notice.hide()
         self.builder.show()
         self.builder.set_url(resolved)

@@ -30,6 +30,7 @@ from workbench.core.collections import Auth, Request, Settings
 from workbench.core.errors import WorkbenchError
 from workbench.core.sending.send import SendContext
 from workbench.core.workspace import secrets
+from workbench.ui.palette import current
 from workbench.ui.widgets.request.oauth2_form import OWN_PARAMS as _OAUTH2_PARAMS
 from workbench.ui.widgets.request.oauth2_form import OAuth2Form
 from workbench.ui.widgets.request.secret_edit import secret_edit
@@ -98,7 +99,7 @@ class AuthPanel(QWidget):
         self.store_label = QLabel(f"Secrets are kept in: {secrets.backend_label()}")
         self.store_label.setObjectName("secretStoreLabel")
         self.store_label.setWordWrap(True)
-        self.store_label.setStyleSheet("color: gray")
+        self.store_label.setStyleSheet(f"color: {current().muted}")
         root.addWidget(self.store_label)
         root.addStretch(1)
 

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QFontDatabase, QKeyEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFontDatabase,
+    QKeyEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,12 +42,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.collections import HTTP_METHODS, Auth, Body, BodyKind, Collection, FormPart, Request
+from workbench.core.collections import (
+    HTTP_METHODS,
+    Auth,
+    Body,
+    BodyKind,
+    Collection,
+    FormPart,
+    Request,
+)
 from workbench.core.urls import join_url, merge_params, split_url
 from workbench.core.variables import VARIABLE, Resolver
+from workbench.ui.palette import current
 from workbench.ui.theme import METHOD_COLORS
 from workbench.ui.widgets.key_value_table import KeyValueTable
 from workbench.ui.widgets.request.highlighter import CodeHighlighter, language_for
+from workbench.ui.widgets.settings_overrides import SettingsOverridesForm
 
 if TYPE_CHECKING:
     from workbench.core.sending.send import SendContext
@@ -68,6 +84,7 @@ class UrlEdit(QPlainTextEdit):
 
     textEdited = Signal(str)  # noqa: N815 - mirrors QLineEdit's signal name
     returnPressed = Signal()  # noqa: N815
+    curl_pasted = Signal(str)  # a whole curl command was pasted: the editor turns it into the request
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +169,11 @@ class UrlEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt override
+        from workbench.core.interchange.curl import looks_like_curl
+
+        if source.hasText() and looks_like_curl(source.text()):
+            self.curl_pasted.emit(source.text())  # as Postman does: a pasted curl fills the whole request
+            return
         text = source.text().replace("\r", "").replace("\n", "").strip() if source.hasText() else ""
         if text:
             self.textCursor().insertText(text)
@@ -465,6 +487,16 @@ class RequestEditor(QWidget):
         self.sections.addTab(body, "Body")
         self.sections.addTab(auth_scroll, "Auth")
         self.sections.addTab(docs, "Docs")
+        # Per-request send settings (a slow import's own timeout): only ticked keys are its own.
+        self.settings_form = SettingsOverridesForm(self, "the collection and folders")
+        self.sections.addTab(self.settings_form, "Settings")
+        # -- runner checks tab (issue 15, runner half): checks and save-to-variable steps
+        from workbench.ui.widgets.request.checks_table import ChecksTable
+
+        self.checks = ChecksTable(self)
+        self.checks.changed.connect(self._changed)
+        self.sections.addTab(self.checks, "Checks")
+        # -- end runner checks tab
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 4)
@@ -478,6 +510,7 @@ class RequestEditor(QWidget):
             self.sections.setCurrentIndex(2)  # a request with a body opens on its Body tab
         self.method.currentTextChanged.connect(self._method_changed)
         self.url.textEdited.connect(self._url_edited)
+        self.url.curl_pasted.connect(self._curl_pasted)
         self.url.returnPressed.connect(self._send_clicked)
         self.params.changed.connect(self._params_edited)
         self.headers.changed.connect(self._changed)
@@ -489,6 +522,7 @@ class RequestEditor(QWidget):
         self.binary_file.textChanged.connect(self._changed)
         self.binary_type.textChanged.connect(self._changed)
         self.docs_edit.textChanged.connect(self._changed)
+        self.settings_form.changed.connect(self._changed)
         self.sections.currentChanged.connect(self._section_shown)
 
     # ------------------------------------------------------------------ identity
@@ -554,6 +588,9 @@ class RequestEditor(QWidget):
             self.multipart.base_dir = base_dir
         self._inherited = self._inherited_auth()
         self._context = context
+        if context is not None:
+            inherited = context.settings_for(replace(self._saved, settings={}))
+            self.settings_form.set_inherited(inherited, "the collection, its folders and the workspace")
         if self._auth_panel is not None:
             self._loading = True
             try:
@@ -603,6 +640,8 @@ class RequestEditor(QWidget):
                 self._auth_panel.set_auth(request.auth, *self._inherited)
             self.docs_edit.setPlainText(request.docs)
             self._render_docs()
+            self.settings_form.set_overrides(request.settings)
+            self.checks.set_steps(request.checks, request.save)  # runner checks tab
         finally:
             self._loading = False
         self._saved = request
@@ -631,7 +670,9 @@ class RequestEditor(QWidget):
                     self.binary_file.text().strip() if kind == "binary" else "")
         return replace(self._saved, method=self.method.currentText().strip().upper() or "GET", url=base,
                        params=tuple(self.params.rows()), headers=tuple(self.headers.rows()), body=body,
-                       auth=self._auth_model(), docs=self.docs_edit.toPlainText())
+                       auth=self._auth_model(), docs=self.docs_edit.toPlainText(),
+                       settings=self.settings_form.overrides(),
+                       checks=self.checks.checks(), save=self.checks.saves())  # runner checks tab
 
     # ------------------------------------------------------------------ dirty state
     def is_dirty(self) -> bool:
@@ -676,6 +717,23 @@ class RequestEditor(QWidget):
     def _color_method(self, method: str) -> None:
         color = METHOD_COLORS.get(method.strip().upper(), "#57606a")
         self.method.setStyleSheet(f"QComboBox#method {{ color: {color}; font-weight: 700; }}")
+
+    @Slot(str)
+    def _curl_pasted(self, text: str) -> None:
+        """Method, URL, headers, body, auth and settings from a pasted curl command (an edit, not a save)."""
+        from workbench.core.errors import WorkbenchError
+        from workbench.core.interchange.curl import parse_curl
+
+        try:
+            parsed = parse_curl(text)
+        except WorkbenchError as exc:
+            QToolTip.showText(self.url.mapToGlobal(self.url.rect().bottomLeft()), exc.message, self.url)
+            return
+        saved = self._saved
+        self.set_request(replace(parsed, name=saved.name, path=saved.path, docs=saved.docs or parsed.docs,
+                                 meta=saved.meta))
+        self._saved = saved
+        self._set_dirty(self.to_model() != saved)
 
     @Slot(str)
     def _url_edited(self, text: str) -> None:
@@ -757,5 +815,5 @@ class RequestEditor(QWidget):
         if text.strip():
             self.docs_view.setMarkdown(text)
         else:
-            self.docs_view.setHtml("<p style='color:#6e7781'>No documentation yet. Click <b>Edit</b> to write "
+            self.docs_view.setHtml(f"<p style='color:{current().faint}'>No documentation yet. Click <b>Edit</b> to write "
                                    "some in Markdown.</p>")

@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from typing import Literal, Mapping
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from workbench.core.variables import VARIABLE
+from workbench.ui.palette import current
 
 Language = Literal["json", "xml", "text"]
 
@@ -67,19 +74,20 @@ class CodeHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._language: Language = language
         self._variables: Mapping[str, str] | None = None
+        p = current()
         self.formats = {
-            "key": _fmt("#0550ae"),
-            "string": _fmt("#0a3069"),
-            "number": _fmt("#953800"),
-            "literal": _fmt("#8250df", bold=True),
-            "punct": _fmt("#57606a"),
-            "tag": _fmt("#116329"),
-            "attr": _fmt("#953800"),
-            "attr_value": _fmt("#0a3069"),
-            "comment": _fmt("#6e7781", italic=True),
-            "entity": _fmt("#8250df"),
-            "var_known": _fmt("#1a7f37", bold=True, background="#dafbe1"),
-            "var_unknown": _fmt("#cf222e", bold=True, background="#ffebe9"),
+            "key": _fmt(p.syntax_key),
+            "string": _fmt(p.syntax_string),
+            "number": _fmt(p.syntax_number),
+            "literal": _fmt(p.syntax_literal, bold=True),
+            "punct": _fmt(p.syntax_punct),
+            "tag": _fmt(p.syntax_tag),
+            "attr": _fmt(p.syntax_attr),
+            "attr_value": _fmt(p.syntax_string),
+            "comment": _fmt(p.syntax_comment, italic=True),
+            "entity": _fmt(p.syntax_literal),
+            "var_known": _fmt(p.var_known, bold=True, background=p.var_known_bg),
+            "var_unknown": _fmt(p.var_unknown, bold=True, background=p.var_unknown_bg),
         }
 
     @property

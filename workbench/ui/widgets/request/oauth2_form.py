@@ -37,10 +37,15 @@ from PySide6.QtWidgets import (
 from workbench.core.auth import jwt, oauth2
 from workbench.core.collections import Auth, Request, Settings
 from workbench.core.context.resolve import resolve_text
-from workbench.core.errors import AuthError, TokenError, UnresolvedVariableError, WorkbenchError
+from workbench.core.errors import (
+    AuthError,
+    TokenError,
+    UnresolvedVariableError,
+    WorkbenchError,
+)
 from workbench.core.sending.send import SendContext
+from workbench.ui.palette import current
 from workbench.ui.widgets.request.secret_edit import secret_edit
-
 
 # The params this form edits; anything else found in a loaded Auth is kept by the panel.
 OWN_PARAMS = {"grant_type", "token_url", "discovery_url", "auth_url", "client_id", "client_secret", "client_auth",
@@ -176,7 +181,7 @@ class OAuth2Form(QWidget):
         self.error_label = QLabel()
         self.error_label.setObjectName("tokenError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b")
+        self.error_label.setStyleSheet(f"color: {current().danger}")
         self.error_label.hide()
         box.addWidget(self.error_label)
         self.details_button = QToolButton()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from workbench.core.response.classify import human_size
 from workbench.core.sending.transport import Response
 from workbench.ui.background import BackgroundJob
+from workbench.ui.palette import current
 from workbench.ui.widgets.response.body_loader import BodyLoader
 from workbench.ui.widgets.response.odata_table import entity_set_from_context
 
@@ -82,6 +83,9 @@ class ContractView(QWidget):
         size = response.size
         too_big = size > CONTRACT_BODY_BYTES
         self.summary.setText("Checking…")
+        # First imported in a worker thread, jsonschema (attrs) crashed the interpreter: import it
+        # here, on the UI thread (at once if the window's warm-up after the first paint did it).
+        import jsonschema  # noqa: F401
 
         def run(job: BackgroundJob) -> list[ContractReport]:
             from workbench.core.response import contract
@@ -111,8 +115,8 @@ class ContractView(QWidget):
         total = sum(len(r.violations) for r in reports)
         lines = []
         for report in reports:
-            verdict = ("<span style='color:#1a7f37'>✔ matches</span>" if report.ok
-                       else f"<span style='color:#cf222e'>✘ {len(report.violations)} violation(s)</span>")
+            verdict = (f"<span style='color:{current().success}'>✔ matches</span>" if report.ok
+                       else f"<span style='color:{current().danger}'>✘ {len(report.violations)} violation(s)</span>")
             lines.append(f"<b>{html.escape(report.source)}</b>: {verdict}")
             if report.checked:
                 lines.append("Checked: " + html.escape("; ".join(report.checked)))
@@ -121,10 +125,10 @@ class ContractView(QWidget):
             for v in report.violations:
                 item = QTreeWidgetItem([v.kind, v.path, v.message])
                 item.setToolTip(2, v.message)
-                item.setForeground(0, QColor("#cf222e"))
+                item.setForeground(0, QColor(current().danger))
                 self.violations.addTopLevelItem(item)
         if too_big:
             lines.append(f"<i>The body is larger than {human_size(CONTRACT_BODY_BYTES)}: its content was not checked "
                          "against the schema (status and content type were).</i>")
-        self.summary.setText("<span style='color:#1f2328'>" + "<br>".join(lines) + "</span>")
+        self.summary.setText(f"<span style='color:{current().text}'>" + "<br>".join(lines) + "</span>")
         self.title_changed.emit(f"Contract ({total})" if total else "Contract ✔")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.response.error_bodies import ErrorDetails
+from workbench.ui.palette import current
 from workbench.ui.theme import status_color
 
 
@@ -46,7 +47,7 @@ class ErrorCard(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._body = QWidget(self)
         self._body.setObjectName("errorCardBody")
-        self._body.setStyleSheet("QWidget#errorCardBody { background: #ffffff; }")
+        self._body.setStyleSheet(f"QWidget#errorCardBody {{ background: {current().base}; }}")
         self.setWidget(self._body)
         self._layout = QVBoxLayout(self._body)
         self._layout.setContentsMargins(16, 14, 16, 14)
@@ -89,19 +90,21 @@ class ErrorCard(QScrollArea):
             return
         self.fields[name] = value
         row = QHBoxLayout()
-        key = self._label(name, "color: #57606a; font-weight: 600;", selectable=False)
+        key = self._label(name, f"color: {current().muted}; font-weight: 600;", selectable=False)
         key.setFixedWidth(110)
         key.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         row.addWidget(key)
-        row.addWidget(self._label(value, "color: #1f2328;"), 1)
+        row.addWidget(self._label(value, f"color: {current().text};"), 1)
         self._layout.addLayout(row)
 
     def _section(self, title: str) -> None:
-        self._layout.addWidget(self._label(title, "color: #1f2328; font-weight: 600; margin-top: 6px;", selectable=False))
+        self._layout.addWidget(self._label(title, f"color: {current().text}; font-weight: 600; margin-top: 6px;",
+                                           selectable=False))
 
     def _block(self, text: str) -> None:
         self._layout.addWidget(self._label(
-            text, "background: #f6f8fa; color: #1f2328; border: 1px solid #d0d7de; border-radius: 4px;"
+            text, f"background: {current().alt_base}; color: {current().text}; border: 1px solid {current().border};"
+                  " border-radius: 4px;"
                   " padding: 6px; font-family: monospace;"))
 
     def show_details(self, details: ErrorDetails, http_status: int | None = None) -> None:
@@ -112,24 +115,24 @@ class ErrorCard(QScrollArea):
         kind = "Problem details (RFC 9457)" if details.flavour == "problem" else "OData error"
         head = QHBoxLayout()
         if status is not None:
-            badge = self._label(str(status), f"color: #ffffff; background: {status_color(status)}; border-radius: 4px;"
+            badge = self._label(str(status), f"color: {current().badge_text}; background: {status_color(status)}; border-radius: 4px;"
                                              " padding: 2px 8px; font-weight: 700;", selectable=False)
             badge.setSizePolicy(badge.sizePolicy().horizontalPolicy().Fixed, badge.sizePolicy().verticalPolicy())
             head.addWidget(badge)
         title = details.title or ("(no title)" if details.flavour == "problem" else "(no message)")
-        head.addWidget(self._label(title, "color: #1f2328; font-size: 15px; font-weight: 600;"), 1)
+        head.addWidget(self._label(title, f"color: {current().text}; font-size: 15px; font-weight: 600;"), 1)
         raw = QPushButton("Show raw body", self._body)
         raw.clicked.connect(self.raw_requested.emit)
         head.addWidget(raw, 0, Qt.AlignmentFlag.AlignTop)
         self._layout.addLayout(head)
-        self._layout.addWidget(self._label(kind, "color: #6e7781;", selectable=False))
+        self._layout.addWidget(self._label(kind, f"color: {current().faint};", selectable=False))
         if details.flavour == "problem":
             self._field("Detail", details.detail)
             if details.type and details.type != "about:blank" and details.type.startswith(("http://", "https://")):
                 link = f'<a href="{html.escape(details.type)}">{html.escape(details.type)}</a>'
                 self.fields["Type"] = details.type
                 row = QHBoxLayout()
-                type_label = self._label("Type", "color: #57606a; font-weight: 600;", selectable=False)
+                type_label = self._label("Type", f"color: {current().muted}; font-weight: 600;", selectable=False)
                 type_label.setFixedWidth(110)
                 row.addWidget(type_label)
                 row.addWidget(self._label(link, rich=True), 1)
@@ -149,9 +152,9 @@ class ErrorCard(QScrollArea):
                             or "")
                     code = item.get("code") or ""
                     line = " — ".join(str(p) for p in (where, _text(what) if what else "", code) if p)
-                    self._layout.addWidget(self._label("• " + (line or _text(item)), "color: #1f2328;"))
+                    self._layout.addWidget(self._label("• " + (line or _text(item)), f"color: {current().text};"))
                 else:
-                    self._layout.addWidget(self._label("• " + _text(item), "color: #1f2328;"))
+                    self._layout.addWidget(self._label("• " + _text(item), f"color: {current().text};"))
         if details.extensions:
             self._section("More members" if details.flavour == "problem" else "Other fields")
             for key, value in details.extensions.items():

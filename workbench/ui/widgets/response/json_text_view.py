@@ -32,7 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.palette import current
+
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b')
+
+
+def _banner_style(error: bool) -> str:
+    p = current()
+    bg, fg, border = ((p.danger_bg, p.danger_text, p.danger_border) if error
+                      else (p.warning_bg, p.warning_text, p.warning_border))
+    return (f"QLabel#banner {{ background: {bg}; color: {fg}; border: 1px solid {border};"
+            " border-radius: 4px; padding: 4px 8px; }")
 
 
 def _fmt(color: str, bold: bool = False) -> QTextCharFormat:
@@ -52,10 +62,11 @@ class JsonHighlighter:
     """
 
     def __init__(self) -> None:
-        self.key = _fmt("#953800")
-        self.string = _fmt("#0a3069")
-        self.number = _fmt("#0550ae")
-        self.literal = _fmt("#8250df", bold=True)
+        p = current()
+        self.key = _fmt(p.json_key)
+        self.string = _fmt(p.syntax_string)
+        self.number = _fmt(p.syntax_key)
+        self.literal = _fmt(p.syntax_literal, bold=True)
 
     def spans(self, text: str) -> list[tuple[int, int, QTextCharFormat]]:
         out: list[tuple[int, int, QTextCharFormat]] = []
@@ -166,7 +177,7 @@ class FoldingTextEdit(QPlainTextEdit):
 
     def paint_gutter(self, event: Any) -> None:
         painter = QPainter(self._gutter)
-        painter.fillRect(event.rect(), QColor("#f6f8fa"))
+        painter.fillRect(event.rect(), QColor(current().alt_base))
         block = self.firstVisibleBlock()
         number = block.blockNumber()
         top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
@@ -176,10 +187,10 @@ class FoldingTextEdit(QPlainTextEdit):
         while block.isValid() and top <= event.rect().bottom():
             bottom = top + round(self.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
-                painter.setPen(QColor("#8c959f"))
+                painter.setPen(QColor(current().faint))
                 painter.drawText(0, top, width - fold_w - 6, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
                 if self.folding and self._opens(block.text()):
-                    painter.setPen(QColor("#57606a"))
+                    painter.setPen(QColor(current().muted))
                     mark = "▸" if number in self._folded else "▾"
                     painter.drawText(width - fold_w, top, fold_w, height, Qt.AlignmentFlag.AlignCenter, mark)
             block = block.next()
@@ -280,8 +291,7 @@ class JsonTextView(QWidget):
         self.banner = QLabel("", self)
         self.banner.setWordWrap(True)
         self.banner.setObjectName("banner")
-        self.banner.setStyleSheet("QLabel#banner { background: #fff8c5; color: #4d2d00; border: 1px solid #d4a72c;"
-                                  " border-radius: 4px; padding: 4px 8px; }")
+        self.banner.setStyleSheet(_banner_style(error=False))
         self.banner.hide()
         self.find_edit = QLineEdit(self)
         self.find_edit.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous)")
@@ -336,11 +346,9 @@ class JsonTextView(QWidget):
             self.banner.hide()
             return
         if error:
-            self.banner.setStyleSheet("QLabel#banner { background: #ffebe9; color: #82071e; border: 1px solid #ff8182;"
-                                      " border-radius: 4px; padding: 4px 8px; }")
+            self.banner.setStyleSheet(_banner_style(error=True))
         else:
-            self.banner.setStyleSheet("QLabel#banner { background: #fff8c5; color: #4d2d00; border: 1px solid #d4a72c;"
-                                      " border-radius: 4px; padding: 4px 8px; }")
+            self.banner.setStyleSheet(_banner_style(error=False))
         self.banner.setText(text)
         self.banner.show()
 

@@ -1,11 +1,15 @@
-"""An OData collection (`{"value": [...]}`) as a sortable table with paging.
+"""A JSON collection as a sortable table, with "Next page" and "All pages".
 
-Columns come from the entity type when the service's metadata is known (OData CSDL 4.01 §6:
-declared properties in declaration order, base type first), else from the union of the
-member names of the first rows. `@odata.count` and `@odata.nextLink` (OData JSON Format
-4.01 §4.5.5, §4.5.4) are shown; "Next page" sends the next-link request through core with the
-same headers as the first request (so auth and `Prefer: odata.maxpagesize` carry over) and
-appends the page to the table or replaces it.
+Any array of objects is a table: OData's `value`, a Frends page's `data`, a top-level array
+(`core/paging/items.py` says where the rows are). Columns come from the entity type when the
+service's OData metadata is known (OData CSDL 4.01 §6: declared properties in declaration order,
+base type first), else from the union of the member names of the first rows. The total the
+server announces (`@odata.count`, `paging.totalCount`) and whether there is a next page
+(`core/paging/`: next links in the body or the `Link` header, page numbers, `$top` windows) are
+shown. "Next page" and "All pages" walk on through core (`follow.iter_pages`, which refuses next
+links to other servers and repeating ones) in a worker thread with its own event loop; each page
+is indexed there too, so the window never waits. "All pages" stops at the chosen number of pages
+(and at `DEFAULT_MAX_ITEMS` rows) and can be cancelled.
 
 Rows are parsed from their byte range only when shown or sorted, so a page of 200 000
 entities opens instantly; sorting a big table runs in a worker thread.
@@ -14,23 +18,33 @@ entities opens instantly; sorting a big table runs in a worker thread.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Any, Callable
-from urllib.parse import urljoin
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.paging import items as page_rows
+from workbench.core.paging.follow import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_PAGES,
+    Page,
+    PageSender,
+    iter_pages,
+    locate_next,
+    replay_sender,
+)
+from workbench.core.paging.links import NextLink
 from workbench.core.response.json_index import JsonIndex, JsonNode
 from workbench.ui.background import CoroutineJob
 from workbench.ui.models.odata_table import ODataTableModel
@@ -47,22 +61,32 @@ def entity_set_from_context(context: str) -> str:
 
 
 def collection_node(index: JsonIndex) -> JsonNode | None:
-    """The `value` array of an OData collection response (None for other bodies)."""
-    root = index.root
-    if root.kind != "o":
-        return None
-    node = index.child(root, "value")
-    return node if node is not None and node.kind == "a" else None
+    """The array of rows of a JSON body (OData `value`, `data`, a top-level array…), or None."""
+    return page_rows.collection_node(index)
 
 
-PageFetcher = Callable[[str], Any]
+class _PageRelay(QObject):
+    """Carries pages from the walk's worker thread to the UI thread (a queued connection)."""
+
+    arrived = Signal(object)
+
+
+def _indexed(page: Page) -> tuple[JsonIndex, JsonNode]:
+    """The page's rows as a lazy index (built in the worker thread, like the first page's)."""
+    index = JsonIndex(page.exchange.response.read_body())
+    index.build()
+    node = collection_node(index)
+    if node is None:
+        raise WorkbenchError(f"Page {page.number} holds no array of objects to add to the table.")
+    return index, node
 
 
 class ODataTable(QWidget):
-    """Count, next-page controls and the table of one OData collection response."""
+    """Row count, total, paging controls and the table of one JSON collection response."""
 
     page_loaded = Signal(int)
     page_failed = Signal(str)
+    walk_finished = Signal(int)  # pages added by the last "Next page" / "All pages"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +105,20 @@ class ODataTable(QWidget):
         self.next_btn = QPushButton("Next page", self)
         self.next_btn.setEnabled(False)
         self.next_btn.clicked.connect(self.fetch_next)
+        self.all_btn = QPushButton("All pages", self)
+        self.all_btn.setEnabled(False)
+        self.all_btn.setToolTip("Load every next page into the table, up to the number of pages beside it")
+        self.all_btn.clicked.connect(self.fetch_all)
+        self.max_pages = QSpinBox(self)
+        self.max_pages.setRange(1, 10_000)
+        self.max_pages.setValue(DEFAULT_MAX_PAGES)
+        self.max_pages.setPrefix("up to ")
+        self.max_pages.setSuffix(" pages")
+        self.max_pages.setToolTip("“All pages” stops after this many pages")
+        self.cancel_btn = QPushButton("Cancel", self)
+        self.cancel_btn.setToolTip("Stop loading pages (the rows loaded so far stay)")
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.cancel_btn.hide()
         self.mode = QComboBox(self)
         self.mode.addItems(["Append", "Replace"])
         self.mode.setToolTip("Append the next page to these rows, or replace them")
@@ -94,19 +132,41 @@ class ODataTable(QWidget):
         bar.addWidget(self.status)
         bar.addWidget(self.mode)
         bar.addWidget(self.next_btn)
+        bar.addWidget(self.all_btn)
+        bar.addWidget(self.max_pages)
+        bar.addWidget(self.cancel_btn)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
-        self.next_link = ""
+        self.next: NextLink | None = None
         self.count: int | None = None
+        self.count_label = ""
         self.entity_set = ""
         self.pages = 0
-        self._base_url = ""
-        self._exchange: Any = None
+        self.page_sender: PageSender | None = None  # set by the pane when it knows the request's context
+        self._exchange: Any = None  # the first page's exchange: replayed when there is no sender
+        self._first_url = ""
+        self._page_size: int | None = None
         self._job: CoroutineJob | None = None
-        self.fetcher: PageFetcher | None = None
+        self._walk_pages = 0
+        self._walk_max = 1
+        self._walk_failed = False
+        self._walk_open = False  # a walk runs: until its last page arrived, it failed or was cancelled
+        self._replace_rows = False
+        self._generation = 0
+        self._relay = _PageRelay(self)
+        self._relay.arrived.connect(self._page_arrived)
+
+    @property
+    def next_link(self) -> str:
+        """The next page's URL ("" on the last page)."""
+        return self.next.url if self.next is not None else ""
+
+    @next_link.setter
+    def next_link(self, url: str) -> None:
+        self.next = NextLink(url, "link") if url else None
 
     # ------------------------------------------------------------------ content
     def set_metadata(self, model: Any, entity_set: str) -> None:
@@ -132,35 +192,32 @@ class ODataTable(QWidget):
         self.load(index, node, exchange)
         self.set_metadata(model, self.entity_set)
         if model is not None:
-            self.load(index, node, exchange)
+            self.load(index, node, None)
 
     def load(self, index: JsonIndex, node: JsonNode, exchange: Any = None, replace_rows: bool = True,
              first_page: bool = True) -> None:
-        """Show the collection `node` of `index`; `exchange` is where next pages are asked from.
+        """Show the rows `node` of `index` as the first page; `exchange` is the response they came
+        in (where the next page is read from, and the request a walk repeats).
 
-        A next page (`first_page` False) is appended, or replaces the rows (`replace_rows`).
+        Without `exchange` the same page is shown again (e.g. with the columns of metadata that
+        arrived later): what is known about the next page stays.
         """
+        envelope = page_rows.envelope(index, node)
+        rows = index.child_count(node)
         if exchange is not None:
             self._exchange = exchange
-            self._base_url = getattr(exchange.response, "url", "") or getattr(exchange.request, "url", "")
-        root = index.root
-        count = index.child(root, "@odata.count")
-        next_link = index.child(root, "@odata.nextLink")
-        context = index.child(root, "@odata.context")
-        if count is not None:
-            try:
-                self.count = int(index.value(count))
-            except (WorkbenchError, TypeError, ValueError):
-                self.count = None
-        elif first_page:
-            self.count = None
-        self.next_link = ""
-        if next_link is not None:
-            link = index.value(next_link)
-            self.next_link = urljoin(self._base_url, link) if isinstance(link, str) else ""
-        if context is not None and first_page and not self.entity_set:
-            value = index.value(context)
-            self.entity_set = entity_set_from_context(value if isinstance(value, str) else "")
+            self._first_url = exchange.request.url
+            self._page_size = rows or None
+            response = exchange.response
+            self.next = None
+            if response.status < 400:
+                self.next = locate_next(exchange.request.url, response.headers, envelope, rows)
+        if first_page:
+            self.count = page_rows.total_count(envelope)
+            self.count_label = "@odata.count" if isinstance(envelope, dict) and "@odata.count" in envelope else "total"
+            context = envelope.get("@odata.context") if isinstance(envelope, dict) else None
+            if isinstance(context, str) and not self.entity_set:
+                self.entity_set = entity_set_from_context(context)
         self.pages = 1 if first_page else self.pages + 1
         self.model.add_page(index, node, replace_rows)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -181,68 +238,143 @@ class ODataTable(QWidget):
                 width = max(width, metrics.horizontalAdvance(text[:60]) + 16)
             self.view.setColumnWidth(col, min(width, 320))
 
+    def is_walking(self) -> bool:
+        return self._walk_open
+
     def _update_info(self) -> None:
-        parts = [self.entity_set or "Entities", f"{self.model.total_rows:,} row{'s' if self.model.total_rows != 1 else ''}"]
+        total = self.model.total_rows
+        parts = [self.entity_set or "Rows", f"{total:,} row{'s' if total != 1 else ''}"]
         if self.count is not None:
-            parts.append(f"@odata.count {self.count:,}")
+            parts.append(f"{self.count_label} {self.count:,}")
         if self.pages > 1:
             parts.append(f"{self.pages} pages loaded" if self.mode.currentText() == "Append" else f"page {self.pages}")
-        parts.append("more pages available" if self.next_link else "last page")
+        if self.next_link:
+            parts.append(f"more pages available ({self.next.source})" if self.next else "more pages available")
+        else:
+            parts.append("last page")
         self.info.setText(" · ".join(p for p in parts if p))
-        self.next_btn.setEnabled(bool(self.next_link) and (self._exchange is not None or self.fetcher is not None))
+        walking = self.is_walking()
+        can_page = bool(self.next_link) and (self._exchange is not None or self.page_sender is not None) and not walking
+        self.next_btn.setEnabled(can_page)
+        self.all_btn.setEnabled(can_page)
         self.next_btn.setToolTip(self.next_link)
+        self.cancel_btn.setVisible(walking)
 
     # ------------------------------------------------------------------ paging
     def fetch_next(self) -> None:
-        if not self.next_link or (self._job is not None and not self._job.finished):
-            return
-        url = self.next_link
-        self.status.setText("loading next page…")
-        self.next_btn.setEnabled(False)
-        if self.fetcher is not None:
-            factory = lambda: self.fetcher(url)  # noqa: E731
-        else:
-            from workbench.core.sending.transport import send_prepared
+        """Load the next page (appended, or replacing the rows, as the mode says)."""
+        self._walk(1, replace_rows=self.mode.currentText() == "Replace")
 
-            prepared = replace(self._exchange.request, method="GET", url=url, body=b"", form_fields=(), files=())
-            factory = lambda: send_prepared(prepared)  # noqa: E731
-        self._job = CoroutineJob(factory, self._page_arrived, self._page_error)
+    def fetch_all(self) -> None:
+        """Load every next page, appended, up to the number of pages chosen beside the button."""
+        self._walk(self.max_pages.value(), replace_rows=False)
+
+    def _walk(self, max_pages: int, replace_rows: bool) -> None:
+        start = self.next
+        if start is None or not start.url or self.is_walking():
+            return
+        sender = self.page_sender
+        if sender is None:
+            if self._exchange is None:
+                return
+            sender = replay_sender(self._exchange)
+        self._generation += 1
+        generation, relay = self._generation, self._relay
+        first_url, number, page_size = self._first_url, self.pages + 1, self._page_size
+        room = max(0, DEFAULT_MAX_ITEMS - self.model.total_rows)
+        self._walk_pages, self._walk_max, self._walk_failed = 0, max_pages, False
+        self._replace_rows = replace_rows
+
+        async def walk() -> int:
+            pages = rows = 0
+            async for page in iter_pages(sender, start=start, first_url=first_url, first_number=number,
+                                         page_size_hint=page_size, max_pages=max_pages):
+                indexed = _indexed(page) if page.status < 400 and page.items else None
+                relay.arrived.emit((generation, page, indexed))
+                pages += 1
+                rows += len(page.items)
+                if rows >= room:
+                    break
+            return pages
+
+        self.status.setText("loading the next page…" if max_pages == 1 else "loading pages…")
+        self._walk_open = True
+        self._job = CoroutineJob(walk, lambda pages: self._walk_done(generation, pages),
+                                 lambda exc: self._walk_error(generation, exc))
+        self._update_info()
 
     def cancel(self) -> None:
+        """Stop a walk at once; the rows loaded so far stay."""
         if self._job is not None:
             self._job.cancel()
+        if self._walk_open:
+            self._walk_open = False
+            self._generation += 1
+            self.status.setText(f"Cancelled after {self._walk_pages} page{'s' if self._walk_pages != 1 else ''}.")
+            self._update_info()
+            self.walk_finished.emit(self._walk_pages)
+        self._job = None
 
-    def _page_arrived(self, exchange: Any) -> None:
-        self.status.setText("")
-        response = exchange.response
-        if response.status >= 400:
-            self._page_error(WorkbenchError(f"The next page answered {response.status} {response.reason}"))
+    def _page_arrived(self, value: tuple[int, Page, tuple[JsonIndex, JsonNode] | None]) -> None:
+        generation, page, indexed = value
+        if generation != self._generation:
             return
-        try:
-            index = JsonIndex(response.read_body())
-            index.build()
-        except WorkbenchError as exc:
-            self._page_error(exc)
+        response = page.exchange.response
+        if page.status >= 400:
+            self._show_error(f"The next page answered {response.status} {response.reason}")
+            self._finish_walk()
             return
-        node = collection_node(index)
-        if node is None:
-            self._page_error(WorkbenchError("The next page is not an OData collection (no value array)."))
-            return
-        self._base_url = response.url or self.next_link
-        if index.child_count(node) == 0:
+        self._walk_pages += 1
+        self.next = page.next
+        if self.count is None:
+            self.count = page.count
+        if indexed is None:
             # Servers that page by a skip token (CAP) announce one more page after the last
             # full one; it comes back empty. Keep the rows, close the paging.
-            link = index.child(index.root, "@odata.nextLink")
-            self.next_link = urljoin(self._base_url, index.value(link)) if link is not None else ""
             self._update_info()
             self.status.setText("No more rows: the next page was empty.")
-            self.page_loaded.emit(self.model.total_rows)
+            self._page_done()
             return
-        self.load(index, node, None, replace_rows=self.mode.currentText() == "Replace", first_page=False)
+        index, node = indexed
+        self.pages += 1
+        self.model.add_page(index, node, self._replace_rows)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.status.setText(f"page {page.number}: {len(page.items):,} rows")
+        self._page_done()
+
+    def _page_done(self) -> None:
+        """A page is in: the walk ends here when it was its last (before the worker returns, so
+        a "Next page" clicked now is not refused as "still loading")."""
+        if self._walk_pages >= self._walk_max or not self.next_link:
+            self._finish_walk()
+        self._update_info()
         self.page_loaded.emit(self.model.total_rows)
 
-    def _page_error(self, exc: BaseException) -> None:
-        message = exc.message if isinstance(exc, WorkbenchError) else str(exc)
+    def _walk_done(self, generation: int, pages: int) -> None:
+        if generation == self._generation:
+            self._finish_walk()
+
+    def _finish_walk(self) -> None:
+        if not self._walk_open:
+            return
+        self._walk_open = False
+        self._job = None
+        if not self._walk_failed and self._walk_max > 1:
+            more = "; more pages remain" if self.next_link else ""
+            self.status.setText(f"Loaded {self._walk_pages} more page{'s' if self._walk_pages != 1 else ''}{more}.")
+        elif not self._walk_failed and self.status.text().startswith("page "):
+            self.status.setText("")
+        self._update_info()
+        self.walk_finished.emit(self._walk_pages)
+
+    def _walk_error(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._show_error(exc.message if isinstance(exc, WorkbenchError) else str(exc))
+        self._finish_walk()
+
+    def _show_error(self, message: str) -> None:
+        self._walk_failed = True
         self.status.setText(message)
-        self.next_btn.setEnabled(bool(self.next_link))
+        self._update_info()
         self.page_failed.emit(message)

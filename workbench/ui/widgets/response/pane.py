@@ -5,7 +5,8 @@ pretty-prints the body in worker threads and feeds the views in small chunks, an
 coordinates what the user sees. Pending, receiving (live byte count and progress bar),
 cancelled and error states are explicit so a user always knows what is happening.
 
-Tabs: Error (problem+json / OData error card), Pretty, Tree, Table (OData collections), XML,
+Tabs: Error (problem+json / OData error card), Pretty, Tree, Table (any JSON array of objects:
+OData `value`, a Frends page's `data`, a top-level array; with "Next page" and "All pages"), XML,
 Preview (images), Binary, Parts ($batch), Raw, Headers, Cookies, Timing and Contract
 (the response checked against its OpenAPI operation or OData entity type). Each tab with a job
 of its own lives in its own module; the pane wires them together.
@@ -53,7 +54,9 @@ from workbench.ui.widgets.response.xml_view import XmlView
 
 if TYPE_CHECKING:
     from workbench.core.csdl.model import Model
+    from workbench.core.paging.follow import PageSender
     from workbench.core.response.contract import ContractReport
+    from workbench.core.sending.send import SendContext
 
 __all__ = ["ResponsePane", "human_size"]
 
@@ -154,6 +157,7 @@ class ResponsePane(QWidget):
         self.request: Any = None
         self.collection_dir: str | None = None
         self.metadata_model: Model | None = None
+        self.send_context: SendContext | None = None
         self.body_kind = ""
         self._set_tabs(())
 
@@ -209,6 +213,12 @@ class ResponsePane(QWidget):
     def set_metadata(self, model: Model | None) -> None:
         """A known `csdl.Model` for the service (table columns, entity checks)."""
         self.metadata_model = model
+
+    def set_send_context(self, ctx: SendContext | None) -> None:
+        """The context the shown request was sent with: the Table's next pages then go through
+        `send()` with it (settings, token refresh). Without it they repeat the request as it
+        went out (its auth headers included)."""
+        self.send_context = ctx
 
     # ------------------------------------------------------------------ states
     def _reset(self) -> None:
@@ -357,10 +367,21 @@ class ResponsePane(QWidget):
             self.loader.first_view()
         node = collection_node(index)
         if node is not None and details is None:
+            self.table_view.page_sender = self._page_sender()
             self.table_view.show_collection(index, node, self.exchange, self.metadata_model)
             self.tabs.setTabVisible(self.tabs.indexOf(self.table_view), True)
             self.loader.defer(lambda: self._fetch_metadata_for_table(index, node))
         self.loader.defer(lambda: self._start_contract(document, has_body=True))
+
+    def _page_sender(self) -> PageSender | None:
+        """How the Table sends next pages: through `send()` when the request and its context are known."""
+        from workbench.core.collections import Request
+
+        if self.send_context is None or not isinstance(self.request, Request) or self.exchange is None:
+            return None
+        from workbench.core.paging.follow import sender_for
+
+        return sender_for(self.request, self.send_context)
 
     def _fetch_metadata_for_table(self, index: JsonIndex, node: JsonNode) -> None:
         """Columns from the entity type: fetch the service's `$metadata` once (same auth headers)."""
@@ -462,6 +483,14 @@ class ResponsePane(QWidget):
         ext = mimetypes.guess_extension(response.content_type or "") or ".bin"
         name = Path((response.url or "response").split("?")[0]).name or "response"
         return name if "." in name else f"{name}{ext}"
+
+    def stop(self) -> None:
+        """Cancel every job of the shown response: the pane is going away (its window closes).
+
+        A job finishing later (a `$metadata` fetch for the table, a contract check) would
+        otherwise deliver into widgets Qt has already deleted.
+        """
+        self.loader.reset()
 
     def wait_idle(self, timeout_s: float = 10.0) -> bool:
         """Process events until loading finished (tests and the CLI)."""

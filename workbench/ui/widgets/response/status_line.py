@@ -15,16 +15,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from workbench.core.response.classify import human_size
 from workbench.core.sending.transport import Response
+from workbench.ui.palette import current
 from workbench.ui.theme import status_color
 
 __all__ = ["Banner", "BannerKind", "StatusLine"]
 
 BannerKind = Literal["warning", "error", "info"]
-_BANNER_STYLES: dict[str, str] = {
-    "warning": "background: #fff8c5; color: #4d2d00; border: 1px solid #d4a72c;",
-    "error": "background: #ffebe9; color: #82071e; border: 1px solid #ff8182;",
-    "info": "background: #ddf4ff; color: #0a3069; border: 1px solid #54aeff;",
-}
+def _banner_style(kind: str) -> str:
+    p = current()
+    bg, fg, border = {
+        "warning": (p.warning_bg, p.warning_text, p.warning_border),
+        "error": (p.danger_bg, p.danger_text, p.danger_border),
+        "info": (p.info_bg, p.info_text, p.info_border),
+    }[kind]
+    return f"background: {bg}; color: {fg}; border: 1px solid {border};"
 
 
 class Banner(QLabel):
@@ -41,7 +45,7 @@ class Banner(QLabel):
         if not text:
             self.hide()
             return
-        self.setStyleSheet(f"QLabel {{ {_BANNER_STYLES[kind]} border-radius: 4px; padding: 5px 8px; }}")
+        self.setStyleSheet(f"QLabel {{ {_banner_style(kind)} border-radius: 4px; padding: 5px 8px; }}")
         self.setText(text)
         self.show()
 
@@ -81,7 +85,7 @@ class StatusLine(QWidget):
     def show_pending(self, method: str) -> None:
         self.set_actions(copy=False, save=False)
         self.status.setText(f"Sending {method} … (Esc cancels)")
-        self.status.setStyleSheet("color: #57606a;")
+        self.status.setStyleSheet(f"color: {current().muted};")
         self.meta.setText("waiting for the response")
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -98,14 +102,14 @@ class StatusLine(QWidget):
 
     def show_cancelled(self) -> None:
         self.status.setText("Cancelled.")
-        self.status.setStyleSheet("color: #57606a;")
+        self.status.setStyleSheet(f"color: {current().muted};")
         self.meta.setText("the transfer was stopped")
         self.progress.hide()
 
     def show_failed(self, detail: str | None) -> None:
         self.set_actions(copy=False, save=False)
         self.status.setText("No response")
-        self.status.setStyleSheet("color: #cf222e; font-weight: 600;")
+        self.status.setStyleSheet(f"color: {current().danger}; font-weight: 600;")
         self.status.setToolTip(detail or "")
         self.meta.setText("")
 
@@ -113,8 +117,8 @@ class StatusLine(QWidget):
         """The status as a coloured badge ("File" for `workbench view FILE`: no HTTP status), then time, size, version."""
         from_file = response.url.startswith("file:")
         self.status.setText("File" if from_file else f"{response.status} {response.reason}".strip())
-        badge = "#57606a" if from_file else status_color(response.status)
-        self.status.setStyleSheet(f"color: #ffffff; background: {badge}; font-weight: 600;"
+        badge = current().status_none if from_file else status_color(response.status)
+        self.status.setStyleSheet(f"color: {current().badge_text}; background: {badge}; font-weight: 600;"
                                   " border-radius: 4px; padding: 2px 8px;")
         self.status.setToolTip(response.url)
         bits = []

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from workbench.core.sending.transport import Response, Timings
+from workbench.ui.palette import current
 
 __all__ = ["TimingChart", "TimingView"]
 
@@ -32,22 +33,24 @@ class TimingChart(QWidget):
         t = self.timings
         if t is None:
             return []
+        pal = current()
         connect, tls = t.connect_ms, t.tls_ms
         waiting = max(0.0, t.ttfb_ms - connect - tls)
         return [
-            ("Connect", 0.0, connect, "#8250df"),
-            ("TLS handshake", connect, tls, "#bf8700"),
-            ("Waiting (TTFB)", connect + tls, waiting, "#0969da"),
-            ("Download", t.ttfb_ms, t.download_ms, "#1a7f37"),
+            ("Connect", 0.0, connect, pal.purple),
+            ("TLS handshake", connect, tls, pal.warning),
+            ("Waiting (TTFB)", connect + tls, waiting, pal.accent),
+            ("Download", t.ttfb_ms, t.download_ms, pal.success),
         ]
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        pal = current()
+        painter.fillRect(self.rect(), QColor(pal.base))
         t = self.timings
         if t is None:
-            painter.setPen(QColor("#6e7781"))
+            painter.setPen(QColor(pal.faint))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No timing: this response was not received over HTTP.")
             return
         total = max(t.total_ms, t.ttfb_ms + t.download_ms, 0.001)
@@ -56,18 +59,18 @@ class TimingChart(QWidget):
         row_h = 28
         y = margin
         for label, start, length, colour in self.phases():
-            painter.setPen(QColor("#1f2328"))
+            painter.setPen(QColor(pal.text))
             painter.drawText(margin, y, label_w, row_h, Qt.AlignmentFlag.AlignVCenter, label)
             x = margin + label_w + bar_w * start / total
             w = max(2.0, bar_w * length / total) if length > 0 else 0.0
-            painter.fillRect(QRectF(margin + label_w, y + 9, bar_w, row_h - 18), QColor("#f6f8fa"))
+            painter.fillRect(QRectF(margin + label_w, y + 9, bar_w, row_h - 18), QColor(pal.alt_base))
             if w:
                 painter.fillRect(QRectF(x, y + 7, w, row_h - 14), QColor(colour))
-            painter.setPen(QColor("#57606a"))
+            painter.setPen(QColor(pal.muted))
             text = f"{length:.1f} ms" if length > 0 else "—"
             painter.drawText(margin + label_w + bar_w + 8, y, value_w, row_h, Qt.AlignmentFlag.AlignVCenter, text)
             y += row_h
-        painter.setPen(QColor("#1f2328"))
+        painter.setPen(QColor(pal.text))
         painter.drawText(margin, y + 4, label_w + bar_w, row_h, Qt.AlignmentFlag.AlignVCenter,
                          f"Total {t.total_ms:.1f} ms" + ("  ·  connection reused (no connect/TLS)"
                                                        if t.connect_ms == 0 and t.tls_ms == 0 else ""))

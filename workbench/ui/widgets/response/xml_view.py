@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.palette import current
 from workbench.ui.widgets.response.json_text_view import JsonTextView
 
 _XML_TOKEN = re.compile(r'(</?[\w:.-]+)|([\w:.-]+)(=)("[^"]*"|\'[^\']*\')|(/?>)|(<!--.*?-->)')
@@ -36,13 +37,13 @@ class XmlHighlighter:
 
     def __init__(self) -> None:
         self.tag = QTextCharFormat()
-        self.tag.setForeground(QColor("#116329"))
+        self.tag.setForeground(QColor(current().syntax_tag))
         self.attr = QTextCharFormat()
-        self.attr.setForeground(QColor("#953800"))
+        self.attr.setForeground(QColor(current().syntax_attr))
         self.value = QTextCharFormat()
-        self.value.setForeground(QColor("#0a3069"))
+        self.value.setForeground(QColor(current().syntax_string))
         self.comment = QTextCharFormat()
-        self.comment.setForeground(QColor("#6e7781"))
+        self.comment.setForeground(QColor(current().syntax_comment))
 
     def spans(self, text: str) -> list[tuple[int, int, QTextCharFormat]]:
         out: list[tuple[int, int, QTextCharFormat]] = []

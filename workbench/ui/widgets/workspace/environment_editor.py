@@ -1,7 +1,7 @@
 """Editing environments (Development, Testing, Production…): their variables and which are secret.
 
 Each environment is one YAML file in `environments/`; values of variables marked secret go to
-the OS keyring (core/workspace/secrets.py) and the file holds only a `secret:` reference, so the folder
+the secret store (core/workspace/secrets.py: the OS keyring, else a 0600 file) and the file holds only a `secret:` reference, so the folder
 can be committed. Every change is written at once through core storage.
 """
 
@@ -65,8 +65,11 @@ class EnvironmentEditor(QDialog):
 
         self.table = KeyValueTable(self, placeholder="variable", secret_column=True)
         self.table.changed.connect(self._edited)
-        self.hint = QLabel("Tick Secret for passwords, keys and tokens: their values are stored in the OS keyring, "
-                           "never in the YAML file.", self)
+        from workbench.core.workspace import secrets
+
+        # Name the store really in use: a "keyring" promise over a plain-file store misleads.
+        self.hint = QLabel("Tick Secret for passwords, keys and tokens: their values are stored in "
+                           f"{secrets.backend_label()}, never in the YAML file.", self)
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         right = QWidget(self)

@@ -14,9 +14,10 @@ import asyncio
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,13 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.collections import Auth
+from workbench.core.collections import Auth, Request
 from workbench.core.errors import SpecImportError, WorkbenchError
 from workbench.core.workers import in_worker
 
 if TYPE_CHECKING:  # the importers load when an import starts, not with the window
     from workbench.core.openapi.convert import GroupBy
     from workbench.core.openapi.results import ImportSummary
+    from workbench.core.sending.send import SendContext
 
 _URL = re.compile(r"^https?://", re.I)
 
@@ -52,7 +54,9 @@ class ImportDialog(QDialog):
     def __init__(self, parent: QWidget | None, workspace_root: str) -> None:
         super().__init__(parent)
         self.workspace_root = str(workspace_root)
-        self.setWindowTitle("Import OpenAPI")
+        self.setWindowTitle("Import an API: OpenAPI, Swagger or OData $metadata")
+        #: The window's `send_context`: "Auth of a collection" downloads as a send from it would.
+        self.context_for: Callable[[str], SendContext] | None = None
         self.setMinimumWidth(620)
         self._task: asyncio.Task[None] | None = None
         self._roots_task: asyncio.Task[None] | None = None
@@ -62,7 +66,7 @@ class ImportDialog(QDialog):
         self.summary: ImportSummary | None = None
 
         self.source = QLineEdit(self)
-        self.source.setPlaceholderText("File (.json, .yaml, .zip), folder, or https:// URL")
+        self.source.setPlaceholderText("OpenAPI/Swagger, $metadata, Postman, Insomnia or curl file; folder, ZIP or URL")
         self.source.editingFinished.connect(self._source_changed)
         browse_file = QPushButton("File…", self)
         browse_file.clicked.connect(self._choose_file)
@@ -82,8 +86,11 @@ class ImportDialog(QDialog):
 
         self.auth_type = QComboBox(self)
         for label, kind in (("No auth", "none"), ("Basic", "basic"), ("Bearer token", "bearer"),
-                            ("API key header", "apikey")):
+                            ("API key header", "apikey"), ("Auth and headers of a collection", "collection")):
             self.auth_type.addItem(label, kind)
+        self.auth_collection = QComboBox(self)
+        self.auth_collection.setToolTip("Its auth (OAuth 2.0 included), headers, variables and environment apply "
+                                        "to the download, as to a send from it")
         self.auth_type.currentIndexChanged.connect(self._auth_changed)
         self.auth_first = QLineEdit(self)
         self.auth_second = QLineEdit(self)
@@ -92,8 +99,9 @@ class ImportDialog(QDialog):
         auth_row.addWidget(self.auth_type)
         auth_row.addWidget(self.auth_first, 1)
         auth_row.addWidget(self.auth_second, 1)
+        auth_row.addWidget(self.auth_collection, 1)
         self.auth_label = QLabel("Download auth", self)
-        self._auth_widgets = (self.auth_label, self.auth_type, self.auth_first, self.auth_second)
+        self._auth_widgets = (self.auth_label, self.auth_type, self.auth_first, self.auth_second, self.auth_collection)
 
         form = QFormLayout()
         form.addRow("Source", source_row)
@@ -154,14 +162,35 @@ class ImportDialog(QDialog):
             widget.setVisible(is_url)
         kind = self.auth_type.currentData()
         self.auth_first.setVisible(is_url and kind in ("basic", "apikey"))
-        self.auth_second.setVisible(is_url and kind != "none")
+        self.auth_second.setVisible(is_url and kind not in ("none", "collection"))
+        self.auth_collection.setVisible(is_url and kind == "collection")
         self.auth_first.setPlaceholderText({"basic": "User name", "apikey": "Header name"}.get(kind, ""))
         self.auth_second.setPlaceholderText({"basic": "Password", "bearer": "Token", "apikey": "Key"}.get(kind, ""))
+
+    def set_collections(self, collections: list[tuple[str, str]]) -> None:
+        """The workspace's collections as (name, path), offered as "Auth and headers of a collection"."""
+        self.auth_collection.clear()
+        for name, path in collections:
+            self.auth_collection.addItem(name, path)
+        index = self.auth_type.findData("collection")
+        model = self.auth_type.model()
+        item = model.item(index) if isinstance(model, QStandardItemModel) else None
+        if item is not None:
+            item.setEnabled(bool(collections) and self.context_for is not None)
+
+    def download_context(self) -> tuple[Request, SendContext] | None:
+        """The template and context of the chosen collection (None unless that option is chosen)."""
+        if self.auth_type.currentData() != "collection" or self.context_for is None:
+            return None
+        path = self.auth_collection.currentData()
+        if not isinstance(path, str) or not path:
+            return None
+        return Request("download", auth=Auth("inherit"), path="download.yaml"), self.context_for(path)
 
     def download_auth(self) -> Auth | None:
         """The auth the user chose for downloading a URL (None for files)."""
         kind = self.auth_type.currentData()
-        if not _URL.match(self.source.text().strip()) or kind == "none":
+        if not _URL.match(self.source.text().strip()) or kind in ("none", "collection"):
             return None
         first, second = self.auth_first.text(), self.auth_second.text()
         if kind == "basic":
@@ -223,10 +252,10 @@ class ImportDialog(QDialog):
         self.status.setText(f"Importing {source} …")
         self.details.clear()
         self._task = asyncio.ensure_future(self._run(source, root, self.group_by.currentData(),
-                                                     self.download_auth(), self._stop))
+                                                     self.download_auth(), self._stop, self.download_context()))
 
     async def _run(self, source: str, root: str | None, group_by: GroupBy, auth: Auth | None,
-                   stop: threading.Event) -> None:
+                   stop: threading.Event, download: tuple[Request, SendContext] | None = None) -> None:
         from workbench.core.csdl.to_collection import (
             import_metadata_into_workspace,
             looks_like_csdl,
@@ -236,17 +265,36 @@ class ImportDialog(QDialog):
         from workbench.core.workspace.storage import init_workspace
 
         try:
+            if not _URL.match(source) and Path(source).is_file():
+                from workbench.core.interchange.detect import detect_format, import_file
+
+                if await in_worker(detect_format, source) in ("curl", "postman", "postman-environment", "insomnia"):
+                    # Another client's export (Postman, Insomnia) or a curl command: one entry point.
+                    self._writing = True
+                    try:
+                        summary = await asyncio.shield(in_worker(import_file, source, self.workspace_root))
+                    finally:
+                        self._writing = False
+                    self._imported(summary)
+                    return
             if looks_like_csdl(source):  # an OData $metadata document: generate its collection
                 self._writing = True
                 try:
+                    template, context = download if download is not None else (None, None)
                     summary = await asyncio.shield(in_worker(
-                        import_metadata_into_workspace, source, self.workspace_root))
+                        import_metadata_into_workspace, source, self.workspace_root, template=template,
+                        context=context))
                 finally:
                     self._writing = False
                 self._imported(summary)
                 return
+            headers: dict[str, str] | None = None
+            if download is not None and source.lower().startswith(("http://", "https://", "{{")):
+                from workbench.core.openapi.importer import download_credentials
+
+                source, auth, headers = await in_worker(download_credentials, source, *download)
             result = await in_worker(import_openapi, source, group_by=group_by, auth=auth, root=root,
-                                             should_stop=stop.is_set)
+                                     should_stop=stop.is_set, headers=headers)
             if stop.is_set():
                 raise asyncio.CancelledError
             self._writing = True

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
-from workbench.core.postman import to_postman
+from workbench.core.interchange.postman_export import to_postman
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "servers"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "servers"))
 import peers  # noqa: E402
 
 COLLECTION = Collection(

@@ -1,4 +1,4 @@
-"""Export a collection as a Postman Collection v2.1 document, for teammates on other clients.
+"""Export a collection as a Postman Collection v2.1 document, for teammates on other clients and newman.
 
 Secret values (passwords, client secrets, tokens, API keys) are exported as `{{variables}}`
 named after the field, never in clear text: the document is meant to be shared.
@@ -7,7 +7,7 @@ Format: https://schema.getpostman.com/json/collection/v2.1.0/collection.json
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
 from workbench.core.urls import join_url
@@ -97,11 +97,26 @@ def _url(base: str, raw: str, params: tuple[KeyValue, ...]) -> dict[str, Any] | 
     return url
 
 
+def _behaviour(settings: Mapping[str, Any]) -> dict[str, bool]:
+    """Our `follow_redirects`/`verify_tls` settings as Postman's protocolProfileBehavior (newman honours it)."""
+    out = {}
+    if isinstance(settings.get("follow_redirects"), bool):
+        out["followRedirects"] = bool(settings["follow_redirects"])
+    if isinstance(settings.get("verify_tls"), bool):
+        out["strictSSL"] = bool(settings["verify_tls"])
+    return out
+
+
 def _request(request: Request) -> dict[str, Any]:
     raw = join_url(request.url, request.params)
+    headers = _rows(request.headers)
+    if request.body.kind in ("raw", "binary") and request.body.content_type and \
+            not any(h.name.lower() == "content-type" for h in request.headers):
+        # Postman derives a raw body's type from its "language" (json, xml, text): say ours exactly.
+        headers.append({"key": "Content-Type", "value": request.body.content_type})
     item: dict[str, Any] = {"name": request.name, "request": {
         "method": request.method,
-        "header": _rows(request.headers),
+        "header": headers,
         "url": _url(request.url, raw, request.params),
     }}
     if (body := _body(request.body)) is not None:
@@ -110,6 +125,8 @@ def _request(request: Request) -> dict[str, Any]:
         item["request"]["auth"] = auth
     if request.docs:
         item["request"]["description"] = request.docs
+    if behaviour := _behaviour(request.settings):
+        item["protocolProfileBehavior"] = behaviour
     return item
 
 
@@ -120,6 +137,11 @@ def _folder(folder: Folder) -> dict[str, Any]:
         item["auth"] = auth
     if folder.docs:
         item["description"] = folder.docs
+    if folder.variables:
+        item["variable"] = [{"key": v.name, "value": _secret_free(v.name, v.value), **({"disabled": True} if not
+                             v.enabled else {})} for v in folder.variables]
+    if behaviour := _behaviour(folder.settings):
+        item["protocolProfileBehavior"] = behaviour
     return item
 
 
@@ -132,6 +154,8 @@ def to_postman(collection: Collection) -> dict[str, Any]:
     }
     if (auth := _auth(collection.auth)) is not None:
         doc["auth"] = auth
+    if behaviour := _behaviour(collection.settings):
+        doc["protocolProfileBehavior"] = behaviour
     if collection.headers:
         def add_headers(items: list[dict[str, Any]]) -> None:
             for it in items:

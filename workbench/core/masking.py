@@ -1,0 +1,38 @@
+"""Masking secret values by value, wherever they travelled: URL, header, path, a server's reply.
+
+A secret goes under whatever name the user or the service chose (`subscription-key`,
+`X-Auth`, a path segment) and a token server may echo the request back in its error text or a
+redirect's `Location`, so masking by parameter or header name alone misses it. Here a value is
+replaced in every form it may take on the wire: raw, percent-encoded, `+` for spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+from urllib.parse import quote, quote_plus
+
+MASK = "•••"
+MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words ("wrong", "en"); real secrets are longer
+
+
+def _forms(value: str) -> set[str]:
+    """`value` as it may appear in a URL or header: raw, percent-encoded, `+` for spaces."""
+    forms = {value, quote(value, safe=""), quote_plus(value), quote(value)}
+    return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
+
+
+def masker(values: Iterable[str]) -> Callable[[str], str]:
+    """A function that replaces every occurrence of any of `values` (in any encoding) by •••.
+
+    Masking by value, not by name: a secret travels under whatever name the user or the
+    service chose (`subscription-key`, `X-Auth`, a path segment), so the names alone miss it.
+    """
+    forms: set[str] = set()
+    for value in values:
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+            forms |= _forms(value)
+    if not forms:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    return lambda text: pattern.sub(MASK, text)
