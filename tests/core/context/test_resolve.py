@@ -162,3 +162,26 @@ def test_collection_auth_resolves_variables_and_gets_a_token(tmp_path: Path, oid
     with pytest.raises(UnresolvedVariableError, match=r"\{\{clientId\}\}, \{\{clientSecret\}\}, \{\{identityUrl\}\} are "
                                                        r"not defined, so the token request was not sent"):
         auth_for(empty, target.template())
+
+
+def test_two_imported_specs_each_reach_their_own_server(tmp_path: Path, httpbin) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12's report: after importing Kubernetes then Petstore, Petstore went to Kubernetes' server."""
+    import yaml
+
+    from workbench.core.openapi.importer import import_into_workspace
+
+    root = tmp_path / "ws"
+    for title, path in (("Alpha API", "alpha"), ("Beta API", "beta")):
+        spec = {"openapi": "3.0.3", "info": {"title": title, "version": "1"},
+                "servers": [{"url": f"{httpbin.url}/anything/{path}"}],
+                "paths": {"/things": {"get": {"operationId": f"list{path}", "responses": {"200": {"description": "ok"}}}}}}
+        source = tmp_path / f"{path}.yaml"
+        source.write_text(yaml.safe_dump(spec), encoding="utf-8")
+        import_into_workspace(source, root)
+    workspace = storage.load_workspace(root)
+    assert not workspace.environments  # nothing shared: each API keeps its own
+    for coll in workspace.collections:
+        request = coll.all_requests()[0]
+        exchange = asyncio.run(send(request, resolve_context(workspace, coll)))
+        want = "alpha" if coll.name == "Alpha API" else "beta"
+        assert json.loads(exchange.response.text())["url"].endswith(f"/anything/{want}/things")
