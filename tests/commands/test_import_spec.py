@@ -75,3 +75,15 @@ def test_cli_imports_curl_postman_and_refuses_the_rest(tmp_path: Path) -> None:
                          timeout=60)
     assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
     assert "YAML" not in out.stderr and "accepted: a curl command" in out.stderr
+
+
+def test_import_exit_codes_unreachable_server_is_1_bad_url_is_2(tmp_path: Path) -> None:
+    """The README's rule: an unreachable server is a failure (1), a malformed URL is bad input (2)."""
+    cmd = [sys.executable, "-m", "workbench", "import"]
+    for source, code in (("http://127.0.0.1:9/openapi.json", 1), ("http://127.0.0.1:9/svc/$metadata", 1),
+                         ("http://[::1/x", 2)):
+        out = subprocess.run(cmd + [source, "--into", str(tmp_path / "ws")], capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == code, (source, out.stderr)
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+        assert ("refused" in out.stderr) == (code == 1)

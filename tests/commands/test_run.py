@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import peers
+import pytest
 
 from workbench.core.collections import (
     Body,
@@ -106,3 +107,42 @@ def test_run_bad_input_is_one_line(tmp_path: Path, echo_collection: Path, cli: C
     for extra in (["--data", str(bad)], ["--reporter", "json,junit"], ["--reporter", "tap"], ["--iterations", "0"]):
         result = cli("run", str(echo_collection), *extra)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, (extra, result.stderr)
+
+
+def test_run_records_history_with_secret_values_masked(tmp_path: Path, httpbin: peers.Peer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`workbench run` records each send; a secret variable sent as `subscription-key`, in an
+    `X-Auth` header and in a path segment is masked by value. The secret is kept in a secrets
+    file the CLI process reads too (the suite's memory backend dies with the test process)."""
+    import os
+    import sys
+
+    from workbench.core.workspace import secrets
+
+    secret = "Zx9-s3cr3t/v+1"
+    data = tmp_path / "userdata"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data))
+    secrets.set_backend(secrets.FileBackend(data / "secrets.json"))
+    ws = tmp_path / "ws"
+    storage.init_workspace(ws)
+    coll = storage.save_collection(ws, Collection("Masked", requests=(
+        Request("leak", "GET", "{{baseUrl}}/anything/{{apiKey}}?subscription-key={{apiKey}}",
+                headers=(KeyValue("X-Auth", "{{apiKey}}"),)),)))
+    storage.save_environment(ws, Environment("local", (KeyValue("baseUrl", httpbin.url), KeyValue("apiKey", secret)),
+                                             frozenset({"apiKey"})))
+    assert secret not in (ws / "environments" / "local.yaml").read_text(encoding="utf-8")
+    env = {**os.environ, "WORKBENCH_SECRETS": "file", "WORKBENCH_DATA_DIR": str(data)}
+    result = subprocess.run([sys.executable, "-m", "workbench", "run", str(ws / coll.path), "--env", "local"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    raw = (ws / ".workbench" / "history.jsonl").read_text(encoding="utf-8")
+    entry = json.loads(raw.splitlines()[-1])
+    assert entry["status"] == 200 and entry["request_path"] == "leak.yaml"
+    for form in (secret, "Zx9-s3cr3t%2Fv%2B1", "s3cr3t"):
+        assert form not in raw
+    assert "subscription-key=•••" in raw and '"X-Auth", "•••"' in raw
+    # --no-history leaves history as it was.
+    again = subprocess.run([sys.executable, "-m", "workbench", "run", str(ws / coll.path), "--env", "local",
+                            "--no-history"], capture_output=True, text=True, timeout=60, env=env)
+    assert again.returncode == 0, again.stderr
+    assert (ws / ".workbench" / "history.jsonl").read_text(encoding="utf-8") == raw

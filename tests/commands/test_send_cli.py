@@ -136,3 +136,22 @@ def test_an_unresolved_variable_is_not_sent(workbench_run, ws: Path) -> None:  #
 def test_env_names_match_case_insensitively(workbench_run, ws: Path) -> None:  # type: ignore[no-untyped-def]
     result = workbench_run("send", str(ws / "Echo" / "Get.yaml"), "--json", "--env", "dev", "--no-history")
     assert result.returncode == 0 and json.loads(json.loads(result.stdout)["body"])["args"]["who"] == "dev-env"
+
+
+def test_send_names_a_broken_file_the_request_inherits_from(echo_collection: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A broken collection.yaml, workspace.yaml or environment file is named (exit 2, one line) instead
+    of `{{baseUrl}}` going out literally; a broken file of another collection does not stop the send."""
+    ws = echo_collection.parent
+    request = str(echo_collection / "get.yaml")
+    other = storage.save_collection(ws, Collection("Other", requests=(Request("x", "GET", "http://h/x"),)))
+    (ws / other.path / "collection.yaml").write_text("name: Other\nvariables: [\n", encoding="utf-8")
+    sent = cli("send", request, "--env", "local", "--json")
+    assert sent.returncode == 0 and json.loads(sent.stdout)["status"] == 200, sent.stderr
+    for broken in (echo_collection / "collection.yaml", ws / "workspace.yaml", ws / "environments" / "local.yaml"):
+        kept = broken.read_text(encoding="utf-8")
+        broken.write_text("name: x\nvariables: [\n", encoding="utf-8")
+        result = cli("send", request)
+        broken.write_text(kept, encoding="utf-8")
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert f"{broken}: invalid YAML at line 3" in result.stderr and "was not sent" in result.stderr
+        assert "{{baseUrl}}" not in result.stderr

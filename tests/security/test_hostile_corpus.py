@@ -132,6 +132,29 @@ def build_cases(tmp: Path) -> list[tuple[str, str, list[str]]]:
     cases.append(("import", "encrypted-zip", ["import", str(_encrypted_zip(tmp / "enc.zip")), "--into", f"{into}-enc"]))
     cases.append(("import", "bad-url", ["import", "http://[::1/x", "--into", f"{into}-url"]))
 
+    # Found by structural mutation (test_mutation_fuzz.py): each crashed with `unexpected error:`.
+    spec("mutants", "non-string-path-key", SPEC_HEAD + "paths: {/p: {1: x, get: {responses: {'200': {description: ok}}}}}\n")
+    spec("mutants", "tags-a-number", SPEC_HEAD + "paths: {/p: {get: {tags: 1.5, responses: {'200': {description: ok}}}}}\n")
+    spec("mutants", "scopes-a-number", SPEC_HEAD + "components: {securitySchemes: {k: {type: apiKey, name: K, in: header}}}\n"
+         "paths: {/p: {get: {security: [{k: 7}], responses: {'200': {description: ok}}}}}\n")
+    spec("mutants", "allOf-a-number", _op_with("              {type: object, allOf: 1.5, required: [a]}\n"))
+    proxy = _workspace(tmp / "ws-proxy", "name: r\nmethod: GET\nurl: http://127.0.0.1:9/x\n")
+    _write(proxy.parents[1] / "workspace.yaml", "name: ws\nsettings: {proxy: '{{nope}}'}\n")
+    cases.append(("mutants", "proxy-template-run", ["run", str(proxy.parent)]))
+    enum = '"S": {"E": {"$Kind": "EnumType", "A": 1e999}, '
+    cases.append(("mutants", "csdl-enum-infinity",
+                  ["metadata", str(_write(tmp / "enuminf.json", _csdl_json().replace('"S": {', enum, 1)))]))
+    parts = _workspace(tmp / "ws-parts", "name: r\nmethod: POST\nurl: http://127.0.0.1:9/x\n"
+                                         "body: {kind: multipart, parts: 1.5}\n")
+    cases.append(("mutants", "body-parts-a-number", ["codegen", "--lang", "curl", str(parts)]))
+    listed = _workspace(tmp / "ws-env", "name: r\nmethod: GET\nurl: http://127.0.0.1:9/x\n")
+    _write(listed.parents[1] / "environments" / "E.yaml", "name: E\nvariables: [{name: [a], value: x, secret: true}]\n")
+    cases.append(("mutants", "secret-name-a-list", ["codegen", "--lang", "curl", str(listed)]))
+    for name, request in (("nul-in-url", "url: \"http://127.0.0.1:9/a\\0b\"\n"),
+                          ("non-ascii-header", "url: http://127.0.0.1:9/x\nheaders: [{name: X, value: \u00e9}]\n")):
+        _workspace(tmp / f"ws-{name}", "name: r\nmethod: GET\n" + request)
+        cases.append(("mutants", f"{name}-run", ["run", str(tmp / f"ws-{name}" / "ws" / "c")]))
+
     deep = tmp / "deep.json"
     _write(deep, _csdl_json(', "x": ' + "[" * 5000 + "]" * 5000))
     cases.append(("csdl", "json-nesting-5000", ["metadata", str(deep)]))

@@ -29,6 +29,9 @@ def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no
     try:
         yield loop
     finally:
+        # Close this loop's pooled HTTP clients while it still dispatches: their keep-alive sockets'
+        # notifiers would otherwise outlive the loop and swallow events for a reused descriptor.
+        _close_pooled_clients(qapp, loop)
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
@@ -95,3 +98,25 @@ def _gc_on_the_ui_thread(qapp):  # type: ignore[no-untyped-def]
     guard.stop()
     guard.deleteLater()
     gc.collect()
+
+
+def _close_pooled_clients(qapp, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from workbench.core.sending import transport
+
+    # Let cancelled sends unwind first (a request cut off mid-way holds its socket until then).
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    deadline = time.monotonic() + 3
+    while any(not t.done() for t in pending) and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)
+    if not transport._POOLS.get(loop):
+        return
+    done = asyncio.ensure_future(transport.close_clients(), loop=loop)
+    deadline = time.monotonic() + 5
+    while not done.done() and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)

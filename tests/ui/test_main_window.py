@@ -228,3 +228,30 @@ def test_background_reload_keeps_the_window_turning(main_window, qtbot) -> None:
     assert len(main_window.workspace.collection("Big").all_requests()) == 600
     during = [t for t in ticks if t >= started]
     assert len(during) >= 3  # the loop turned while the worker read 600 files
+
+
+def test_history_of_a_send_masks_a_secret_variable_under_any_name(main_window, qtbot,  # type: ignore[no-untyped-def]
+                                                                  httpbin: peers.Peer) -> None:
+    """A secret variable sent as `subscription-key`, in an `X-Auth` header and in a path segment
+    never reaches history.jsonl in clear: it is masked by value, whatever carried it."""
+    from workbench.core.collections import Collection, Environment, KeyValue, Request
+
+    secret = "Zx9-s3cr3t/v+1"
+    root = Path(main_window.workspace_root)
+    coll = storage.save_collection(root, Collection("Masked", requests=(
+        Request("leak", "GET", "{{baseUrl}}/anything/{{apiKey}}?subscription-key={{apiKey}}",
+                headers=(KeyValue("X-Auth", "{{apiKey}}"),)),)))
+    storage.save_environment(root, Environment("local", (KeyValue("baseUrl", httpbin.url), KeyValue("apiKey", secret)),
+                                               frozenset({"apiKey"})), coll.path)
+    main_window.reload_workspace()
+    main_window.collections.select_key(coll.path)
+    main_window.env_combo.setCurrentText("local")
+    editor = main_window.open_request(coll.path, "leak.yaml")
+    assert editor is not None
+    qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "200" in _pane_text(main_window), timeout=10000)
+    raw = (root / ".workbench" / "history.jsonl").read_text(encoding="utf-8")
+    assert json.loads(raw.splitlines()[-1])["status"] == 200
+    for form in (secret, "Zx9-s3cr3t%2Fv%2B1", "s3cr3t"):
+        assert form not in raw
+    assert "subscription-key=•••" in raw and '"X-Auth", "•••"' in raw

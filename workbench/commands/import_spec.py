@@ -4,7 +4,9 @@ SOURCE is an OpenAPI/Swagger file (JSON or YAML), a folder, a ZIP or an http(s) 
 `$metadata` document (EDMX/CSDL file or `…/$metadata` URL), which becomes a collection with
 requests for every entity set and operation import. A second
 import of the same API into the same workspace merges and keeps the user's edits. Exit 2 with
-one line on bad input (not a descriptor, syntax error, unsafe ZIP, unresolvable `$ref`).
+one line on bad input (not a descriptor, syntax error, unsafe ZIP, unresolvable `$ref`, a bad
+URL); exit 1 when a URL's server cannot be reached (refused, DNS, timeout, TLS) or a token for
+the download is refused: the input may be fine, the download failed.
 
 A local file may also hold a curl command (its requests join "Imported from curl", or
 `--target-collection`), a Postman collection (v2.0/v2.1) or environment (shared, or the
@@ -25,8 +27,14 @@ from workbench.commands._saved import (
     add_variable_flags,
     download_context,
 )
-from workbench.core.errors import SpecImportError, StorageError, UnresolvedVariableError
-from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
+from workbench.core.errors import (
+    AuthError,
+    SendError,
+    SpecImportError,
+    StorageError,
+    UnresolvedVariableError,
+)
+from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +62,28 @@ def _is_local(source: str) -> bool:
     return not re.match(r"^(https?://|\{\{)", source, re.I) and Path(source).exists()
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """The import failed because no answer came (refused, DNS, timeout, TLS), not because of its input.
+
+    The importers wrap the transport failure (an httpx error, or a `SendError` for `$metadata`),
+    so the chain of causes tells; a malformed URL or an unknown scheme stays bad input.
+    """
+    import ssl
+
+    import httpx
+
+    seen: set[int] = set()
+    cause: BaseException | None = exc.__cause__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, httpx.UnsupportedProtocol):
+            return False
+        if isinstance(cause, (httpx.TransportError, ssl.SSLError)):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.core.csdl.to_collection import (
         import_metadata_into_workspace,
@@ -75,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
             summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root,
                                             template=template, context=context)
     except (SpecImportError, StorageError, UnresolvedVariableError) as exc:
-        return fail(exc.message, EXIT_BAD_INPUT)
+        return fail(exc.message, EXIT_FAILED if _unreachable(exc) else EXIT_BAD_INPUT)
+    except (SendError, AuthError) as exc:
+        return fail(exc.message, EXIT_FAILED)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
         return EXIT_OK

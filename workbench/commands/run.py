@@ -11,12 +11,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from workbench.commands._saved import add_variable_flags, collection_in_context
 from workbench.core.errors import StorageError, WorkbenchError
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+
+if TYPE_CHECKING:
+    from workbench.core.collections import Request
+    from workbench.core.sending.send import SendContext
+    from workbench.core.sending.transport import Exchange
 
 REPORTERS = ("cli", "json", "junit")
 _FILE_NAMES = {"json": "report.json", "junit": "junit.xml"}
@@ -39,6 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the json/junit report here (a folder when several reporters are given)")
     parser.add_argument("--bail", action="store_true", help="stop at the first failed request")
     parser.add_argument("--json", action="store_true", help="same as --reporter json")
+    parser.add_argument("--no-history", action="store_true", help="do not record the run's sends in the workspace history")
 
 
 def _reporters(args: argparse.Namespace) -> list[str]:
@@ -79,11 +87,33 @@ def _folder(collection: object, base: str, wanted: str) -> str:
     raise StorageError(f"no folder {wanted!r} in collection {collection.name!r}")
 
 
-def _collection_problems(problems: tuple[str, ...], collection_dir: Path | None) -> list[str]:
+def _collection_problems(problems: tuple[str, ...], collection_dir: Path | None,
+                         root: Path | None = None) -> list[str]:
+    """The collection's own broken files, and the workspace files every collection inherits from
+    (`workspace.yaml`, the shared environments); another collection's are none of the run's business."""
     if collection_dir is None:
         return []
-    prefix = str(collection_dir)
-    return [p for p in problems if p.startswith(prefix)]
+    prefix = f"{collection_dir}{os.sep}"
+    mine = [p for p in problems if p.startswith(prefix)]
+    if root is not None:
+        from workbench.core.workspace.problems import bearing_on
+
+        mine += [p for p in bearing_on(problems, root, None) if p not in mine]
+    return mine
+
+
+def _recorder(root: Path, collection_path: str) -> Callable[[Request, Exchange, SendContext], None]:
+    """Each send of the run goes to the workspace history, as `send` and the window's runner do, secrets masked."""
+    from workbench.core.workspace import history
+
+    def record(request: Request, exchange: Exchange, ctx: SendContext) -> None:
+        try:
+            history.record(root, exchange, request.path, collection_path,
+                           secrets=history.context_secrets(ctx, request))
+        except OSError:
+            pass
+
+    return record
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     except WorkbenchError as exc:
         return fail(exc.message)
     problems = _collection_problems(saved.target.workspace.problems if saved.target.workspace else (),
-                                    saved.target.collection_dir)
+                                    saved.target.collection_dir, saved.target.root)
     for problem in problems:
         sys.stderr.write(f"workbench: {' '.join(problem.split())}\n")
     broken = [p for p in problems if not any(h in p for h in _HARMLESS)]
@@ -128,7 +158,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{mark} {status:>4}  {turn}{r.request.method:<7} {r.request.name}  ({detail})\n")
         sys.stdout.flush()
 
-    options = RunOptions(iterations=args.iterations, data=data, delay_ms=args.delay_ms, bail=args.bail)
+    root = saved.target.root
+    options = RunOptions(iterations=args.iterations, data=data, delay_ms=args.delay_ms, bail=args.bail,
+                         on_exchange=_recorder(root, collection.path) if root is not None and not args.no_history
+                         else None)
     try:
         report = asyncio.run(run_requests(requests, ctx, show, options=options))
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.commands._saved import add_variable_flags, request_in_context
+from workbench.commands._saved import Saved, add_variable_flags, request_in_context
 from workbench.core.errors import (
     AuthError,
     SendError,
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         saved = request_in_context(Path(args.request), args)
         assert saved.request is not None
+        _refuse_when_broken(saved, Path(args.request))
         exchange = asyncio.run(send(saved.request, saved.context))
     except (StorageError, UnresolvedVariableError) as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
@@ -58,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             rel = str(Path(args.request).resolve().relative_to(collection_dir)) if collection_dir else ""
-            secrets = history.secret_values(saved.context.variables_for(saved.request),
-                                            saved.context.secret_names(saved.request))
-            history.record(root, exchange, rel, collection_dir.name if collection_dir else "", secrets=secrets)
+            history.record(root, exchange, rel, collection_dir.name if collection_dir else "",
+                           secrets=history.context_secrets(saved.context, saved.request))
         except OSError:
             pass
     response = exchange.response
@@ -89,6 +89,28 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _refuse_when_broken(saved: Saved, request_file: Path) -> None:
+    """StorageError naming the broken file when one the request inherits from could not be read.
+
+    Otherwise the request would go out without that file's auth, headers, settings or
+    variables (`{{baseUrl}}` literally) and fail later with no word about the file.
+    """
+    from workbench.core.workspace.problems import bearing_on, refusal
+
+    target = saved.target
+    if target.workspace is None or target.root is None:
+        return
+    rel = ""
+    if target.collection_dir is not None:
+        try:
+            rel = str(request_file.resolve().relative_to(target.collection_dir.resolve()))
+        except ValueError:
+            rel = ""
+    broken = bearing_on(target.workspace.problems, target.root, target.collection_dir, rel)
+    if broken:
+        raise StorageError(refusal(broken))
+
+
 def _merged(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     merged: dict[str, str] = {}
     for name, value in headers:
@@ -111,6 +133,7 @@ def _all_pages(args: argparse.Namespace) -> int:
     try:
         saved = request_in_context(Path(args.request), args)
         assert saved.request is not None
+        _refuse_when_broken(saved, Path(args.request))
     except (StorageError, UnresolvedVariableError) as exc:
         return fail(exc.message, EXIT_BAD_INPUT)
     root, collection_dir = saved.target.root, saved.target.collection_dir
@@ -121,15 +144,16 @@ def _all_pages(args: argparse.Namespace) -> int:
         except ValueError:
             rel = ""
 
+    request = saved.request
+    assert request is not None
+
     def on_page(page: Page) -> None:
         if root is not None and not args.no_history:
             from workbench.core.workspace import history
 
             try:
-                secrets = history.secret_values(saved.context.variables_for(saved.request),
-                                                saved.context.secret_names(saved.request))
                 history.record(root, page.exchange, rel, collection_dir.name if collection_dir else "",
-                               secrets=secrets)
+                               secrets=history.context_secrets(saved.context, request))
             except OSError:
                 pass
         if not args.json:

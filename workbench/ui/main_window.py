@@ -698,7 +698,8 @@ class MainWindow(QMainWindow):
         r = exchange.response
         self.statusBar().showMessage(f"{r.status} {r.reason} in {r.elapsed_ms:.0f} ms", 5000)
         try:
-            entry = history.record(self.workspace_root, exchange, request.path, collection_path)
+            entry = history.record(self.workspace_root, exchange, request.path, collection_path,
+                                   secrets=history.context_secrets(ctx, request))
         except OSError:
             return
         if self._history_panel is not None:

@@ -35,3 +35,41 @@ def test_file_import_makes_folders_per_entity_set(shared_data: Path, tmp_path: P
     assert summary.warnings and "serviceRoot" in summary.warnings[0]  # a file has no service root
     with pytest.raises(SpecImportError, match="already has a collection"):
         import_metadata_into_workspace(str(shared_data / "csdl" / "TripPin.xml"), tmp_path / "ws")
+
+
+def test_concurrent_imports_of_one_metadata_file_give_one_collection(tmp_path: Path) -> None:
+    """Imports of one `$metadata` file into a new workspace at once queue on the workspace lock:
+    one collection; the others get a clean "already has a collection", never `Container 2`."""
+    import threading
+
+    source = str(Path(__file__).resolve().parents[2] / "data" / "csdl" / "constructs-v4.xml")
+    ws = tmp_path / "ws"
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        barrier.wait()
+        try:
+            import_metadata_into_workspace(source, ws)
+            outcomes.append("ok")
+        except SpecImportError as exc:
+            outcomes.append(exc.message)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcomes.count("ok") == 1, outcomes
+    assert all("already has a collection named 'Container'" in o for o in outcomes if o != "ok")
+    (collection,) = storage.load_workspace(ws).collections
+    assert len(collection.all_requests()) == 17 and len(collection.environments) == 1
+
+
+def test_utf16_metadata_without_a_bom_is_recognised(tmp_path: Path) -> None:
+    xml = (Path(__file__).resolve().parents[2] / "data" / "csdl" / "constructs-v4.xml").read_text(encoding="utf-8")
+    (tmp_path / "le.xml").write_bytes(xml.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16-le"))
+    (tmp_path / "be.xml").write_bytes(xml.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16"))
+    assert looks_like_csdl(str(tmp_path / "le.xml")) and looks_like_csdl(str(tmp_path / "be.xml"))
+    (tmp_path / "t.txt").write_bytes("<html>Edmx</html>".encode("utf-16"))
+    assert not looks_like_csdl(str(tmp_path / "t.txt"))

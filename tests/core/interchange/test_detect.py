@@ -55,3 +55,55 @@ def test_curl_joins_the_same_collection(tmp_path: Path) -> None:
     assert len(list((tmp_path / "ws" / first.collection_path).glob("*.yaml"))) == 5  # 4 requests + collection.yaml
     other = import_file(tmp_path / "a.sh", tmp_path / "ws", target_collection="Mine")
     assert other.collection == "Mine"
+
+
+def _postman_file(tmp_path: Path, requests: int = 60) -> Path:
+    items = [{"name": f"r{i}", "request": {"method": "GET", "url": f"https://h/x/{i}"}} for i in range(requests)]
+    path = tmp_path / "big.postman_collection.json"
+    path.write_text(json.dumps({"info": {"name": "Big", "schema": "https://schema.getpostman.com/json/collection/"
+                                                                   "v2.1.0/collection.json"}, "item": items}))
+    return path
+
+
+def test_concurrent_imports_of_one_postman_file_give_one_collection(tmp_path: Path) -> None:
+    """Four imports of the same file into a new workspace at once queue on the workspace lock: one
+    collection with each request once; the others say "already has a collection" (no `r1 2.yaml`)."""
+    import threading
+
+    source, ws = _postman_file(tmp_path), tmp_path / "ws"
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        barrier.wait()
+        try:
+            import_file(source, ws)
+            outcomes.append("ok")
+        except SpecImportError as exc:
+            outcomes.append(exc.message)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcomes.count("ok") == 1, outcomes
+    assert all("already has a collection named 'Big'" in o for o in outcomes if o != "ok")
+    from workbench.core.workspace import storage
+
+    (collection,) = storage.load_workspace(ws).collections
+    assert len(collection.all_requests()) == 60
+    assert sorted(p.name for p in (ws / collection.path).glob("*.yaml") if p.name != "collection.yaml") == \
+        sorted(f"r{i}.yaml" for i in range(60))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_or_utf32_metadata_document_is_imported(tmp_path: Path, encoding: str) -> None:
+    """`workbench metadata` reads `$metadata` in any Unicode encoding; `import` recognises it too,
+    with a BOM or without one (`<` followed by NULs)."""
+    xml = (Path(__file__).resolve().parents[2] / "data" / "csdl" / "constructs-v4.xml").read_text(encoding="utf-8")
+    xml = xml.replace('encoding="utf-8"', 'encoding="utf-32"' if "32" in encoding else 'encoding="utf-16"')
+    (tmp_path / "m.xml").write_bytes(xml.encode(encoding))
+    assert detect_format(tmp_path / "m.xml") == "csdl"
+    summary = import_file(tmp_path / "m.xml", tmp_path / "ws")
+    assert summary.requests == 17

@@ -319,3 +319,15 @@ def test_form_body_optional_fields_disabled_required_enabled_through_one_of(writ
     assert [(r.name, r.value, r.enabled) for r in body.form] == [
         ("grant_type", "client_credentials", True), ("client_id", "string", True), ("scope", "string", False),
         ("meta[k]", "string", False)]
+
+
+def test_odd_shapes_from_a_strangers_descriptor_import_cleanly(write_spec: Callable[..., Path]) -> None:
+    """`tags: 5`, `schemes: 7`, a parameter's `enum: 3`: what the mutation fuzzer's neighbours would hit."""
+    from workbench.core.openapi.importer import import_openapi
+
+    spec = {"swagger": "2.0", "info": {"title": "T", "version": "1"}, "host": "h", "schemes": 7, "tags": 5,
+            "paths": {"/a/{x}": {"get": {"parameters": [{"name": "x", "in": "path", "required": True,
+                                                         "type": "string", "enum": 3}],
+                                         "responses": {"200": {"description": "ok"}}}}}}
+    result = import_openapi(write_spec(spec, "odd.json"))
+    assert len(result.collection.all_requests()) == 1

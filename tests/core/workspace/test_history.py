@@ -76,3 +76,32 @@ def test_api_keys_under_custom_names_are_redacted(tmp_path: Path, httpbin: peers
     raw = (Path(ws.root) / ".workbench" / "history.jsonl").read_text()
     assert "KEY-SECRET-1" not in raw
     assert "my%20key=•••" in raw
+
+
+def test_context_secrets_mask_a_secret_under_any_name_and_the_inherited_auth(tmp_path: Path,
+                                                                               httpbin: peers.Peer) -> None:
+    """A secret variable sent as `subscription-key`, in `X-Auth` and in the path, and the collection's
+    API key inherited by the request, are all masked by value (their names say nothing)."""
+    from workbench.core.collections import Collection, Environment
+    from workbench.core.context.resolve import resolve_context
+
+    secret, key = "Zx9-s3cr3t/v+1", "inherited-KEY-42"
+    storage.init_workspace(tmp_path)
+    coll = storage.save_collection(tmp_path, Collection(
+        "Masked", auth=Auth("apikey", {"name": "X-Odd", "value": key, "in": "header"}),
+        requests=(Request("leak", "GET", "{{baseUrl}}/anything/{{apiKey}}?subscription-key={{apiKey}}",
+                          headers=(KeyValue("X-Auth", "{{apiKey}}"),), auth=Auth("inherit")),)))
+    storage.save_environment(tmp_path, Environment("local", (KeyValue("baseUrl", httpbin.url),
+                                                             KeyValue("apiKey", secret)), frozenset({"apiKey"})))
+    ws = storage.load_workspace(tmp_path)
+    collection = next(c for c in ws.collections if c.path == coll.path)
+    ctx = resolve_context(ws, collection, environment="local")
+    request = collection.requests[0]
+    assert {secret, key} <= history.context_secrets(ctx, request)
+    exchange = asyncio.run(send(request, ctx))
+    assert exchange.response.status == 200
+    history.record(tmp_path, exchange, "leak.yaml", coll.path, secrets=history.context_secrets(ctx, request))
+    raw = (tmp_path / ".workbench" / "history.jsonl").read_text(encoding="utf-8")
+    for form in (secret, "Zx9-s3cr3t%2Fv%2B1", "s3cr3t", key):
+        assert form not in raw
+    assert "subscription-key=•••" in raw and '"X-Auth", "•••"' in raw

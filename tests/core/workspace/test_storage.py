@@ -332,3 +332,22 @@ def test_the_parse_cache_never_holds_a_secret_typed_in_clear(tmp_path: Path) -> 
     cache = (Path(ws.root) / ".workbench" / "parse-cache.json").read_text()
     assert "hunter2-typed" not in cache and "tok-typed" not in cache
     assert "Api/Plain.yaml" in cache  # other files are still cached
+
+
+def test_an_api_titled_environments_is_not_written_into_environments(tmp_path: Path) -> None:
+    """`environments/` holds the shared environments (and a collection's own): a collection or a
+    top folder of that name goes to `environments 2`, loads as what it is, and no environment appears."""
+    from workbench.core.openapi.importer import import_into_workspace
+
+    spec = tmp_path / "env.yaml"
+    spec.write_text("openapi: 3.0.0\ninfo: {title: environments, version: '1'}\npaths:\n"
+                    "  /x: {get: {tags: [Environments], responses: {'200': {description: ok}}}}\n", encoding="utf-8")
+    summary = import_into_workspace(spec, tmp_path / "ws")
+    assert summary.collection_path == "environments 2"
+    ws = storage.load_workspace(tmp_path / "ws")
+    (collection,) = ws.collections
+    assert collection.name == "environments" and len(collection.all_requests()) == 1
+    assert all(e.name != "environments" for e in ws.environments)
+    storage.save_collection(tmp_path / "ws2", Collection("C", folders=(Folder("Environments"),)))
+    (saved,) = storage.load_workspace(tmp_path / "ws2").collections
+    assert [f.path for f in saved.folders] == ["Environments 2"] and saved.environments == ()

@@ -60,7 +60,7 @@ def parse_json(data: bytes | str | Mapping[str, Any], source: str = "") -> Model
         return _JsonReader(doc, source).model()
     except CsdlError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:  # `1e999` as a value
         raise CsdlError(f"Malformed CSDL JSON: {exc.__class__.__name__}: {exc}", detail=repr(exc)) from exc
     except RecursionError as exc:
         raise CsdlError("Malformed CSDL JSON: annotations nested too deeply") from exc

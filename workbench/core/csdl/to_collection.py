@@ -27,10 +27,31 @@ if TYPE_CHECKING:
     from workbench.core.sending.send import SendContext
 
 _SNIFF_BYTES = 4096
+# Windows tools write `$metadata` as UTF-16, and the XML reader takes any Unicode encoding: the
+# byte order marks, then (XML 1.0 appendix F) how a first `<` without a BOM looks in each.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_FIRST_LT = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"),
+             (b"\x00<", "utf-16-be"))
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The start of a file as UTF-8, whatever Unicode encoding its BOM or first `<` shows."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, errors="ignore").encode("utf-8")
+    for start, encoding in _FIRST_LT:
+        if head.startswith(start):
+            return head.decode(encoding, errors="ignore").encode("utf-8")
+    return head
 
 
 def looks_like_csdl(source: str) -> bool:
-    """A `$metadata` URL, or a file whose start is an EDMX root or a CSDL JSON `$Version`."""
+    """A `$metadata` URL, or a file whose start is an EDMX root or a CSDL JSON `$Version`.
+
+    The file may be UTF-8, UTF-16 or UTF-32 (with or without a BOM): `workbench metadata`
+    reads all of them, so `import` must recognise them too.
+    """
     if is_url(source):
         return source.rstrip("/").endswith("$metadata")
     path = Path(source)
@@ -38,7 +59,7 @@ def looks_like_csdl(source: str) -> bool:
         return False
     try:
         with open(path, "rb") as fh:
-            head = fh.read(_SNIFF_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n")
+            head = _as_utf8(fh.read(_SNIFF_BYTES)).lstrip(b" \t\r\n")
     except OSError:
         return False
     if head.startswith(b"<"):
@@ -72,15 +93,18 @@ def import_metadata_into_workspace(source: str, workspace_root: str | Path, *, s
     root_url = service_root or service_root_of(source)
     collection = generate_collection(model, name=name, service_root=root_url)
     try:
-        workspace = storage.init_workspace(workspace_root)
-        if workspace.collection(collection.name) is not None:
-            raise SpecImportError(f"{workspace_root} already has a collection named {collection.name!r}: "
-                                  "remove it first, or import under another name (--name)")
-        saved = storage.save_collection(workspace_root, collection)
-        env = Environment(f"{collection.name} service", (KeyValue(
-            "serviceRoot", root_url, description="The OData service root (the URL before /$metadata)"),))
-        env = storage.save_environment(workspace_root, env, saved.path)
-        choose_environment(workspace_root, saved.path, env.name)
+        # Two imports into one workspace queue (as OpenAPI imports do): the second sees the
+        # first's collection and says so, instead of both writing one.
+        with storage.workspace_lock(workspace_root):
+            workspace = storage.init_workspace(workspace_root)
+            if workspace.collection(collection.name) is not None:
+                raise SpecImportError(f"{workspace_root} already has a collection named {collection.name!r}: "
+                                      "remove it first, or import under another name (--name)")
+            saved = storage.save_collection(workspace_root, collection)
+            env = Environment(f"{collection.name} service", (KeyValue(
+                "serviceRoot", root_url, description="The OData service root (the URL before /$metadata)"),))
+            env = storage.save_environment(workspace_root, env, saved.path)
+            choose_environment(workspace_root, saved.path, env.name)
     except (StorageError, CsdlError) as exc:
         raise SpecImportError(f"cannot write the import: {exc.message}") from exc
     warnings = () if root_url else ("the service root is not known for a file: set serviceRoot in the "

@@ -75,13 +75,17 @@ def _parse(path: Path) -> tuple[FileFormat, Any]:
     data = _read(path)
     if data.startswith(b"PK\x03\x04"):
         return "openapi", None  # a ZIP of descriptor files
+    from workbench.core.csdl.to_collection import looks_like_csdl
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        if data.lstrip().startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
-            return "csdl", None  # an XML document in another encoding: the EDMX reader decides
-        raise _unsupported(path, "not a text file") from None
+        text = "\x00"
     if "\x00" in text:
+        # UTF-16 or UTF-32 (a BOM-less UTF-16 file decodes as UTF-8 full of NULs): only a
+        # `$metadata` document is read in those, as `workbench metadata` reads it.
+        if looks_like_csdl(str(path)):
+            return "csdl", None
         raise _unsupported(path, "not a text file")
     if curl.looks_like_curl(text):
         return "curl", text
@@ -99,8 +103,6 @@ def _parse(path: Path) -> tuple[FileFormat, Any]:
             raise _unsupported(path, "a JSON document of no format workbench can import")
         return fmt, doc
     if head.startswith("<"):
-        from workbench.core.csdl.to_collection import looks_like_csdl
-
         if looks_like_csdl(str(path)):
             return "csdl", None
         raise _unsupported(path, "an XML document that is not an OData $metadata (EDMX) document")

@@ -31,22 +31,25 @@ def write_import(imported: Imported, workspace_root: str | Path, *, target_colle
     environment file; `name` renames a new collection (to import the same file twice).
     """
     try:
-        workspace = storage.init_workspace(workspace_root)
-        if imported.collection is None:
-            return _environments_only(imported, workspace, target_collection)
-        collection = imported.collection
-        if name:
-            collection = replace(collection, name=name)
-        if imported.append:
-            return _append(imported, collection, workspace, target_collection)
-        if workspace.collection(collection.name) is not None:
-            raise SpecImportError(f"{workspace_root} already has a collection named {collection.name!r}: "
-                                  "remove it first, or import under another name (--name)")
-        saved = storage.save_collection(workspace_root, replace(collection, environments=()))
-        for env in imported.environments:
-            storage.save_environment(workspace_root, env, saved.path)
-        if imported.environments:
-            choose_environment(workspace_root, saved.path, imported.environments[0].name)
+        # Two imports into one workspace queue (as OpenAPI imports do): the second sees the
+        # first's collection and says so, never two collections or every request twice.
+        with storage.workspace_lock(workspace_root):
+            workspace = storage.init_workspace(workspace_root)
+            if imported.collection is None:
+                return _environments_only(imported, workspace, target_collection)
+            collection = imported.collection
+            if name:
+                collection = replace(collection, name=name)
+            if imported.append:
+                return _append(imported, collection, workspace, target_collection)
+            if workspace.collection(collection.name) is not None:
+                raise SpecImportError(f"{workspace_root} already has a collection named {collection.name!r}: "
+                                      "remove it first, or import under another name (--name)")
+            saved = storage.save_collection(workspace_root, replace(collection, environments=()))
+            for env in imported.environments:
+                storage.save_environment(workspace_root, env, saved.path)
+            if imported.environments:
+                choose_environment(workspace_root, saved.path, imported.environments[0].name)
     except StorageError as exc:
         raise SpecImportError(f"cannot write the import: {exc.message}") from exc
     return ImportSummary(saved.name, saved.path, saved.count_folders(), len(saved.all_requests()),

@@ -226,10 +226,10 @@ class RequestBodies:
             return set()
         declared = schema.get("required")
         names = {n for n in declared if isinstance(n, str)} if isinstance(declared, list) else set()
-        for part in schema.get("allOf") or ():
+        for part in _list(schema.get("allOf")):
             names |= self.required_names(part, keys, depth + 1)
         for key in ("oneOf", "anyOf"):
-            for branch in schema.get(key) or ():
+            for branch in _list(schema.get(key)):
                 branch_names = self.required_names(branch, keys, depth + 1)
                 if branch_names and branch_names <= keys:
                     names |= branch_names
@@ -349,3 +349,8 @@ def _to_xml(tag: str, value: Any) -> str:
     if isinstance(value, list):
         return "".join(_to_xml(tag, v) for v in value)
     return f"<{tag}>{xml_escape(to_text(value))}</{tag}>"
+
+
+def _list(value: Any) -> list[Any]:
+    """`allOf`/`oneOf`/`anyOf` as written by a stranger: anything but a list holds no schemas."""
+    return value if isinstance(value, list) else []

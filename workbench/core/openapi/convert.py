@@ -101,9 +101,10 @@ class _Converter:
         paths = doc.get("paths") or {}
         if not isinstance(paths, Mapping):
             raise SpecImportError("`paths` must be a mapping of paths to path items")
-        tag_order = [str(t.get("name")) for t in (doc.get("tags") or []) if isinstance(t, Mapping) and t.get("name")]
-        tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in (doc.get("tags") or [])
-                    if isinstance(t, Mapping)}
+        raw_tags = doc.get("tags")
+        tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []  # a stranger's file: any shape
+        tag_order = [str(t.get("name")) for t in tags if isinstance(t, Mapping) and t.get("name")]
+        tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in tags if isinstance(t, Mapping)}
         entries: list[tuple[list[str], Request]] = []
         operation_ids: dict[str, str] = {}
         for path, raw_item in paths.items():
@@ -118,7 +119,7 @@ class _Converter:
             for key in item:
                 if key not in METHODS and key not in ("parameters", "summary", "description", "servers", "$ref") \
                         and not str(key).startswith("x-"):
-                    self.warn(f"{key.upper()} {path}: not an HTTP method OpenAPI knows; skipped")
+                    self.warn(f"{str(key).upper()} {path}: not an HTTP method OpenAPI knows; skipped")
             check_stop(self.should_stop)
             for method in METHODS:
                 op = item.get(method)
@@ -366,7 +367,8 @@ class _Converter:
         meta = {"openapi_operation": f"{method} {path}"}
         if op_id:
             meta["operationId"] = op_id
-        tags = [str(t) for t in op.get("tags") or [] if isinstance(t, (str, int))]
+        raw_tags = op.get("tags")
+        tags = [str(t) for t in raw_tags if isinstance(t, (str, int))] if isinstance(raw_tags, list) else []
         request = Request(name=name[:200], method=method.upper(), url=url, params=tuple(query), headers=tuple(headers),
                           body=body, auth=auth, docs=docs, meta=meta)
         return request, tags
@@ -469,7 +471,7 @@ class _Converter:
         schema = self.refs.deref(schema) if isinstance(schema, Mapping) else {}
         compat = (schema.get("type") if isinstance(schema, Mapping) else None,
                   schema.get("format") if isinstance(schema, Mapping) else None,
-                  tuple(map(str, schema.get("enum") or ())) if isinstance(schema, Mapping) else (),
+                  _strings(schema.get("enum")) if isinstance(schema, Mapping) else (),
                   schema.get("pattern") if isinstance(schema, Mapping) else None)
         base = var_name(name)
         candidate, n = base, 2
@@ -497,3 +499,7 @@ def _add_params_everywhere(collection: Collection, params: list[KeyValue]) -> Co
     return replace(collection, requests=tuple(fix(r) for r in collection.requests),
                    folders=tuple(fix_folder(f) for f in collection.folders))
 
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A list's items as text; anything else (a stranger's `enum: 3`) as nothing."""
+    return tuple(map(str, value)) if isinstance(value, list) else ()

@@ -85,7 +85,8 @@ class SecuritySchemes:
         for requirement in security:
             if not isinstance(requirement, Mapping) or not requirement:
                 continue
-            mapped = [(name, self.scheme_auth(str(name), tuple(map(str, scopes or ())), where))
+            mapped = [(name, self.scheme_auth(str(name), tuple(map(str, scopes if isinstance(scopes, list) else ())),
+                                                     where))
                       for name, scopes in requirement.items()]
             usable = [(n, m) for n, m in mapped if m is not None]
             if not usable:

@@ -68,7 +68,8 @@ class Servers:
             if not isinstance(var, Mapping):
                 continue
             default = var.get("default")
-            enum = [str(e) for e in var.get("enum") or []]
+            raw_enum = var.get("enum")
+            enum = [str(e) for e in raw_enum] if isinstance(raw_enum, list) else []
             value = str(default if default is not None else (enum[0] if enum else ""))
             description = str(var.get("description") or "").strip()
             if enum:
@@ -119,7 +120,9 @@ class Servers:
             else:
                 host = "localhost"
                 self.warn("the descriptor has no `host`: baseUrl uses localhost — set it in the environment")
-        schemes = [str(s).lower() for s in doc.get("schemes") or [] if str(s).lower() in ("http", "https")]
+        raw_schemes = doc.get("schemes")
+        declared_schemes: list[Any] = raw_schemes if isinstance(raw_schemes, list) else []
+        schemes = [str(s).lower() for s in declared_schemes if str(s).lower() in ("http", "https")]
         if not schemes:
             schemes = [src.scheme if src is not None and src.scheme in ("http", "https") else
                        ("http" if host.startswith(("localhost", "127.")) else "https")]

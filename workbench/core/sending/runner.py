@@ -36,6 +36,9 @@ class RunOptions:
     delay_ms: int = 0
     bail: bool = False
     keep_exchanges: bool = False  # the window opens a result's response; the CLI keeps none
+    # Called with each exchange and the context it went out in, before its body is dropped:
+    # `workbench run` records history here (with the secrets of that context masked).
+    on_exchange: Callable[[Request, Exchange, SendContext], None] | None = None
 
     def count(self) -> int:
         if self.iterations is not None:
@@ -122,7 +125,9 @@ def deletes_in(requests: list[Request]) -> list[Request]:
     return [r for r in requests if r.method.upper() == "DELETE"]
 
 
-async def _one(request: Request, ctx: SendContext, iteration: int, keep: bool) -> tuple[RunResult, dict[str, str]]:
+async def _one(request: Request, ctx: SendContext, iteration: int, keep: bool,
+               on_exchange: Callable[[Request, Exchange, SendContext], None] | None = None,
+               ) -> tuple[RunResult, dict[str, str]]:
     started = time.perf_counter()
     try:
         exchange = await send(request, ctx)
@@ -131,6 +136,8 @@ async def _one(request: Request, ctx: SendContext, iteration: int, keep: bool) -
                          iteration=iteration), {}
     response = exchange.response
     try:
+        if on_exchange is not None:
+            on_exchange(request, exchange, ctx)
         checks = run_checks(request.checks, response, ctx.resolver(request), ctx.base_dir,
                             str(request.meta.get("openapi_operation") or ""))
         saved, problems = saved_values(request.save, response)
@@ -161,7 +168,8 @@ async def run(requests: list[Request], ctx: SendContext, on_result: Callable[[Ru
                 await asyncio.sleep(options.delay_ms / 1000)
             first = False
             layer = {**ctx.overrides, **row, **saved}
-            result, values = await _one(request, replace(ctx, overrides=layer), iteration, options.keep_exchanges)
+            result, values = await _one(request, replace(ctx, overrides=layer), iteration, options.keep_exchanges,
+                                        options.on_exchange)
             saved.update(values)
             results.append(result)
             if on_result is not None:

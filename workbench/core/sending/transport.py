@@ -197,8 +197,12 @@ def transport_error(exc: BaseException, url: str) -> SendError:
 
 def describe_transport_error(exc: BaseException, url: str) -> str:
     """A one-line, plain-words description of why no response arrived."""
-    host = httpx.URL(url).host if "://" in url else url
-    port = httpx.URL(url).port if "://" in url else None
+    try:  # the URL may be the very thing httpx refused (a NUL, a bad port): then name it as written
+        parsed = httpx.URL(url) if "://" in url else None
+    except httpx.InvalidURL:
+        parsed = None
+    host = parsed.host if parsed is not None else url
+    port = parsed.port if parsed is not None else None
     where = f"{host}:{port}" if port else host
     text = str(exc) or exc.__class__.__name__
     if isinstance(exc, httpx.ConnectTimeout):
@@ -248,7 +252,11 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
                         client: httpx.AsyncClient | None = None) -> Exchange:
     """Send and read the whole response; cancel the task to abort the transfer at once."""
     settings = settings or Settings()
-    client = client or client_for(settings)
+    try:
+        client = client or client_for(settings)
+    except ValueError as exc:  # a `{{variable}}` proxy passes the settings check but is never resolved
+        raise SendError(f"The proxy {settings.proxy!r} (Settings → Proxy) is not a proxy URL: {exc}",
+                        detail=repr(exc)) from exc
     marks: dict[str, float] = {}
 
     async def trace(event: str, info: dict[str, Any]) -> None:
@@ -262,8 +270,11 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
             request = to_httpx(prepared, client)
             request.extensions["trace"] = trace
             response = await client.send(request, stream=True)
-        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError) as exc:  # InvalidURL is no HTTPError
             raise transport_error(exc, prepared.url) from exc
+        except UnicodeEncodeError as exc:  # httpx writes header names and values as ASCII
+            raise SendError(f"A header name or value holds {exc.object[exc.start:exc.end]!r}, which an HTTP header "
+                            "cannot carry: remove it or percent-encode it.", detail=repr(exc)) from exc
         try:
             t_headers = time.perf_counter()
             total_hint = response.headers.get("content-length")

@@ -14,21 +14,25 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from workbench.core.collections import Auth
+from workbench.core.collections import Auth, Request
 from workbench.core.masking import masker
+from workbench.core.sending.prepare import effective_auth
 from workbench.core.sending.transport import Exchange
 from workbench.core.urls import encode_component
-from workbench.core.workspace.secrets import redact_header
+from workbench.core.workspace.secrets import SECRET_PARAMS, redact_header
 from workbench.core.workspace.storage import state_dir
+
+if TYPE_CHECKING:
+    from workbench.core.sending.send import SendContext
 
 HISTORY_FILE = "history.jsonl"
 MAX_ENTRIES = 1000
-_SECRET_QUERY = re.compile(r"([?&](?:access_token|token|api_key|apikey|key|code|client_secret|password|sig|signature)=)[^&#]*", re.I)
+_SECRET_QUERY = re.compile(r"([?&](?:access_token|token|api_key|apikey|api-key|key|subscription-key|code|client_secret"
+                           r"|secret|password|sig|signature)=)[^&#]*", re.I)
 _URL_USERINFO = re.compile(r"(://)[^/@]+@")
-_AUTH_SECRET_FIELDS = ("password", "token", "value", "client_secret", "access_token", "refresh_token",
-                       "secret", "private_key")
+_AUTH_SECRET_FIELDS = tuple(sorted(SECRET_PARAMS | {"secret", "private_key"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,23 @@ def secret_values(variables: Mapping[str, str], secret_names: Iterable[str]) -> 
     return frozenset(str(variables[name]) for name in secret_names if name in variables)
 
 
+def context_secrets(ctx: SendContext, request: Request) -> frozenset[str]:
+    """Every secret value a send of `request` in `ctx` may carry: pass it to `record(secrets=…)`.
+
+    The secret variables of every layer (workspace globals to `--var`), and the secret parameters
+    of the auth that applies (inherited as a send inherits it, its variables resolved), because
+    a `{{apiKey}}` typed into a query parameter named `subscription-key`, an `X-Auth` header or a
+    path segment is still the secret. The OAuth 2.0 token a send obtained is taken from the
+    exchange by `record` itself.
+    """
+    variables = ctx.variables_for(request)
+    found = set(secret_values(variables, ctx.secret_names(request)))
+    auth = effective_auth(ctx.collection, request)
+    resolve = ctx.resolver(request)
+    found.update(_auth_secrets(Auth(auth.type, {k: resolve(v) for k, v in auth.params.items()})))
+    return frozenset(v for v in found if v)
+
+
 def _auth_secrets(auth: Auth) -> list[str]:
     """The secret parts of the auth applied to a request, and the Basic credential they form."""
     found = [str(auth.get(name)) for name in _AUTH_SECRET_FIELDS if auth.get(name)]
@@ -61,15 +82,25 @@ def _auth_secrets(auth: Auth) -> list[str]:
     return found
 
 
+def _obtained_token(exchange: Exchange) -> list[str]:
+    """The OAuth 2.0 token that went out with the request (it is in no file, only in the header)."""
+    req = exchange.request
+    if req.auth.type != "oauth2":
+        return []
+    value = req.header("Authorization") or ""
+    token = value.split()[-1] if value.split() else ""
+    return [token] if token else []
+
+
 def record(workspace_root: str | Path, exchange: Exchange, request_path: str = "", collection: str = "",
            secrets: Iterable[str] = ()) -> HistoryEntry:
     """Append one exchange (redacted) to the workspace history and return the entry.
 
-    `secrets` are values to mask wherever they travelled (the secret variables' values, see
-    `secret_values`); the auth's own secrets are masked without being named.
+    `secrets` are values to mask wherever they travelled (`context_secrets(ctx, request)`);
+    the applied auth's own secrets and the OAuth 2.0 token sent are masked without being named.
     """
     req = exchange.request
-    mask = masker([*secrets, *_auth_secrets(req.auth)])
+    mask = masker([*secrets, *_auth_secrets(req.auth), *_obtained_token(exchange)])
     # An API key may travel under any name the service chose: redact that name too.
     key_name = req.auth.get("name").lower() if req.auth.type == "apikey" else ""
     url = redact_url(req.url)

@@ -247,10 +247,13 @@ def _body_from_yaml(data: Any, where: str) -> Body:
     kind = str(data.get("kind", "raw"))
     if kind not in ("none", "raw", "form", "multipart", "binary"):
         raise StorageError(f"{where}: unknown body kind {kind!r}")
+    raw_parts = data.get("parts") or []
+    if not isinstance(raw_parts, list):
+        raise StorageError(f"{where}: `body.parts` must be a list")
     parts = tuple(
         FormPart(str(p.get("name", "")), str(p.get("value") or ""), str(p.get("file") or ""),
                  str(p.get("content_type") or ""), bool(p.get("enabled", True)))
-        for p in (data.get("parts") or []) if isinstance(p, Mapping)
+        for p in raw_parts if isinstance(p, Mapping)
     )
     return Body(kind, str(data.get("content_type") or ""), str(data.get("text") or ""),  # type: ignore[arg-type]
                 _rows_from_yaml(data.get("form"), where), parts, str(data.get("file") or ""))
@@ -369,7 +372,7 @@ def _clear_secrets(data: Any, env: Environment) -> list[str]:
     if not isinstance(raw, list):
         return []
     return [str(item["name"]) for item in raw
-            if isinstance(item, Mapping) and item.get("secret") and item.get("name") in env.secret_names
+            if isinstance(item, Mapping) and item.get("secret") and str(item.get("name")) in env.secret_names
             and isinstance(item.get("value"), str) and item["value"]
             and not secrets.is_reference(item["value"]) and not secrets.is_template(item["value"])]
 
@@ -780,10 +783,15 @@ def _save_in(workspace_root: str | Path, collection_path: str, folder_rel: str, 
 
 
 def unique_child(parent: Path, stem: str, suffix: str, rel_prefix: str = "") -> str:
-    """A child name of `parent` not yet taken (`Get pet.yaml`, `Get pet 2.yaml`, …), relative."""
+    """A child name of `parent` not yet taken (`Get pet.yaml`, `Get pet 2.yaml`, …), relative.
+
+    A folder at the top (a collection in the workspace, a folder in a collection) is never named
+    `environments`: that folder holds environments there, so an API titled "environments" would
+    be loaded as one. It becomes `environments 2` (any case: macOS and Windows ignore case).
+    """
     candidate = f"{stem}{suffix}"
     n = 2
-    while (parent / candidate).exists():
+    while (parent / candidate).exists() or (not suffix and not rel_prefix and candidate.lower() == ENV_DIR):
         candidate = f"{stem} {n}{suffix}"
         n += 1
     return f"{rel_prefix}/{candidate}" if rel_prefix else candidate

@@ -80,6 +80,7 @@ class RunnerDialog(QDialog):
         self.workspace = workspace
         self.requests = requests_under(collection, folder)
         self.ctx = ctx
+        self._run_ctx = ctx  # the context of the run under way (the environment chosen at its start)
         self.report: RunReport | None = None
         self.results: list[RunResult] = []
         #: Asked before a run that sends DELETE requests; True runs them (tests replace it).
@@ -221,6 +222,7 @@ class RunnerDialog(QDialog):
         self.report = None
         self.table.setRowCount(0)
         self._planned = options.count() * len(requests)
+        self._run_ctx = ctx
         self.progress.setRange(0, self._planned)
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -273,7 +275,8 @@ class RunnerDialog(QDialog):
         from workbench.core.workspace import history
 
         try:
-            history.record(root, result.exchange, result.request.path, self.collection.path)
+            history.record(root, result.exchange, result.request.path, self.collection.path,
+                           secrets=history.context_secrets(self._run_ctx, result.request))
         except OSError:
             pass
 
