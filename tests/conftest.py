@@ -7,6 +7,7 @@ developer's keyring or settings.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -134,3 +135,73 @@ def paged_api() -> Iterator["paged_api_server.PagedApi"]:
     server = paged_api_server.PagedApi().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        # Close this loop's pooled HTTP clients while it still dispatches: their keep-alive sockets'
+        # notifiers would otherwise outlive the loop and swallow events for a reused descriptor.
+        _close_pooled_clients(qapp, loop)
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        # asyncio.to_thread runs on qasync's QThreadExecutor; a pool thread left running when Qt
+        # tears down aborts the process ("QThread: Destroyed while thread is still running").
+        executor = getattr(loop, "_QEventLoop__default_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=True)
+            loop.set_default_executor(None)
+        # The loop is never closed (it was "already running"), so do what qasync's close() does for its
+        # socket notifiers: a stale, enabled notifier on a descriptor number the OS hands out again
+        # starves the next test's loop of that socket's events (a send that never completes).
+        for notifier in [*loop._read_notifiers.values(), *loop._write_notifiers.values()]:
+            notifier.setEnabled(False)
+        loop._read_notifiers.clear()
+        loop._write_notifiers.clear()
+        asyncio.set_event_loop(None)
+        # `already_running=True` marked this loop as the running one; unmark it, or a later test's
+        # asyncio.run() fails with "cannot be called from a running event loop".
+        asyncio.events._set_running_loop(None)
+
+
+@pytest.fixture
+def gc_on_the_ui_thread(qapp):  # type: ignore[no-untyped-def]
+    """As in the app (workbench/ui/collector.py): cyclic GC runs on the UI thread, never in a worker."""
+    import gc
+
+    from workbench.ui import collector
+
+    guard = collector.install(qapp)
+    yield
+    guard.stop()
+    guard.deleteLater()
+    gc.collect()
+
+
+def _close_pooled_clients(qapp, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from workbench.core.sending import transport
+
+    # Let cancelled sends unwind first (a request cut off mid-way holds its socket until then).
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    deadline = time.monotonic() + 3
+    while any(not t.done() for t in pending) and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)
+    if not transport._pool_of(loop):
+        return
+    done = asyncio.ensure_future(transport.close_clients(), loop=loop)
+    deadline = time.monotonic() + 5
+    while not done.done() and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)

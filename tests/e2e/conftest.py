@@ -7,38 +7,12 @@ session's real servers (tests/conftest.py) and the small stand-ins in tests/serv
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Iterator
 
 import platform_standins
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
-
-
-
-
-@pytest.fixture
-def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
-    """qasync's loop on the test QApplication, torn down as tests/ui/conftest.py does (see there why)."""
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        # Close this loop's pooled HTTP clients while it still dispatches: their keep-alive sockets'
-        # notifiers would otherwise outlive the loop and swallow events for a reused descriptor.
-        _close_pooled_clients(qapp, loop)
-        for task in [t for t in asyncio.all_tasks(loop) if not t.done()]:
-            task.cancel()
-        executor = getattr(loop, "_QEventLoop__default_executor", None)
-        if executor is not None:
-            executor.shutdown(wait=True)
-            loop.set_default_executor(None)
-        asyncio.set_event_loop(None)
-        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
@@ -87,36 +61,6 @@ def workflow_api(oidc_server) -> Iterator[platform_standins.WorkflowApi]:  # typ
 
 
 @pytest.fixture(autouse=True)
-def _gc_on_the_ui_thread(qapp):  # type: ignore[no-untyped-def]
-    """As in the app (workbench/ui/collector.py): cyclic GC runs on the UI thread, never in a worker."""
-    import gc
-
-    from workbench.ui import collector
-
-    guard = collector.install(qapp)
+def _ui_gc(gc_on_the_ui_thread):  # type: ignore[no-untyped-def]
+    """Every journey runs with cyclic GC on the UI thread (tests/conftest.py says why)."""
     yield
-    guard.stop()
-    guard.deleteLater()
-    gc.collect()
-
-
-def _close_pooled_clients(qapp, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    from workbench.core.sending import transport
-
-    # Let cancelled sends unwind first (a request cut off mid-way holds its socket until then).
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    deadline = time.monotonic() + 3
-    while any(not t.done() for t in pending) and time.monotonic() < deadline:
-        qapp.processEvents()
-        time.sleep(0.005)
-    if not transport._POOLS.get(loop):
-        return
-    done = asyncio.ensure_future(transport.close_clients(), loop=loop)
-    deadline = time.monotonic() + 5
-    while not done.done() and time.monotonic() < deadline:
-        qapp.processEvents()
-        time.sleep(0.005)

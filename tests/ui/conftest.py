@@ -6,11 +6,9 @@ tasks run while pytest-qt processes Qt events (`qtbot.waitUntil`), exactly as in
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -20,31 +18,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 SAMPLE = ROOT / "resources" / "sample-workspace"
 
 
-@pytest.fixture
-def qasync_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        # Close this loop's pooled HTTP clients while it still dispatches: their keep-alive sockets'
-        # notifiers would otherwise outlive the loop and swallow events for a reused descriptor.
-        _close_pooled_clients(qapp, loop)
-        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        # asyncio.to_thread runs on qasync's QThreadExecutor; a pool thread left running when Qt
-        # tears down aborts the process ("QThread: Destroyed while thread is still running").
-        executor = getattr(loop, "_QEventLoop__default_executor", None)
-        if executor is not None:
-            executor.shutdown(wait=True)
-            loop.set_default_executor(None)
-        asyncio.set_event_loop(None)
-        # `already_running=True` marked this loop as the running one; unmark it, or a later test's
-        # asyncio.run() fails with "cannot be called from a running event loop".
-        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
@@ -87,36 +60,6 @@ def pane(qtbot):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _gc_on_the_ui_thread(qapp):  # type: ignore[no-untyped-def]
-    """As in the app (workbench/ui/collector.py): cyclic GC runs on the UI thread, never in a worker."""
-    import gc
-
-    from workbench.ui import collector
-
-    guard = collector.install(qapp)
+def _ui_gc(gc_on_the_ui_thread):  # type: ignore[no-untyped-def]
+    """Every UI test runs with cyclic GC on the UI thread (tests/conftest.py says why)."""
     yield
-    guard.stop()
-    guard.deleteLater()
-    gc.collect()
-
-
-def _close_pooled_clients(qapp, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    from workbench.core.sending import transport
-
-    # Let cancelled sends unwind first (a request cut off mid-way holds its socket until then).
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    deadline = time.monotonic() + 3
-    while any(not t.done() for t in pending) and time.monotonic() < deadline:
-        qapp.processEvents()
-        time.sleep(0.005)
-    if not transport._POOLS.get(loop):
-        return
-    done = asyncio.ensure_future(transport.close_clients(), loop=loop)
-    deadline = time.monotonic() + 5
-    while not done.done() and time.monotonic() < deadline:
-        qapp.processEvents()
-        time.sleep(0.005)

@@ -103,8 +103,30 @@ class Exchange:
 #: What makes two sends need different clients; everything else (max body size) is per send.
 ClientProfile = tuple[float, float, bool, bool, str]
 MAX_CLIENTS_PER_LOOP = 16  # profiles are few (workspace, a slow request, a proxy); bound it anyway
-_POOLS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[ClientProfile, httpx.AsyncClient]]" = \
-    weakref.WeakKeyDictionary()
+# Keyed by the loop's identity, checked through a weak reference: a loop class may define its own
+# hash/equality (qasync's loops compared equal across tests), and a client belongs to one loop only.
+_POOL_ENTRIES: dict[int, tuple["weakref.ReferenceType[asyncio.AbstractEventLoop]", dict[ClientProfile, httpx.AsyncClient]]] = {}
+
+
+def _pool_of(loop: asyncio.AbstractEventLoop, create: bool = False) -> dict[ClientProfile, httpx.AsyncClient] | None:
+    """The clients of exactly this loop (never another loop's that happens to compare equal)."""
+    entry = _POOL_ENTRIES.get(id(loop))
+    if entry is not None and entry[0]() is loop:
+        return entry[1]
+    if not create:
+        return None
+    for key in [k for k, (ref, _) in _POOL_ENTRIES.items() if ref() is None]:
+        del _POOL_ENTRIES[key]
+    pool: dict[ClientProfile, httpx.AsyncClient] = {}
+    _POOL_ENTRIES[id(loop)] = (weakref.ref(loop), pool)
+    return pool
+
+
+def _pop_pool(loop: asyncio.AbstractEventLoop) -> dict[ClientProfile, httpx.AsyncClient]:
+    pool = _pool_of(loop)
+    if pool is not None:
+        del _POOL_ENTRIES[id(loop)]
+    return pool or {}
 
 
 def client_profile(settings: Settings) -> ClientProfile:
@@ -134,9 +156,10 @@ def _client(settings: Settings) -> httpx.AsyncClient:
 def client_for(settings: Settings) -> httpx.AsyncClient:
     """The pooled client of the running loop for `settings`' profile (made on first use)."""
     loop = asyncio.get_running_loop()
-    pool = _POOLS.get(loop)
+    pool = _pool_of(loop)
     if pool is None:
-        pool = _POOLS[loop] = {}
+        pool = _pool_of(loop, create=True)
+        assert pool is not None
         _close_pool_with(loop)
     key = client_profile(settings)
     client = pool.get(key)
@@ -150,12 +173,12 @@ def client_for(settings: Settings) -> httpx.AsyncClient:
 
 def pooled_clients() -> int:
     """How many clients the running loop holds (for tests and diagnostics)."""
-    return len(_POOLS.get(asyncio.get_running_loop(), {}))
+    return len(_pool_of(asyncio.get_running_loop()) or {})
 
 
 async def close_clients() -> None:
     """Close the running loop's clients (their keep-alive connections); the next send opens new ones."""
-    pool = _POOLS.pop(asyncio.get_running_loop(), {})
+    pool = _pop_pool(asyncio.get_running_loop())
     for client in pool.values():
         await client.aclose()
 
@@ -171,7 +194,7 @@ def _close_pool_with(loop: asyncio.AbstractEventLoop) -> None:
     original = loop.close
 
     def close() -> None:
-        pool = _POOLS.pop(loop, None)
+        pool = _pop_pool(loop)
         if pool and not loop.is_closed() and not loop.is_running():
             async def close_all() -> None:
                 for client in pool.values():
