@@ -12,7 +12,7 @@ Requests keep their files (and so any folder the user moved them to).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -26,33 +26,11 @@ from workbench.core.collections import (
 from workbench.core.errors import SpecImportError, StorageError
 from workbench.core.openapi.bundle import load_bundle, save_bundle
 from workbench.core.openapi.convert import convert
-from workbench.core.openapi.results import ImportResult, ImportSummary
+from workbench.core.openapi.results import ChangeSummary, ImportResult, ImportSummary
 from workbench.core.context.selection import choose_environment, read_choices
 from workbench.core.workspace import storage
 
 _FIELDS = ("name", "method", "url", "body", "auth", "docs")
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeSummary:
-    """What a re-import changed, for the dialog and `--json`."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    kept_edits: tuple[str, ...] = ()  # "Get pet: url, params" — user edits that were kept
-    unchanged: int = 0
-
-    def as_json(self) -> dict[str, Any]:
-        return {"added": list(self.added), "updated": list(self.updated), "removed": list(self.removed),
-                "kept_edits": list(self.kept_edits), "unchanged": self.unchanged}
-
-    def lines(self) -> list[str]:
-        out = [f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-               f"{self.unchanged} unchanged"]
-        out += [f"+ {n}" for n in self.added] + [f"~ {n}" for n in self.updated] + [f"- {n}" for n in self.removed]
-        out += [f"kept your edits: {n}" for n in self.kept_edits]
-        return out
 
 
 def request_key(request: Request) -> tuple[str, str]:

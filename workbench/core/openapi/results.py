@@ -9,12 +9,10 @@ Plain data in a leaf module, so each of those can import it without importing th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workbench.core.collections import Collection, Environment
 
-if TYPE_CHECKING:
-    from workbench.core.openapi.merge import ChangeSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,4 +47,26 @@ class ImportSummary:
                                "path": self.collection_path}
         if self.changes is not None:
             out["changes"] = self.changes.as_json()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSummary:
+    """What a re-import changed, for the dialog and `--json`."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    kept_edits: tuple[str, ...] = ()  # "Get pet: url, params" — user edits that were kept
+    unchanged: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"added": list(self.added), "updated": list(self.updated), "removed": list(self.removed),
+                "kept_edits": list(self.kept_edits), "unchanged": self.unchanged}
+
+    def lines(self) -> list[str]:
+        out = [f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+               f"{self.unchanged} unchanged"]
+        out += [f"+ {n}" for n in self.added] + [f"~ {n}" for n in self.updated] + [f"- {n}" for n in self.removed]
+        out += [f"kept your edits: {n}" for n in self.kept_edits]
         return out
