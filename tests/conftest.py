@@ -205,3 +205,35 @@ def _close_pooled_clients(qapp, loop: asyncio.AbstractEventLoop) -> None:  # typ
     while not done.done() and time.monotonic() < deadline:
         qapp.processEvents()
         time.sleep(0.005)
+
+
+@pytest.fixture
+def race() -> Callable[..., list[str]]:
+    """`race(fn, n=4)`: `fn` in `n` threads released together; each outcome is "ok" or the error's message.
+
+    For imports that must queue on the workspace lock: one wins, the others fail cleanly.
+    """
+    import threading
+
+    from workbench.core.errors import WorkbenchError
+
+    def run(fn: Callable[[], object], n: int = 4) -> list[str]:
+        barrier = threading.Barrier(n)
+        outcomes: list[str] = []
+
+        def one() -> None:
+            barrier.wait()
+            try:
+                fn()
+                outcomes.append("ok")
+            except WorkbenchError as exc:
+                outcomes.append(exc.message)
+
+        threads = [threading.Thread(target=one) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        return outcomes
+
+    return run

@@ -65,28 +65,11 @@ def _postman_file(tmp_path: Path, requests: int = 60) -> Path:
     return path
 
 
-def test_concurrent_imports_of_one_postman_file_give_one_collection(tmp_path: Path) -> None:
+def test_concurrent_imports_of_one_postman_file_give_one_collection(tmp_path: Path, race) -> None:  # type: ignore[no-untyped-def]
     """Four imports of the same file into a new workspace at once queue on the workspace lock: one
     collection with each request once; the others say "already has a collection" (no `r1 2.yaml`)."""
-    import threading
-
     source, ws = _postman_file(tmp_path), tmp_path / "ws"
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def one() -> None:
-        barrier.wait()
-        try:
-            import_file(source, ws)
-            outcomes.append("ok")
-        except SpecImportError as exc:
-            outcomes.append(exc.message)
-
-    threads = [threading.Thread(target=one) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    outcomes = race(lambda: import_file(source, ws))
     assert outcomes.count("ok") == 1, outcomes
     assert all("already has a collection named 'Big'" in o for o in outcomes if o != "ok")
     from workbench.core.workspace import storage
