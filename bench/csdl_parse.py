@@ -69,7 +69,7 @@ def python_convert(file: Path, repeat: int) -> tuple[list[float], list[float]]:
 
 
 def python_process(file: Path) -> float:
-    code = "import sys; from workbench.core.csdl_source import load_file; load_file(sys.argv[1])"
+    code = "import sys; from workbench.core.csdl.source import load_file; load_file(sys.argv[1])"
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, str(file)], capture_output=True, check=True, cwd=ROOT)
     return (time.perf_counter() - started) * 1000

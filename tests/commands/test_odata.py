@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+
+from workbench import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +50,41 @@ def test_cli_parse_modes() -> None:
     assert bad.returncode == 2 and "non-negative integer" in bad.stderr and "Traceback" not in bad.stderr
     both = _cli("parse", url, "--json", "--canonical")
     assert both.returncode == 2
+
+
+def _in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(["odata", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_a_5000_term_or_filter_is_quick_in_every_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`parse --json` of a 5,000-term key list took a minute (577 MB of indentation); each mode
+    is now linear: bounded output per term, and a time bound generous for a loaded CI machine."""
+    url = "http://h/svc/People?$filter=" + " or ".join(f"ID eq {i}" for i in range(5000))
+    meta = tmp_path / "meta.json"
+    meta.write_text('{"$Version": "4.0", "$EntityContainer": "S.C", "S": {"P": {"$Kind": "EntityType", '
+                    '"$Key": ["ID"], "ID": {"$Type": "Edm.Int32"}}, "C": {"$Kind": "EntityContainer", '
+                    '"People": {"$Collection": true, "$Type": "S.P"}}}}', encoding="utf-8")
+    for args, most_chars in ((("parse", url, "--json"), 2_000 * 5000), (("parse", url), 400 * 5000),
+                             (("parse", url, "--canonical"), 30 * 5000),
+                             (("check", url, "--metadata", str(meta)), 100)):
+        start = time.perf_counter()
+        code, out, err = _in_process(capsys, *args)
+        assert code == 0 and not err, (args[0], args[2:], err[-300:])
+        assert len(out) < most_chars and time.perf_counter() - start < 5, args[2:]
+    small = "http://h/svc/People?$filter=" + " or ".join(f"ID eq {i}" for i in range(3))
+    assert json.loads(_in_process(capsys, "parse", small, "--json")[1])["options"]["filter"]["right"]["right"] == \
+        {"node": "Literal", "kind": "int", "text": "2", "pos": 56}
+
+
+@pytest.mark.parametrize("query", ["$filter=" + "not " * 5000 + "true", "$filter=ID eq " + "-" * 5000 + "1",
+                                   "$filter=" + "(" * 900 + "ID eq 1" + ")" * 900,
+                                   "$expand=" + "a($expand=" * 600 + "b" + ")" * 600])
+def test_cli_nesting_beyond_the_limit_is_exit_2_with_the_position(query: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://h/svc/People?" + query
+    code, _, err = _in_process(capsys, "parse", url, "--json")
+    assert code == 2 and "Traceback" not in err
+    assert "nested more than 150 levels deep (at position" in err.splitlines()[-1]
+    assert len(err) < 1000  # the caret line shows a window of the URL, not all of it

@@ -13,8 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_view(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_view(*args: str, timeout: float = 120, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if data_dir is not None:
+        env["WORKBENCH_DATA_DIR"] = str(data_dir)
     return subprocess.run([sys.executable, "-m", "workbench", "view", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -45,6 +47,33 @@ def test_screenshot_writes_a_png(records: Path, tmp_path: Path) -> None:
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     assert result.stdout == ""
+
+
+def _mean_gray(png: Path) -> float:
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    step = max(1, image.width() // 60)
+    values = [image.pixelColor(x, y).lightnessF() for x in range(0, image.width(), step)
+              for y in range(0, image.height(), step)]
+    return sum(values) / len(values)
+
+
+@pytest.mark.parametrize("stored, flag, dark", [("dark", None, True), ("dark", "light", False)])
+def test_the_stored_theme_is_used_and_theme_overrides_it(tmp_path: Path, stored: str, flag: str | None,
+                                                         dark: bool) -> None:
+    """The viewer wears the Settings theme (state.json), like the main window; --theme wins for one run."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "state.json").write_text(json.dumps({"theme": stored}))
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps({"value": [{"ID": 1, "title": "Case 1"}]}))
+    shot = tmp_path / "view.png"
+    extra = ("--theme", flag) if flag else ()
+    result = run_view(str(small), "--screenshot", str(shot), *extra, data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    gray = _mean_gray(shot)
+    assert (gray < 0.3) if dark else (gray > 0.7), gray
 
 
 def test_csdl_file_opens_as_xml(tmp_path: Path, shared_data: Path) -> None:

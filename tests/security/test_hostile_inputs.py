@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -18,6 +20,7 @@ import peers
 import pytest
 from test_hostile_corpus import BOMB, SPEC_HEAD, _csdl_json, _encrypted_zip, _op_with
 
+from workbench import cli
 from workbench.core.collections import Auth, KeyValue, Request
 from workbench.core.csdl.json_reader import parse_json
 from workbench.core.errors import (
@@ -184,6 +187,20 @@ def test_a_backtracking_pattern_never_hangs_the_import(tmp_path: Path) -> None:
     assert samples.regex_sample("(a{1000}){1000}") is None  # a million characters: not generated
 
 
+def test_a_schema_example_its_pattern_cannot_check_is_used_with_a_warning(tmp_path: Path) -> None:
+    """A schema-level `example` whose `pattern` the bounded engine refuses was trusted silently."""
+    spec = (SPEC_HEAD + "paths:\n  /p:\n    post:\n      requestBody:\n        content:\n"
+            "          application/json:\n            schema: {$ref: '#/components/schemas/Code'}\n"
+            "      responses: {'200': {description: ok}}\n"
+            "components: {schemas: {Code: {type: string, pattern: '^(a+)+$', example: aaaa}}}\n")
+    result = import_openapi(_spec(tmp_path, spec))
+    assert json.loads(result.collection.all_requests()[0].body.text) == "aaaa"
+    assert [w for w in result.warnings if "#/components/schemas/Code" in w and "example is used unchecked" in w
+            and "(a+)+" in w]
+    checkable = import_openapi(_spec(tmp_path, spec.replace("^(a+)+$", "^a+$"), "ok.yaml"))
+    assert not [w for w in checkable.warnings if "unchecked" in w]
+
+
 def test_malformed_schemas_do_not_crash_the_import(tmp_path: Path) -> None:
     for i, schema in enumerate(("{type: object, required: [{a: 1}], properties: {a: {type: string}}}",
                                 "{type: object, required: true, properties: {a: {type: string}}}",
@@ -198,8 +215,20 @@ def test_malformed_schemas_do_not_crash_the_import(tmp_path: Path) -> None:
 
 
 def test_an_encrypted_zip_entry_and_a_broken_url_are_clean_errors(tmp_path: Path) -> None:
-    _refused(_encrypted_zip(tmp_path / "enc.zip"))
+    _refused(_encrypted_zip(tmp_path / "enc.zip"), "'openapi.yaml' is encrypted (password-protected ZIP); unzip it first")
     _refused("http://[::1/x", "not a valid URL")
+
+
+def test_a_password_protected_zip_says_so_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Made by Info-ZIP's `zip -P` (ZipCrypto), as a user would; the message says what to do."""
+    zip_tool = shutil.which("zip")
+    if zip_tool is None:
+        pytest.skip("Info-ZIP `zip` is not installed")
+    _spec(tmp_path, SPEC_HEAD + "paths: {}\n", "openapi.yaml")
+    subprocess.run([zip_tool, "-q", "-P", "secret", "locked.zip", "openapi.yaml"], cwd=tmp_path, check=True)
+    assert cli.main(["import", str(tmp_path / "locked.zip"), "--into", str(tmp_path / "ws")]) == 2
+    assert capsys.readouterr().err.strip() == (f"workbench: {tmp_path / 'locked.zip'}: ZIP entry 'openapi.yaml' is "
+                                               "encrypted (password-protected ZIP); unzip it first")
 
 
 # --------------------------------------------------------------------------- workspace walk and lock

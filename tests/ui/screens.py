@@ -113,17 +113,19 @@ def screens(window, size: tuple[int, int]) -> Iterator[tuple[str, QWidget]]:  # 
     model = browser.model
     root = "http://localhost:4004/odata/v4/constructs"
     if dock is not None and model is not None:
-        builder = window.query_builder.builder
-        window.query_builder.notice.hide()
-        builder.show()
-        builder.set_model(model, root)
-        sets = [es.name for es in model.entity_sets()]
-        if sets:
-            builder.set_url(f"{root}/{sets[0]}?$top=5")
         dock.show()
+        settle(60)
+        yield "query-builder-not-odata", window  # the Echo request: no OData sign, nothing fetched
+        from workbench.core.collections import Request
+
+        request = Request(name="Orders", method="GET", url=f"{root}/Orders?$top=5&$expand=Customer",
+                          meta={"odata_service": root})
+        window.query_builder.remember_model(root, model)
+        window.open_unsaved(request)
         settle(60)
         yield "query-builder", window
         dock.hide()
+        window.close_tab(window.tabs.currentIndex(), ask=False)
         settle()
 
     # metadata browser and ER diagram
@@ -146,7 +148,9 @@ def screens(window, size: tuple[int, int]) -> Iterator[tuple[str, QWidget]]:  # 
         settle(60)
         yield "runner", runner
         runner.close()
-    envs = EnvironmentEditor(window.workspace_root, window.workspace.environments, window)
+    echo = window.collection_of(ECHO)  # as Environment → Manage shows them: shared and the collection's own
+    envs = EnvironmentEditor(window.workspace_root, (*window.workspace.environments, *echo.environments), window,
+                             active="Local echo")
     envs.show()
     _fit(envs, size)
     settle(60)
@@ -166,7 +170,10 @@ def screens(window, size: tuple[int, int]) -> Iterator[tuple[str, QWidget]]:  # 
     settle()
 
 
-def _select_first_entity_set(browser) -> None:  # type: ignore[no-untyped-def]
+def _select_first_entity_set(browser, name: str = "Orders") -> None:  # type: ignore[no-untyped-def]
+    """Select entity set `name` (one with relations, for the diagram), else the first one."""
+    if browser.navigate_to_entity_set(name):
+        return
     from workbench.core.csdl.model import EntitySet
     from workbench.ui.models.csdl_tree import ObjectRole
 

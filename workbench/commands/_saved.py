@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.collections import Request
-from workbench.core.context.resolve import resolve_context
-from workbench.core.context.target import Target, open_collection_dir, open_request_file, open_target
 from workbench.core.errors import StorageError
-from workbench.core.sending.send import SendContext
+
+if TYPE_CHECKING:  # loaded when used: `import FILE` and `metadata FILE` need neither httpx nor OAuth
+    from workbench.core.context.target import Target
+    from workbench.core.sending.send import SendContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ def _in_context(target: Target, args: argparse.Namespace, base_dir: Path | None 
     overrides = parse_assignments(getattr(args, "var", None) or [])
     if target.workspace is None and env:
         raise StorageError(f"{base_dir or 'the request'} is not inside a workspace, so --env {env!r} cannot be found")
+    from workbench.core.context.resolve import resolve_context
+
     ctx = resolve_context(target.workspace, target.collection, environment=env, overrides=overrides,
                           base_dir=base_dir)
     return Saved(target, ctx)
@@ -67,18 +71,38 @@ def _in_context(target: Target, args: argparse.Namespace, base_dir: Path | None 
 
 def request_in_context(path: Path, args: argparse.Namespace) -> Saved:
     """A saved request file and the context its send uses (files of multipart bodies relative to it)."""
+    from workbench.core.context.target import open_request_file
+
     return _in_context(open_request_file(path), args, path.parent)
 
 
 def collection_in_context(path: Path, args: argparse.Namespace) -> Saved:
     """A collection folder (or a folder inside one) and the context its requests use."""
+    from workbench.core.context.target import open_collection_dir
+
     return _in_context(open_collection_dir(path), args)
 
 
 def target_in_context(path: Path, args: argparse.Namespace) -> Saved:
     """A request file, collection or folder, whichever `path` is."""
+    from workbench.core.context.target import open_target
+
     target = open_target(path)
     return _in_context(target, args, path.parent if target.request is not None else None)
+
+
+def masked(message: str, template: Request | None, context: SendContext | None) -> str:
+    """A download's failure `message` fit for stderr: the context's secrets masked by value, URLs by structure.
+
+    The message may repeat the URL as sent, `{{apiKey}}` resolved (`GET …?api_key=… answered 404`).
+    """
+    from workbench.core.masking import mask_message
+
+    if context is None:
+        return mask_message(message)
+    from workbench.core.workspace.history import context_secrets
+
+    return mask_message(message, context_secrets(context, template or Request(name="download")))
 
 
 def download_context(args: argparse.Namespace) -> tuple[Request | None, SendContext | None]:
@@ -92,4 +116,8 @@ def download_context(args: argparse.Namespace) -> tuple[Request | None, SendCont
     if getattr(args, "env", None):
         raise StorageError("--env needs --collection PATH: environments belong to a collection")
     overrides = parse_assignments(getattr(args, "var", None) or [])
-    return None, (SendContext(overrides=overrides) if overrides else None)
+    if not overrides:
+        return None, None
+    from workbench.core.sending.send import SendContext
+
+    return None, SendContext(overrides=overrides)

@@ -26,6 +26,7 @@ from workbench.commands._saved import (
     add_collection_flag,
     add_variable_flags,
     download_context,
+    masked,
 )
 from workbench.core.errors import (
     AuthError,
@@ -63,14 +64,20 @@ def _is_local(source: str) -> bool:
 
 
 def _unreachable(exc: BaseException) -> bool:
-    """The import failed because no answer came (refused, DNS, timeout, TLS), not because of its input.
+    """The import failed for want of a document (refused, DNS, timeout, TLS, an HTTP error status), not because of its input.
 
-    The importers wrap the transport failure (an httpx error, or a `SendError` for `$metadata`),
-    so the chain of causes tells; a malformed URL or an unknown scheme stays bad input.
+    The importers wrap the transport failure (an httpx error, or a `SendError` for `$metadata`)
+    and a 404/500 answer (`HttpStatus`), so the chain of causes tells; a malformed URL, an
+    unknown scheme or a downloaded document that is itself malformed stays bad input.
     """
     import ssl
 
     import httpx
+
+    from workbench.core.errors import answered_status
+
+    if answered_status(exc) is not None:
+        return True
 
     seen: set[int] = set()
     cause: BaseException | None = exc.__cause__
@@ -85,29 +92,34 @@ def _unreachable(exc: BaseException) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.csdl.to_collection import (
-        import_metadata_into_workspace,
-        looks_like_csdl,
-    )
-    from workbench.core.interchange.detect import import_file
-    from workbench.core.openapi.importer import import_into_workspace
-
+    # Each branch imports what it needs: a local OpenAPI file loads neither the CSDL model nor the URL importer.
+    template = context = None
     try:
         template, context = download_context(args)
         if _is_local(args.source):
+            from workbench.core.interchange.detect import import_file
+
             summary = import_file(args.source, args.into, target_collection=args.target_collection or "",
                                   name=args.name or "", group_by=args.group_by, root=args.root,
                                   service_root=args.service_root or "")
-        elif looks_like_csdl(args.source):
-            summary = import_metadata_into_workspace(args.source, args.into, service_root=args.service_root or "",
-                                                     name=args.name or "", template=template, context=context)
         else:
-            summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root,
-                                            template=template, context=context)
+            from workbench.core.csdl.to_collection import (
+                import_metadata_into_workspace,
+                looks_like_csdl,
+            )
+            from workbench.core.openapi.importer import import_into_workspace
+
+            if looks_like_csdl(args.source):
+                summary = import_metadata_into_workspace(args.source, args.into,
+                                                         service_root=args.service_root or "",
+                                                         name=args.name or "", template=template, context=context)
+            else:
+                summary = import_into_workspace(args.source, args.into, group_by=args.group_by, root=args.root,
+                                                template=template, context=context)
     except (SpecImportError, StorageError, UnresolvedVariableError) as exc:
-        return fail(exc.message, EXIT_FAILED if _unreachable(exc) else EXIT_BAD_INPUT)
+        return fail(masked(exc.message, template, context), EXIT_FAILED if _unreachable(exc) else EXIT_BAD_INPUT)
     except (SendError, AuthError) as exc:
-        return fail(exc.message, EXIT_FAILED)
+        return fail(masked(exc.message, template, context), EXIT_FAILED)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
         return EXIT_OK

@@ -13,8 +13,15 @@ import sys
 from typing import TextIO
 
 from workbench.core.csdl.model import Model
-from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
-from workbench.core.errors import AuthError, CsdlError, SendError, StorageError, UnresolvedVariableError
+from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context, masked
+from workbench.core.errors import (
+    AuthError,
+    CsdlError,
+    SendError,
+    StorageError,
+    UnresolvedVariableError,
+    answered_status,
+)
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
@@ -28,25 +35,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.csdl.source import is_url, load_metadata_sync
+    from workbench.core.csdl.source import load_metadata_sync
 
+    template = context = None
     try:
         template, context = download_context(args)
         model = load_metadata_sync(args.source, template, context)
     except (StorageError, UnresolvedVariableError) as exc:
-        return fail(exc.message, EXIT_BAD_INPUT)
+        return fail(masked(exc.message, template, context), EXIT_BAD_INPUT)
     except CsdlError as exc:
         # A service that answered with an error page is a failure of the thing asked, not bad input.
-        code = EXIT_FAILED if is_url(args.source) and " answered " in exc.message else EXIT_BAD_INPUT
-        return fail(exc.message, code)
+        code = EXIT_FAILED if answered_status(exc) is not None else EXIT_BAD_INPUT
+        return fail(masked(exc.message, template, context), code)
     except (SendError, AuthError) as exc:
-        return fail(exc.message, EXIT_FAILED)
+        return fail(masked(exc.message, template, context), EXIT_FAILED)
     if args.json:
         from workbench.core.csdl.model import model_to_dict
 
-        json.dump({"version": model.version, "counts": model.counts(), "model": model_to_dict(model)},
-                  sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # `json.dumps`, not `json.dump`: only the one-shot form uses the C encoder (5x faster on
+        # Graph's 2.7 MB); the text is the same.
+        sys.stdout.write(json.dumps({"version": model.version, "counts": model.counts(),
+                                     "model": model_to_dict(model)}, ensure_ascii=False) + "\n")
     else:
         write_summary(model, sys.stdout)
     return EXIT_OK

@@ -3,19 +3,31 @@
 `parse` shows how the workbench reads a URL (an outline, the AST as JSON, or the canonical
 URL written back from the AST: the same request, in the one spelling servers accept).
 `check` validates the URL against the service's `$metadata` and prints each problem with a
-caret under the character it starts at. Exit codes: 0 fine, 1 problems found, 2 the URL does
-not parse or the metadata cannot be loaded.
+caret under the character it starts at. Exit codes: 0 fine, 1 problems found (or the metadata
+download failed: no answer, a refused token, an HTTP error status), 2 the URL does not parse
+or the metadata is a missing file or a malformed document.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TextIO
 
-from workbench.commands._saved import add_collection_flag, add_variable_flags, download_context
-from workbench.core.errors import CsdlError, ODataQueryError, WorkbenchError
+from workbench.commands._saved import (
+    add_collection_flag,
+    add_variable_flags,
+    download_context,
+    masked,
+)
+from workbench.core.errors import (
+    AuthError,
+    CsdlError,
+    ODataQueryError,
+    SendError,
+    WorkbenchError,
+    answered_status,
+)
 from workbench.exit_codes import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 
@@ -52,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _parse(args: argparse.Namespace) -> int:
     from workbench.core.odata.parser import parse_url
-    from workbench.core.odata.query import to_json
+    from workbench.core.odata.query import json_text, to_json
     from workbench.core.odata.serializer import canonical
 
     try:
@@ -61,7 +73,7 @@ def _parse(args: argparse.Namespace) -> int:
         _caret(args.url, exc.position, sys.stderr)
         return fail(_where(exc), EXIT_BAD_INPUT)
     if args.json:
-        print(json.dumps(to_json(url), ensure_ascii=False, indent=2))
+        print(json_text(to_json(url)))
     elif args.canonical:
         print(canonical(url))
     else:
@@ -74,11 +86,17 @@ def _parse(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from workbench.core.odata.validate import check_url, load_model
 
+    template = context = None
     try:
         template, context = download_context(args)
         model = load_model(args.metadata, template, context)
+    except (SendError, AuthError) as exc:  # no answer, or the token was refused: the thing asked failed
+        return fail(masked(f"cannot load the metadata {args.metadata}: {exc.message}", template, context),
+                    EXIT_FAILED)
     except (CsdlError, WorkbenchError) as exc:
-        return fail(f"cannot load the metadata {args.metadata}: {exc.message}", EXIT_BAD_INPUT)
+        # An error page (404, 500) is a failure of the thing asked; a malformed document, bad input.
+        code = EXIT_FAILED if answered_status(exc) is not None else EXIT_BAD_INPUT
+        return fail(masked(f"cannot load the metadata {args.metadata}: {exc.message}", template, context), code)
     max_top = args.max_top
     if max_top is None and context is not None:  # a platform fact the collection's template recorded
         from workbench.core.templates import fact

@@ -5,7 +5,8 @@ extension or first bytes say), in a window holding just the response pane. `--sc
 saves the window once the first view is painted; `--timings` prints one JSON line with
 `first_view_ms` (hand-over to first painted view), `max_stall_ms` (longest gap between two
 event-loop turns while loading, measured by a 5 ms timer) and `peak_rss_mb`
-(`getrusage` ru_maxrss). Either flag makes the command exit when done (offscreen).
+(`getrusage` ru_maxrss). Either flag makes the command exit when done (offscreen). The theme is
+the one chosen in Settings (as in the main window), `--theme` overrides it for this run.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", metavar="PNG", help="save the window as PNG once the first view is painted, then exit")
     parser.add_argument("--timings", action="store_true",
                         help="print one JSON line: first_view_ms, max_stall_ms, peak_rss_mb (then exit)")
+    parser.add_argument("--theme", choices=("light", "dark", "system"),
+                        help="colour theme for this run (default: the one chosen in Settings, else the system's)")
 
 
 def content_type_for(path: Path, head: bytes) -> str:
@@ -91,21 +94,23 @@ def run(args: argparse.Namespace) -> int:
         from workbench.ui.app import quiet_offscreen_warnings
 
         quiet_offscreen_warnings()
-    return _show(path, size, content_type, args.screenshot, args.timings)
+    return _show(path, size, content_type, args.screenshot, args.timings, args.theme)
 
 
-def _show(path: Path, size: int, content_type: str, screenshot: str | None, timings: bool) -> int:
+def _show(path: Path, size: int, content_type: str, screenshot: str | None, timings: bool,
+          theme: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from workbench.core.sending.transport import Response
+    from workbench.core.workspace.recent import theme_preference
     from workbench.ui.theme import apply_theme
     from workbench.ui.widgets.response.pane import ResponsePane
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("API Workbench")
-    apply_theme(app)
+    apply_theme(app, theme or theme_preference())  # the user's Settings choice, as the window does
     from workbench.ui import collector
 
     collector.install(app)  # cyclic GC on the UI thread only, as in the window

@@ -124,6 +124,8 @@ class Request:
     `method` is any RFC 9110 method token, not only an `HttpMethod`: the editor's method box
     takes extension methods (WebDAV's PROPFIND, a vendor's own), as Postman's does.
     `checks` and `save` are what the runner asserts on and keeps from the response.
+    `path_variables` fill the URL's `{name}` placeholders at send time (see `path_variables.py`),
+    like Postman's Path Variables; values may hold `{{variables}}`.
     """
 
     name: str
@@ -139,6 +141,7 @@ class Request:
     settings: SettingsOverrides = field(default_factory=dict)
     checks: tuple[Check, ...] = ()
     save: tuple[SaveStep, ...] = ()
+    path_variables: tuple[KeyValue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

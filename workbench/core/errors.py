@@ -94,3 +94,28 @@ class SendTimeout(SendError):
     def __init__(self, message: str, detail: str | None = None, setting: str = "timeout_s") -> None:
         super().__init__(message, detail)
         self.setting = setting
+
+
+class HttpStatus(Exception):
+    """The cause of an error whose download answered an HTTP error status (`raise … from HttpStatus(404)`).
+
+    A cause rather than a subclass: the error stays the `SpecImportError` or `CsdlError` its
+    callers catch, and the CLI can still tell "the server refused" (the thing asked failed,
+    exit 1) from "the document it sent is malformed" (bad input, exit 2).
+    """
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def answered_status(exc: BaseException) -> int | None:
+    """The HTTP error status a download answered, if one is in `exc`'s chain of causes."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, HttpStatus):
+            return cause.status
+        cause = cause.__cause__
+    return None

@@ -36,3 +36,28 @@ def masker(values: Iterable[str]) -> Callable[[str], str]:
         return lambda text: text
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
     return lambda text: pattern.sub(MASK, text)
+
+
+#: Query parameters whose value is a credential whatever the workspace says (RFC 6750 §2.3
+#: `access_token`, API keys, OAuth `code` and `client_secret`, signed-URL signatures).
+SECRET_QUERY = re.compile(r"([?&](?:access_token|token|api_key|apikey|api-key|key|subscription-key|code"
+                          r"|client_secret|secret|password|sig|signature)=)[^&#\s'\"<>]*", re.I)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*[^\s'\"<>:,.;)]")  # not the `:` after it
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@")
+
+
+def mask_urls(text: str) -> str:
+    """`text` with every URL in it stripped of credentials: `user:pass@` and secret query values.
+
+    By structure, not by value: a URL typed on the command line (`https://u:p@host/x?api_key=…`)
+    carries secrets no workspace declared, and an error message repeats the URL it failed on.
+    """
+    def one(match: re.Match[str]) -> str:
+        return SECRET_QUERY.sub(r"\1" + MASK, _USERINFO.sub(r"\1" + MASK + "@", match.group(0)))
+
+    return _URL.sub(one, text) if "://" in text else text
+
+
+def mask_message(text: str, secrets: Iterable[str] = ()) -> str:
+    """A message fit for stderr, a log or a dialog: `secrets` masked by value, URLs by structure."""
+    return mask_urls(masker(secrets)(text))

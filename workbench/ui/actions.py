@@ -56,6 +56,7 @@ class WindowActions:
     new_connection: QAction
     metadata: QAction
     batch: QAction
+    run: QAction
     recent_menu: QMenu
     view_menu: QMenu
     tools_menu: QMenu
@@ -67,6 +68,13 @@ def _act(window: MainWindow, text: str, slot: Callable[[], object], shortcut: Sh
         act.setShortcut(QKeySequence(shortcut))
     act.triggered.connect(lambda *_: slot())
     return act
+
+
+def _run_current_collection(window: MainWindow) -> None:
+    """Tools → Run collection…: the runner's setup step for the current tab's collection (else the tree's)."""
+    path = window.current_collection_path()
+    if not path or window.run_collection(path) is None:
+        window.statusBar().showMessage("Select a collection (or open one of its requests) to run it.", 5000)
 
 
 def _build_toolbar(window: MainWindow) -> tuple[QToolBar, QLabel, QComboBox]:
@@ -103,7 +111,7 @@ def build_actions(window: MainWindow) -> WindowActions:
     close_tab = _act(window, "Close tab", window.close_current_tab, QKeySequence.StandardKey.Close)
     open_ws = _act(window, "Open workspace…", window.choose_workspace, QKeySequence.StandardKey.Open)
     new_ws = _act(window, "New workspace…", window.create_workspace)
-    reload = _act(window, "Reload workspace", window.reload_workspace, "F5")
+    reload = _act(window, "Reload workspace", window.reload_workspace_in_background, "F5")
     settings = _act(window, "Settings…", window.edit_settings, "Ctrl+,")
     quit_ = _act(window, "Quit", window.close, QKeySequence.StandardKey.Quit)
     send = _act(window, "Send", window.send_current, "Ctrl+Return")
@@ -153,6 +161,11 @@ def build_actions(window: MainWindow) -> WindowActions:
     view_menu = menu.addMenu("&View")
     view_menu.addAction(history)
     tools_menu = menu.addMenu("&Tools")
+    # The runner from the menu too, not only from the tree's context menu (Postman: Runner).
+    run = _act(window, "Run collection…", lambda: _run_current_collection(window), "Ctrl+Shift+R")
+    run.setToolTip("Run the requests of the current collection, with checks, iterations and a data file")
+    tools_menu.addAction(run)
+    tools_menu.addSeparator()
     metadata = _act(window, "Metadata browser…", window.open_metadata_browser)  # issue 6
     tools_menu.addAction(metadata)
     # OData $batch editor (its code loads when used).
@@ -170,5 +183,6 @@ def build_actions(window: MainWindow) -> WindowActions:
         toolbar=bar, workspace_title=title, env_combo=env_combo, new=new, save=save, save_all=save_all,
         close_tab=close_tab, open_workspace=open_ws, new_workspace=new_ws, reload=reload, settings=settings,
         quit=quit_, send=send, cancel=cancel, environments=environments, code=code, history=history,
-        import_openapi=import_openapi, new_connection=new_connection, metadata=metadata, batch=batch, recent_menu=recent_menu,
+        import_openapi=import_openapi, new_connection=new_connection, metadata=metadata, batch=batch, run=run,
+        recent_menu=recent_menu,
         view_menu=view_menu, tools_menu=tools_menu)

@@ -2,7 +2,10 @@
 
 Start-up time is a feature (issue: painted window in well under a second), so this module
 imports only what the first paint needs; panels that are not visible yet (history, dialogs,
-code generation) import their code when first opened.
+code generation) import their code when first opened. And the two cores work together: while
+the main thread imports Qt (most of the start-up, much of it not holding the GIL), a thread
+imports core and reads the workspace (`_Prepared`), so the window is built from a workspace
+already in memory.
 
 `WORKBENCH_STARTUP_PROBE=1` makes the app print the seconds from process start to the first
 paint of the main window and exit (used by `bench/startup.py`). The start is taken from
@@ -14,18 +17,15 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
-
-from workbench.core.workspace.recent import (
-    default_workspace,
-    remember_workspace,
-    theme_preference,
-)
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 if TYPE_CHECKING:  # Qt loads inside run_app: `workbench --help` must not pay for it
     from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from workbench.core.collections import Workspace
 
 
 def process_start_time() -> float:
@@ -94,6 +94,66 @@ def missing_display() -> str | None:
             "use --screenshot PNG, or set QT_QPA_PLATFORM=offscreen")
 
 
+class _Prepared(NamedTuple):
+    """What the window needs that has nothing to do with Qt, read beside the Qt import.
+
+    A NamedTuple, not a dataclass: `dataclasses` (and `inspect` below it) would be imported
+    before the thread starts, on the path every start waits for.
+    """
+
+    root: Path
+    theme: str = "system"
+    workspace: Workspace | None = None  # None: read by the window (and reported there)
+    problem: str = ""  # the folder cannot be a workspace: the one line to print
+
+
+class _Prepare(threading.Thread):
+    """Finds (or makes) the workspace folder, reads the theme choice and the workspace.
+
+    Errors are kept and raised again on the main thread, as if the work had been done there.
+    """
+
+    def __init__(self, workspace: str | None) -> None:
+        super().__init__(name="workbench-startup", daemon=True)
+        self._workspace = workspace
+        self._result: _Prepared | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._result = _prepare(self._workspace)
+        except BaseException as exc:  # noqa: BLE001 - raised again by result()
+            self._error = exc
+
+    def result(self) -> _Prepared:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def _prepare(workspace: str | None) -> _Prepared:
+    from workbench.core.errors import WorkbenchError
+    from workbench.core.workspace import storage
+    from workbench.core.workspace.recent import default_workspace, theme_preference
+
+    root = Path(workspace) if workspace else default_workspace()
+    if workspace and not root.exists():
+        storage.init_workspace(root)
+    if not root.is_dir():
+        return _Prepared(root, problem=f"{root}: not a folder")
+    try:
+        loaded: Workspace | None = storage.load_workspace(str(root))
+    except WorkbenchError:
+        loaded = None
+    # The theme and icons read package resources: import that machinery here, off the main thread.
+    from importlib import resources
+
+    resources.files("workbench.resources")
+    return _Prepared(root, theme_preference(), loaded)
+
+
 def run_app(workspace: str | None = None, screenshot: str | None = None, size: tuple[int, int] = (1280, 800),
             theme: str | None = None) -> int:
     """Open the main window (or render it to `screenshot` and exit).
@@ -107,32 +167,32 @@ def run_app(workspace: str | None = None, screenshot: str | None = None, size: t
         from workbench.exit_codes import EXIT_FAILED, fail
 
         return fail(problem, EXIT_FAILED)
-    root = Path(workspace) if workspace else default_workspace()
-    if workspace and not root.exists():
-        from workbench.core.workspace.storage import init_workspace
-
-        init_workspace(root)
-    if not root.is_dir():
-        from workbench.exit_codes import fail
-
-        return fail(f"{root}: not a folder")
-
+    preparing = _Prepare(workspace)
+    preparing.start()
     from PySide6.QtWidgets import QApplication
 
+    prepared = preparing.result()
+    root = prepared.root
+    if prepared.problem:
+        from workbench.exit_codes import fail
+
+        return fail(prepared.problem)
+
     # The instance, when there is one, is the QApplication made here or by a test's qapp.
-    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    existing = QApplication.instance()
+    app = cast(QApplication, existing or QApplication([*sys.argv[:1], "-style", "Fusion"]))
     app.setApplicationName("API Workbench")
     app.setOrganizationName("API Workbench")
     from workbench.ui.theme import apply_theme
 
-    apply_theme(app, theme or theme_preference())
+    apply_theme(app, theme or prepared.theme, set_style=existing is not None)
     from workbench.ui import collector
 
     collector.install(app)  # cyclic GC on the UI thread only (see collector.py)
 
     from workbench.ui.main_window import MainWindow
 
-    window = MainWindow(str(root))
+    window = MainWindow(str(root), workspace=prepared.workspace)
     if screenshot:
         return _screenshot(app, window, screenshot, size)
     if os.environ.get("WORKBENCH_STARTUP_PROBE"):
@@ -142,6 +202,8 @@ def run_app(workspace: str | None = None, screenshot: str | None = None, size: t
     # Paint first: nothing async can happen before the user acts, so the asyncio machinery
     # (qasync, the event loop) loads while the user is already looking at the window.
     app.processEvents()
+    from workbench.core.workspace.recent import remember_workspace
+
     remember_workspace(str(root))
     import asyncio
 

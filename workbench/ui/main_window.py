@@ -38,6 +38,7 @@ from workbench.core.workspace import storage
 from workbench.ui import icons
 from workbench.ui.actions import build_actions
 from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
+from workbench.ui.workspace_reload import WorkspaceReloader
 
 if TYPE_CHECKING:
     from workbench.ui.widgets.workspace.connection_dialog import ConnectionDialog  # imported when first needed: the first paint must not wait for them
@@ -58,11 +59,12 @@ UI_STATE_FILE = "ui.json"
 EMPTY_HINT = ("Select a request on the left, or press Ctrl+N for a new one.\n\n"
               "Ctrl+Enter sends · Esc cancels · Ctrl+S saves · F5 reloads the workspace")
 NO_ENVIRONMENT = "No environment"
-WATCH_LIMIT = 4000  # inotify watches are a shared, limited resource: watch at most this many paths
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace_root: str, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace_root: str, parent: QWidget | None = None, *,
+                 workspace: Workspace | None = None) -> None:
+        """`workspace`: the workspace at `workspace_root` already read (start-up reads it beside the Qt import)."""
         self._painted = False
         self.startup_finished = False  # True once the work deferred past the first paint is done
         super().__init__(parent)
@@ -85,7 +87,9 @@ class MainWindow(QMainWindow):
         self.left.currentChanged.connect(self._left_tab_changed)
 
         # -- centre: request tabs over the response
-        self.tabs = QTabWidget(self)
+        from workbench.ui.widgets.request.request_tabs import RequestTabs
+
+        self.tabs = RequestTabs(self)  # one preview tab for single clicks in the tree
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
@@ -137,6 +141,7 @@ class MainWindow(QMainWindow):
         self.act_batch = acts.batch
         self.setAcceptDrops(True)  # drop a descriptor file (JSON/YAML/ZIP) on the window to import it
         self.collections.request_activated.connect(self.open_request)
+        self.collections.request_previewed.connect(self.preview_request)
         self.collections.context_for = self.send_context
         self.collections.tree.selectionModel().currentChanged.connect(lambda *_: self._fill_environments())
         self.collections.workspace_changed.connect(self.reload_workspace)
@@ -146,8 +151,13 @@ class MainWindow(QMainWindow):
         self.collections.run_requested.connect(self.run_collection)
 
         # External edits (git pull, another editor): watch the files, reload after a quiet moment.
+        # F5, the watcher and imports reload in a worker (`workspace_reload`); edits made in this
+        # window reload at once (`reload_workspace`), the watch list is then refreshed in a worker.
         self._watcher: QFileSystemWatcher | None = None
-        self._reload_job: BackgroundJob | None = None
+        self._watch_job: BackgroundJob | None = None
+        self._reloader = WorkspaceReloader(self)
+        self._reloader.loaded.connect(self._background_reload_done)
+        self._reloader.failed.connect(self._background_reload_failed)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(400)
@@ -158,7 +168,10 @@ class MainWindow(QMainWindow):
         self._extensions_installed = False
         self._query_builder: QueryBuilderDock | None = None
 
-        self.reload_workspace()
+        if workspace is not None and workspace.root == self.workspace_root:
+            self._apply_workspace(workspace)
+        else:
+            self.reload_workspace()
         # Tabs of the last session come back right after the first paint (see _after_first_paint);
         # until then the centre stays blank rather than showing the "no tab" hint for a moment.
         self._pending_tabs = self._read_ui_state()
@@ -173,6 +186,7 @@ class MainWindow(QMainWindow):
             from workbench.ui.widgets.response.pane import ResponsePane
 
             pane = ResponsePane(self)
+            pane.cancel_requested.connect(self.cancel_send)  # the pane's own Cancel while sending
             self._response = pane
             sizes = self.centre.sizes()
             self.centre.replaceWidget(1, pane)
@@ -240,9 +254,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def reload_workspace(self) -> None:
         """Re-read the workspace from disk now (after an edit made in this window)."""
-        if self._reload_job is not None:
-            self._reload_job.cancel()
-            self._reload_job = None
+        self._reloader.cancel()  # an older read still running must not land over this one
         try:
             workspace = storage.load_workspace(self.workspace_root)
         except WorkbenchError as exc:
@@ -252,28 +264,28 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reload_workspace_in_background(self) -> None:
-        """Re-read the workspace in a worker thread, for changes of any size made elsewhere.
+        """Re-read the workspace in a worker thread (F5, the file watcher, after an import).
 
         An import of a 1,000-operation API or a `git pull` can touch thousands of files; parsing
-        them must not freeze the window. The latest reload wins; an older one is dropped.
+        them must not freeze the window. The newest reload wins; an older one is dropped.
+        Open tabs stay as they are until the new workspace is swapped in (and after: see
+        `_refresh_editors`); a file that cannot be read is reported, never dropped from a tab.
         """
-        from workbench.ui.background import BackgroundJob
-
-        if self._reload_job is not None:
-            self._reload_job.cancel()
-        root = self.workspace_root
         self.statusBar().showMessage("Reading the workspace…")
+        self._reloader.request(self.workspace_root)
 
-        def done(workspace: Workspace) -> None:
-            self._reload_job = None
-            if workspace.root == self.workspace_root:
-                self._apply_workspace(workspace)
+    def reload_pending(self) -> bool:
+        """Whether a background reload is reading or queued."""
+        return self._reloader.is_busy()
 
-        def failed(exc: BaseException) -> None:
-            self._reload_job = None
-            self.statusBar().showMessage(getattr(exc, "message", str(exc)))
+    @Slot(object)
+    def _background_reload_done(self, workspace: Workspace) -> None:
+        if workspace.root == self.workspace_root:
+            self._apply_workspace(workspace)
 
-        self._reload_job = BackgroundJob(lambda job: storage.load_workspace(root), done, failed)
+    @Slot(str)
+    def _background_reload_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
 
     def _apply_workspace(self, workspace: Workspace) -> None:
         """Show a freshly read workspace: tree, environments, title, open tabs, status."""
@@ -443,27 +455,28 @@ class MainWindow(QMainWindow):
         self._rewatch()
 
     def _rewatch(self) -> None:
+        """Watch the workspace's folders and files; the list is made in a worker (thousands of stats)."""
         if self._watcher is None:
             return
-        old = self._watcher.files() + self._watcher.directories()
+        from workbench.ui.background import BackgroundJob
+        from workbench.ui.workspace_reload import watch_paths
+
+        if self._watch_job is not None:
+            self._watch_job.cancel()
+        root, workspace = self.workspace_root, self.workspace
+        self._watch_job = BackgroundJob(lambda job: watch_paths(root, workspace),
+                                        lambda paths: self._watch(root, paths))
+
+    def _watch(self, root: str, paths: tuple[str, ...]) -> None:
+        self._watch_job = None
+        if self._watcher is None or root != self.workspace_root:
+            return
+        old = set(self._watcher.files() + self._watcher.directories())
+        if old == set(paths):
+            return
         if old:
-            self._watcher.removePaths(old)
-        root = Path(self.workspace_root)
-        paths: list[str] = [str(root)]
-        if (root / storage.WORKSPACE_FILE).exists():
-            paths.append(str(root / storage.WORKSPACE_FILE))
-        if (root / storage.ENV_DIR).is_dir():
-            paths.append(str(root / storage.ENV_DIR))
-            paths.extend(str(p) for p in (root / storage.ENV_DIR).glob("*.y*ml"))
-        for coll in self.workspace.collections:
-            for dirpath in [root / coll.path, *[p for p in (root / coll.path).rglob("*") if p.is_dir()]]:
-                if any(part.startswith(".") for part in dirpath.relative_to(root).parts):
-                    continue
-                paths.append(str(dirpath))
-                paths.extend(str(p) for p in dirpath.glob("*.y*ml"))
-                if len(paths) > WATCH_LIMIT:
-                    break
-        self._watcher.addPaths(paths[:WATCH_LIMIT])
+            self._watcher.removePaths(list(old))
+        self._watcher.addPaths(list(paths))
 
     @Slot(str)
     def _on_disk_change(self, _path: str) -> None:
@@ -478,11 +491,18 @@ class MainWindow(QMainWindow):
         return [w for w in widgets if isinstance(w, editor_type)]
 
     @Slot(str, str)
-    def open_request(self, collection_path: str, request_path: str) -> RequestEditor | None:
+    def open_request(self, collection_path: str, request_path: str, preview: bool = False) -> RequestEditor | None:
+        """Show the saved request in its tab, opening one if needed.
+
+        `preview` (a single click in the tree) opens it in the preview tab, replacing the
+        previous preview unless that one has edits or is sending; otherwise the tab is kept.
+        """
         for i in range(self.tabs.count()):
             editor = self.tabs.widget(i)
             if editor in self.editors() and editor.key == (collection_path, request_path):
                 self.tabs.setCurrentIndex(i)
+                if not preview:
+                    self.keep_tab(editor)
                 return editor
         collection = self.collection_of(collection_path)
         request = collection.find_request(request_path) if collection else None
@@ -491,8 +511,24 @@ class MainWindow(QMainWindow):
         from workbench.ui.widgets.request.editor import RequestEditor
 
         editor = RequestEditor(collection_path, request, self, str(Path(self.workspace_root) / collection_path))
-        self._add_editor(editor)
+        old = self.tabs.preview() if preview else None
+        index = -1
+        if old in self.editors() and not old.is_dirty() and old is not self._sending_editor:
+            index = self.tabs.indexOf(old)
+            self.tabs.removeTab(index)
+            old.deleteLater()
+        self._add_editor(editor, index, preview)
         return editor
+
+    @Slot(str, str)
+    def preview_request(self, collection_path: str, request_path: str) -> RequestEditor | None:
+        """A single click in the tree: show the request in the preview tab."""
+        return self.open_request(collection_path, request_path, preview=True)
+
+    def keep_tab(self, editor: RequestEditor) -> None:
+        """The preview tab becomes a normal one (double click, an edit, a save)."""
+        if self.tabs.is_preview(editor):
+            self.tabs.set_preview(None)
 
     def open_unsaved(self, request: Request, collection_path: str = "") -> RequestEditor:
         """A new tab for a request that has no file yet (new, or reopened from history)."""
@@ -505,21 +541,31 @@ class MainWindow(QMainWindow):
         self._add_editor(editor)
         return editor
 
-    def _add_editor(self, editor: RequestEditor) -> None:
+    def _add_editor(self, editor: RequestEditor, index: int = -1, preview: bool = False) -> None:
         editor.send_requested.connect(self.send_current)
         editor.cancel_requested.connect(self.cancel_send)
         editor.code_requested.connect(self.show_code)
+        editor.save_requested.connect(lambda e=editor: self._save(e))
+        editor.location_clicked.connect(self.collections.select_key)
         editor.dirty_changed.connect(lambda dirty, e=editor: self._mark_dirty(e, dirty))
         self._give_context(editor)
-        index = self.tabs.addTab(editor, icons.method_badge(editor.saved_request.method), editor.title())
-        self.tabs.setTabToolTip(index, f"{editor.collection_path}/{editor.saved_request.path}"
-                                if editor.saved_request.path else "Not saved yet")
+        index = self.tabs.insertTab(index, editor, icons.method_badge(editor.saved_request.method), editor.title())
+        self.tabs.set_preview(editor if preview else self.tabs.preview())
+        self._tab_tooltip(editor)
         self.tabs.setCurrentIndex(index)
         self._editor_stack.setCurrentWidget(self.tabs)
         self._save_ui_state()
 
+    def _tab_tooltip(self, editor: RequestEditor) -> None:
+        """The full name (titles are elided) and the file, or that it has none yet."""
+        where = f"{editor.collection_path}/{editor.saved_request.path}" if editor.saved_request.path \
+            else "Not saved yet"
+        self.tabs.setTabToolTip(self.tabs.indexOf(editor), f"{editor.title()}\n{where}")
+
     def _mark_dirty(self, editor: RequestEditor, dirty: bool) -> None:
         index = self.tabs.indexOf(editor)
+        if dirty:
+            self.keep_tab(editor)  # an edit keeps the preview tab
         if index >= 0:
             self.tabs.setTabText(index, ("● " if dirty else "") + editor.title())
             self.tabs.setTabIcon(index, icons.method_badge(editor.to_model().method))
@@ -580,7 +626,7 @@ class MainWindow(QMainWindow):
                 moved = new_key + key[len(old_key):]
                 coll, _, rel = moved.partition("/")
                 editor.set_key(coll, rel)
-                self.tabs.setTabToolTip(self.tabs.indexOf(editor), moved)
+                self._tab_tooltip(editor)
         self._save_ui_state()
 
     @Slot(str)
@@ -624,8 +670,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Save failed", exc.message)
             return False
         editor.mark_saved(saved)
-        index = self.tabs.indexOf(editor)
-        self.tabs.setTabToolTip(index, f"{editor.collection_path}/{saved.path}")
+        self._tab_tooltip(editor)
+        self.keep_tab(editor)
         self._mark_dirty(editor, editor.is_dirty())
         self.reload_workspace()
         self._save_ui_state()
@@ -790,12 +836,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_environments(self) -> None:
+        from workbench.core.context.selection import chosen_environment
         from workbench.ui.widgets.workspace.environment_editor import EnvironmentEditor
 
         # The current collection's own environments too (a template's Testing/Production): each keeps its path.
         coll = self.collection_of(self.current_collection_path())
         dialog = EnvironmentEditor(self.workspace_root, (*self.workspace.environments,
-                                                         *(coll.environments if coll is not None else ())), self)
+                                                         *(coll.environments if coll is not None else ())), self,
+                                   active=chosen_environment(self.workspace, coll) if coll is not None else "")
         dialog.exec()
         if dialog.changed_on_disk:
             self.reload_workspace()
@@ -891,7 +939,12 @@ class MainWindow(QMainWindow):
         dialog.context_for = self.send_context
         dialog.set_collections([(c.name, c.path) for c in self.workspace.collections])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _path: self.reload_workspace_in_background())
+
+        def imported(path: str) -> None:
+            self.collections.reveal_after_reload(path)  # selected and expanded once the tree has it
+            self.reload_workspace_in_background()
+
+        dialog.imported.connect(imported)
         dialog.show()
         if source:
             dialog.set_source(source)
@@ -933,9 +986,10 @@ class MainWindow(QMainWindow):
         self._reload_timer.stop()
         if self._watcher is not None:
             self._watcher.blockSignals(True)
-        if self._reload_job is not None:
-            self._reload_job.cancel()
-            self._reload_job = None
+        self._reloader.cancel()
+        if self._watch_job is not None:
+            self._watch_job.cancel()
+            self._watch_job = None
         super().closeEvent(event)
 
 

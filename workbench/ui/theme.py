@@ -74,11 +74,16 @@ def _qpalette(p: Palette) -> QPalette:
     return pal
 
 
-def apply_theme(app: QApplication, mode: str = "system") -> Palette:
-    """Make `mode`'s palette current and dress `app` in it; returns the palette chosen."""
+def apply_theme(app: QApplication, mode: str = "system", *, set_style: bool = True) -> Palette:
+    """Make `mode`'s palette current and dress `app` in it; returns the palette chosen.
+
+    `set_style=False` when the application was created with `-style Fusion` (start-up does):
+    `setStyle` returns the style object, and wrapping it builds the QStyle type (~30 ms).
+    """
     palette = palette_for(mode)
     set_current(palette)
-    app.setStyle("Fusion")
+    if set_style:
+        app.setStyle("Fusion")
     app.setPalette(_qpalette(palette))
     try:
         app.setStyleSheet(style_sheet(palette))

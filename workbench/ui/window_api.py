@@ -26,7 +26,11 @@ class WindowApi(Protocol):
 
     workspace_root: str
     workspace: Workspace
-    tabs: QTabWidget
+
+    @property
+    def tabs(self) -> QTabWidget:
+        """The request tabs (read-only here: the window's is a QTabWidget subclass with a preview tab)."""
+        ...
 
     def window(self) -> QWidget:
         """The main window as a widget: the parent of a panel's dialogs and docks (QWidget.window())."""

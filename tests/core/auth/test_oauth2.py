@@ -325,7 +325,7 @@ def test_html_instead_of_json_and_unreachable_host(strict_token: strict.StrictTo
     port = peers.free_port()
     with pytest.raises(oauth2.TokenError) as info:
         run(oauth2.obtain_token(oauth(token_url=f"http://127.0.0.1:{port}/token", client_id="a", client_secret="b")))
-    assert f"Connection refused by 127.0.0.1:{port}" in info.value.message and info.value.status is None
+    assert f"Could not connect to 127.0.0.1:{port} — connection refused" in info.value.message and info.value.status is None
 
 
 def test_concurrent_sends_share_one_token_request(strict_token: strict.StrictTokenServer) -> None:

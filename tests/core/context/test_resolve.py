@@ -105,7 +105,9 @@ def test_request_timeout_is_its_own_and_the_error_says_where(tmp_path: Path, htt
     assert ctx.settings_for(target.request).timeout_s == 0.5 and ctx.settings.timeout_s == 30
     with pytest.raises(SendTimeout) as caught:
         asyncio.run(send(target.request, ctx))
-    assert "timeout_s = 0.5 s, set in the settings of request “Slow”" in caught.value.message
+    message = caught.value.message
+    assert "after 0.5 s" in message and "(timeout_s, set in the settings of request “Slow”" in message
+    assert message.count("0.5 s") == 1  # the number once, the setting named once
     # Raised on the folder instead, the request that keeps no own value waits long enough.
     _write(root / "Api" / "slow" / "folder.yaml", "settings:\n  timeout_s: 10\n")
     _write(root / "Api" / "slow" / "Slow2.yaml", "name: Slow2\nmethod: GET\nurl: '{{baseUrl}}/delay/1'\n")

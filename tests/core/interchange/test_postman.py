@@ -66,7 +66,8 @@ def test_v21_tree_bodies_auth_variables_and_scripts() -> None:
     (orders,) = coll.folders
     assert orders.variables == (KeyValue("page", "1"),) and orders.auth == Auth("bearer", {"token": "{{token}}"})
     listing, create = orders.requests
-    assert listing.url == "{{baseUrl}}/orders/42"
+    assert listing.url == "{{baseUrl}}/orders/{id}"  # Postman's `:id` is our path variable (issue 14)
+    assert listing.path_variables == (KeyValue("id", "42"),)
     assert listing.params == (KeyValue("top", "5"), KeyValue("skip", "0", False))
     assert listing.headers == (KeyValue("X-A", "1", False),)
     assert "pm.test('ok'" in listing.docs and "not run" in listing.docs

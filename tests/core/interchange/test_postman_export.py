@@ -55,3 +55,42 @@ def test_export_loads_in_postman_sdk(tmp_path: Path) -> None:
     assert data["auth"] == "oauth2"
     assert data["items"] == [["List", "GET", "{{baseUrl}}/Orders?$top=5", "t1", 2],
                              ["Create", "POST", "{{baseUrl}}/Orders", "t1", 0]]
+
+
+PATHS = Collection("Pets", requests=(
+    Request("Get", "GET", "{{baseUrl}}/pets/{petId}/photos/{name}.jpg",
+            path_variables=(KeyValue("petId", "{{pet}}", True, "the pet"), KeyValue("name", "a b"))),))
+
+
+def test_path_variables_become_postman_url_variables() -> None:
+    """Issue 14: a whole-segment `{petId}` is Postman's `:petId` with a `url.variable` row; one inside
+    a segment has no Postman form, so its value is written in (encoded as it is sent)."""
+    from workbench.core.interchange.postman import import_collection
+
+    doc = to_postman(PATHS)
+    url = doc["item"][0]["request"]["url"]
+    assert url["raw"] == "{{baseUrl}}/pets/:petId/photos/a%20b.jpg"
+    assert url["variable"] == [{"key": "petId", "value": "{{pet}}", "description": "the pet"}]
+    back = import_collection(doc).collection
+    assert back is not None
+    (request,) = back.requests
+    assert request.url == "{{baseUrl}}/pets/{petId}/photos/a%20b.jpg"
+    assert request.path_variables == (KeyValue("petId", "{{pet}}", True, "the pet"),)
+
+
+def test_path_variables_resolve_in_postman_sdk(tmp_path: Path) -> None:
+    """Postman's own SDK fills `:petId` from the exported `url.variable` (as newman sends it)."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    peers.ensure_npm()
+    out = tmp_path / "p.json"
+    out.write_text(json.dumps(to_postman(PATHS)))
+    script = (
+        "const {Collection} = require('postman-collection');"
+        f"const c = new Collection(require({json.dumps(str(out))}));"
+        "c.forEachItem(i => console.log(i.request.url.getPath()));"
+    )
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                            env={"NODE_PATH": str(peers.NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/pets/{{pet}}/photos/a%20b.jpg"

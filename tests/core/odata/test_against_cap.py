@@ -27,7 +27,6 @@ from workbench.core.odata.query import (
     Lambda,
     ListExpr,
     Literal,
-    MemberPath,
     ODataUrl,
     OrderItem,
     QueryOptions,

@@ -240,6 +240,8 @@ def test_decode_offsets_map_back_to_the_raw_text() -> None:
     text, offsets = decode_with_offsets("a%20b%C3%BCc+", 10)
     assert text == "a büc "
     assert offsets[:6] == [10, 11, 14, 15, 21, 22]
+    text, offsets = decode_with_offsets("%zz+a%4", 0, plus_is_space=False)
+    assert text == "%zz+a%4" and offsets == list(range(8))
 
 
 def test_datetimeoffset_plus_typed_raw_survives() -> None:

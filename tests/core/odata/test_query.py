@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from workbench.core.odata.deep import run_deep
 from workbench.core.odata.parser import parse_url
 from workbench.core.odata.query import (
+    JSON_INDENT_CAP,
     NULL,
     BinaryOp,
     Call,
@@ -22,6 +24,7 @@ from workbench.core.odata.query import (
     UnaryOp,
     and_all,
     boolean,
+    json_text,
     number,
     or_all,
     prop,
@@ -77,6 +80,25 @@ def test_to_json_is_json_and_names_nodes() -> None:
     assert filt["right"] == {"node": "Literal", "kind": "string", "text": "Scott", "pos": 41}
     assert data["options"]["expand"][0]["options"] == {"node": "QueryOptions", "top": 1}
     assert "spans" not in data["options"]
+
+
+@pytest.mark.parametrize("value", [1, "é\"\\\n\u2028\x00", [], {}, {"a": []}, [[[]]], ["x", {"y": None}],
+                                   {"a": {"b": [1, {"c": None, "d": [True, 2.5, -3]}], "e": {}}}])
+def test_json_text_writes_what_json_dumps_indent_2_writes(value: object) -> None:
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_text_of_a_5000_level_tree_is_linear() -> None:
+    """A 5,000-term `or` key list is a tree 5,000 levels tall: the text grows with the nodes, not
+    nodes x depth (json.dumps(indent=2) wrote 577 MB of it in a minute), and is the same value."""
+    deep: dict[str, object] = {"node": "Literal", "text": "1"}
+    for i in range(5000):
+        deep = {"node": "BinaryOp", "op": "or", "left": deep, "right": {"node": "Literal", "pos": i}}
+    text = json_text(deep)  # no deep stack needed to write it, only to read it back
+    assert run_deep(lambda: json.loads(text) == deep)
+    lines = text.splitlines()
+    assert len(lines) < 8 * 5000 + 10 and max(len(line) for line in lines) <= 2 * JSON_INDENT_CAP + 40
+    assert json_text({"a": {"b": 1}}, indent_cap=1) == '{\n  "a": {\n  "b": 1\n  }\n}'
 
 
 def test_defaults() -> None:

@@ -9,6 +9,7 @@ from datetime import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.core.odata.deep import run_deep
 from workbench.core.odata.parser import parse_filter, parse_url
 from workbench.core.odata.query import (
     FUNCTIONS,
@@ -31,6 +32,7 @@ from workbench.core.odata.query import (
     prop,
 )
 from workbench.core.odata.serializer import (
+    OUTLINE_INDENT_CAP,
     canonical,
     encode_query_value,
     expr_text,
@@ -99,6 +101,21 @@ def test_option_pairs_for_the_params_table() -> None:
 def test_outline_lists_the_parts() -> None:
     text = outline(parse_url(f"{ROOT}/Cases?$filter=priority gt 2&$expand=owner($select=city)"))
     assert "service root: " + ROOT in text and "$filter: priority gt 2" in text and "owner" in text
+
+
+def test_outline_of_a_5000_term_or_is_one_line_per_node_with_a_capped_indent() -> None:
+    """The outline grew its indent with the tree: a 5,000-term `or` filter gave 100 MB in 3 s."""
+    url = parse_url(f"{ROOT}/Cases?$filter=" + " or ".join(f"ID eq {i}" for i in range(5000)))
+    lines = run_deep(lambda: outline(url)).splitlines()  # its `$filter:` line is written recursively
+    tree = lines[lines.index(next(line for line in lines if line.startswith("$filter:"))) + 1:]
+    assert len(tree) == 4999 + 5000 * 3  # one line per `or`, `eq`, property and literal
+    assert max(len(line) for line in tree) < 2 * OUTLINE_INDENT_CAP + 40
+    assert tree[0] == "  or" and tree[-1] == "      4999    (int)"  # the last term hangs off the root
+    assert tree[OUTLINE_INDENT_CAP + 1] == "  " * (OUTLINE_INDENT_CAP + 1) + f"[{OUTLINE_INDENT_CAP + 1}] or"
+    assert "  " * (OUTLINE_INDENT_CAP + 1) + "[5000] 0    (int)" in tree  # the first term is the deepest
+    shallow = outline(parse_url(f"{ROOT}/Cases?$filter=not (a eq 1) or length(x) eq 2"))
+    assert shallow.splitlines()[4:] == ["  or", "    not", "      eq", "        a    (property)", "        1    (int)",
+                                        "    eq", "      length()", "        x    (property)", "      2    (int)"]
 
 
 # --------------------------------------------------------------------------- hypothesis

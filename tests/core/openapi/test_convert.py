@@ -93,7 +93,7 @@ def test_operations_become_requests_in_tag_folders(write_spec: Callable[..., Pat
     assert coll.name == "Pets"
     assert [f.name for f in coll.folders] == ["pets"]
     assert coll.folders[0].docs == "Everything about pets"
-    assert [r.name for r in coll.folders[0].requests] == ["Get a pet", "updatePet"]
+    assert [r.name for r in coll.folders[0].requests] == ["Get a pet", "PUT /pets/{petId}"]
     assert sorted(r.name for r in coll.requests) == ["Create a pet", "DELETE /pets"]
     get = by_op(result, "get /pets/{petId}")
     assert get.method == "GET"
@@ -102,13 +102,15 @@ def test_operations_become_requests_in_tag_folders(write_spec: Callable[..., Pat
     assert "Pet shop API" in coll.docs and "1.2.0" in coll.docs
 
 
-def test_url_path_parameters_become_collection_variables_with_usable_values(write_spec: Callable[..., Path], tmp_path: Path) -> None:
-    """URL is `{{baseUrl}}/path`; path params are `{{name}}` variables whose value respects the schema."""
+def test_url_path_parameters_become_path_variables_with_usable_values(write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    """Issue 14: URL is `{{baseUrl}}/pets/{petId}`; the request's own path variable holds a value
+    that respects the schema, not a collection variable."""
     result = import_openapi(write_spec(PETS_30))
     get = by_op(result, "get /pets/{petId}")
-    assert get.url == "{{baseUrl}}/pets/{{petId}}"
+    assert get.url == "{{baseUrl}}/pets/{petId}"
+    assert [(r.name, r.value) for r in get.path_variables] == [("petId", "7")]  # minimum respected
     variables = {v.name: v.value for v in result.collection.variables}
-    assert variables["petId"] == "7"  # minimum respected
+    assert "petId" not in variables
     assert variables["baseUrl"] == "https://api.example.com/v1"
 
 
@@ -231,10 +233,10 @@ def test_group_by_path_segments(write_spec: Callable[..., Path], tmp_path: Path)
     coll = import_openapi(write_spec(spec), group_by="path").collection
     assert [f.name for f in coll.folders] == ["api/v1"]
     top = coll.folders[0]
-    assert [r.url for r in top.requests] == ["{{baseUrl}}/api/v1/pets", "{{baseUrl}}/api/v1/pets/{{id}}",
+    assert [r.url for r in top.requests] == ["{{baseUrl}}/api/v1/pets", "{{baseUrl}}/api/v1/pets/{id}",
                                              "{{baseUrl}}/api/v1/stores"]
     assert [f.name for f in top.folders] == ["pets"]
-    assert [r.url for r in top.folders[0].requests] == ["{{baseUrl}}/api/v1/pets/{{id}}/photos"]
+    assert [r.url for r in top.folders[0].requests] == ["{{baseUrl}}/api/v1/pets/{id}/photos"]
 
 
 def test_partial_problems_are_warnings_not_silent_drops(write_spec: Callable[..., Path], tmp_path: Path) -> None:

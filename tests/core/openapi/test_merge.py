@@ -88,7 +88,7 @@ def test_reimport_keeps_user_edits_and_reports_changes(tmp_path: Path) -> None:
     names = sorted(r.name for r in after.collections[0].all_requests())
     assert names == ["Create pet", "Delete pet", "Get pet", "Legacy thing", "My pet list", "Scratch"]
     get = request_named(ws, "Get pet")
-    assert get.url == "{{baseUrl}}/animals/{{id}}"  # spec change arrives (matched by operationId)
+    assert get.url == "{{baseUrl}}/animals/{id}"  # spec change arrives (matched by operationId)
     assert get.path == "pets/Get pet.yaml"  # same file
     assert [(p.name, p.value, p.enabled) for p in get.params] == [("limit", "5", True), ("fields", "all", True)]
     assert request_named(ws, "My pet list").meta["openapi_operation"] == "get /pets"
@@ -141,7 +141,7 @@ def test_reimport_without_the_earlier_bundle_never_loses_edits(tmp_path: Path) -
     second = import_into_workspace(v2, ws)
     assert any("openapi.json (the earlier import) is missing" in w for w in second.warnings)
     get = request_named(ws, "Get pet")
-    assert get.docs == "mine" and get.url == "{{baseUrl}}/pets/{{id}}"  # kept as it was
+    assert get.docs == "mine" and get.url == "{{baseUrl}}/pets/{id}"  # kept as it was
     assert [p.name for p in get.params] == ["limit", "fields"]  # the new parameter arrives
     assert second.changes is not None and second.changes.added == ("Create pet",)
     assert (coll_dir / "openapi.json").exists()

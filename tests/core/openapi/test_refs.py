@@ -12,7 +12,7 @@ import yaml
 
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi.importer import import_openapi
-from workbench.core.openapi.refs import LocalRefs, bundle, resolve_pointer
+from workbench.core.openapi.refs import LocalRefs, bundle, has_external_refs, resolve_pointer
 from workbench.core.openapi.sources import open_source
 
 
@@ -20,6 +20,13 @@ def dump(path: Path, data: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def _nested(depth: int) -> dict[str, object]:
+    node: dict[str, object] = {}
+    for _ in range(depth):
+        node = {"n": node}
+    return node
 
 
 def test_json_pointer_escapes() -> None:
@@ -115,3 +122,17 @@ def test_refs_leaving_the_folder_over_http_are_refused(tmp_path: Path) -> None:
                                         "paths": {"/n": {"$ref": "http://127.0.0.1:9/x.yaml"}}})
     with pytest.raises(SpecImportError, match="not a file beside the descriptor"):
         import_openapi(root)
+
+
+@pytest.mark.parametrize(("doc", "external"), [
+    ({"a": {"$ref": "#/b"}, "b": {}}, False),
+    ({"a": [{"x": {"$ref": "other.yaml#/S"}}]}, True),
+    ({"description": 'write {"$ref":"other.yaml"} to refer'}, False),  # inside a string: text, not a $ref
+    ({"$ref": 5, "a": {"$ref": "#/x"}}, False),
+    ({200: {"$ref": "common.yaml"}}, True),  # YAML's integer keys
+    ({"data": b"\x00", "a": {"$ref": "common.yaml"}}, True),  # YAML !!binary: orjson refuses, the walk answers
+    ({"a": {"$ref": "common.yaml"}, "deep": _nested(400)}, True),  # deeper than orjson goes
+    ({"deep": _nested(400)}, False),
+])
+def test_external_refs_are_found_wherever_they_are(doc: dict[object, object], external: bool) -> None:
+    assert has_external_refs(doc) is external

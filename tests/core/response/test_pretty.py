@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from typing import Any, Callable
 
 import orjson
@@ -38,3 +40,46 @@ def test_iter_pretty_reports_a_syntax_error_after_the_good_part() -> None:
     text = "".join(iter_pretty(b'{"a": [1, 2], "b": ]', 10**6, progress=progress))
     assert '"a": [' in text
     assert progress.error is not None and "Invalid JSON" in progress.error.message
+
+
+def test_a_50_mb_string_is_shown_cut_short_in_linear_time() -> None:
+    """yajl re-read a string spanning two 64 KB reads from its start: 18 s and a 50 MB line
+    for `"aaaa…"` (issue 18). The reader passes the first 16 KB and counts the cut."""
+    body = b'["' + b"a" * (50 * 1024 * 1024) + b'", "next"]'
+    progress = pretty.PrettyProgress()
+    start = time.perf_counter()
+    text = "".join(iter_pretty(body, 10**9, progress=progress))
+    assert time.perf_counter() - start < 5
+    assert json.loads(text) == ["a" * pretty.LONG_STRING_BYTES + pretty.CUT_MARK, "next"]
+    assert progress.cut_strings == 1 and progress.error is None
+    assert "A string longer than 16 KB is shown cut short" in pretty.cut_note(1)
+
+
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+def test_cutting_strings_never_splits_an_escape_or_a_character(ensure_ascii: bool) -> None:
+    """Whatever the read size and the cut length, what the parser gets is valid JSON whose
+    strings are the originals or a prefix of them ending in the mark; uncut, it is the body."""
+    rng = random.Random(18)
+    alphabet = ["a", "é", "€", "😀", '"', "\\", "\n", "\u2028", "\x01", "/"]
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+
+    for _ in range(20):
+        doc = [[text(), [text() for _ in range(4)]] for _ in range(3)]
+        data = json.dumps(doc, ensure_ascii=ensure_ascii).encode()
+        for clip in (5, 13, 10**6):
+            for size in (1, 2, 7, 4096):
+                reader = pretty._Reader(data, clip)
+                out = b"".join(iter(lambda: reader.read(size), b""))  # noqa: B023 - consumed here
+                if clip == 10**6:
+                    assert out == data and reader.cut == 0
+                    continue
+                got = json.loads(out)
+                for original, shown in zip(_strings(doc), _strings(got)):
+                    assert shown == original or (shown.endswith(pretty.CUT_MARK)
+                                                 and original.startswith(shown[:-1]) and len(shown) <= clip + 1)
+
+
+def _strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [s for item in value for s in _strings(item)]

@@ -44,3 +44,12 @@ def test_filter_keeps_rows_holding_every_word(qtmodeltester) -> None:  # type: i
     assert proxy.rowCount() == 1 and proxy.index(0, 1).data() == "DELETE"
     proxy.set_needle("")
     assert proxy.rowCount() == 2
+
+
+def test_host_and_path_split_what_a_user_reads() -> None:
+    from workbench.ui.models.history import host_and_path
+
+    assert host_and_path("https://api.example.com:8443/v1/Orders?$top=5") == ("api.example.com:8443", "/v1/Orders?$top=5")
+    assert host_and_path("http://h") == ("h", "/")
+    assert host_and_path("https://user:•••@h.example/x") == ("h.example", "/x")
+    assert host_and_path("{{baseUrl}}/people") == ("", "{{baseUrl}}/people")

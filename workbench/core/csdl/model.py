@@ -944,24 +944,44 @@ def model_to_dict(model: Model) -> dict[str, Any]:
     }
 
 
+_PLANS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, default or MISSING) of a model class, worked out once per class.
+
+    Graph's model has ~100k values: asking `dataclasses.fields` and calling each default
+    factory per value was most of `workbench metadata --json`'s time.
+    """
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = tuple(
+            (f.name, f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING))
+            for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+        _PLANS[cls] = plan
+    return plan
+
+
+_SCALARS = (str, int, bool, float, type(None))
+
+
 def _to_plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: names, types, facets
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            if f.name.startswith("_"):
-                continue
-            item = getattr(value, f.name)
-            default = f.default if f.default is not dataclasses.MISSING else (
-                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+        for name, default in _plan(type(value)):
+            item = getattr(value, name)
             if default is not dataclasses.MISSING and item == default:
                 continue
-            if f.name == "annotations":
+            if name == "annotations":
                 out["annotations"] = [
                     {"term": a.term, **({"qualifier": a.qualifier} if a.qualifier else {}), "value": _to_plain(a.value)}
                     for a in item
                 ]
                 continue
-            out[f.name] = _to_plain(item)
+            out[name] = _to_plain(item)
         return out
     if isinstance(value, (tuple, list)):
         return [_to_plain(v) for v in value]

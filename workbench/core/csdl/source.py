@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.collections import KeyValue, Request
 from workbench.core.csdl.model import Model
-from workbench.core.errors import CsdlError
-from workbench.core.workers import in_worker
+from workbench.core.errors import CsdlError, HttpStatus
 
 if TYPE_CHECKING:  # httpx and the send machinery load only when a URL is fetched
     from workbench.core.sending.send import SendContext
@@ -95,8 +94,10 @@ async def fetch_metadata(service: str, template: Request | None = None,
     if not 200 <= response.status < 300:
         snippet = " ".join(response.text()[:200].split())
         raise CsdlError(f"GET {exchange.request.url} answered {response.status} {response.reason}: "
-                        "no metadata to show.", detail=snippet or None)
+                        "no metadata to show.", detail=snippet or None) from HttpStatus(response.status)
     data = response.read_body()
+    from workbench.core.workers import in_worker  # asyncio's executor: not loaded by `metadata FILE`
+
     return await in_worker(parse_bytes, data, exchange.request.url, response.content_type)
 
 
@@ -109,6 +110,8 @@ async def load_metadata(source: str, template: Request | None = None,
     """
     if is_url(source) or (context is not None and "{{" in source):
         return await fetch_metadata(source, template, context)
+    from workbench.core.workers import in_worker
+
     return await in_worker(load_file, source)
 
 

@@ -144,12 +144,13 @@ class _Reader:
             self.warnings.append(f"{where}: {label.lower()} kept as documentation (scripts are not run)")
         return "\n\n".join(docs)
 
-    def url(self, data: Any, where: str) -> tuple[str, tuple[KeyValue, ...]]:
+    def url(self, data: Any, where: str) -> tuple[str, tuple[KeyValue, ...], tuple[KeyValue, ...]]:
+        """The URL (`:id` segments become `{id}` placeholders), its query rows and its path variables."""
         if isinstance(data, str) or data is None:
             base, typed = split_url(data or "")
-            return self.path_variables(base, [], where), tuple(typed)
+            return *self.path_variables(base, [], where), tuple(typed)
         if not isinstance(data, Mapping):
-            return "", ()
+            return "", (), ()
         raw = _text(data.get("raw"))
         if not raw:
             host = data.get("host")
@@ -161,18 +162,28 @@ class _Reader:
         base, typed = split_url(raw)
         params = self.rows(data.get("query")) if isinstance(data.get("query"), list) else tuple(typed)
         variables = data.get("variable")
-        return self.path_variables(base, variables if isinstance(variables, list) else [], where), params
+        return *self.path_variables(base, variables if isinstance(variables, list) else [], where), params
 
-    def path_variables(self, base: str, variables: list[Any], where: str) -> str:
-        values = {_text(v.get("key")): _text(v.get("value")) for v in variables if isinstance(v, Mapping)}
+    def path_variables(self, base: str, variables: list[Any], where: str) -> tuple[str, tuple[KeyValue, ...]]:
+        """Postman's `:id` path segments as our `{id}` placeholders, with `url.variable`'s values.
 
-        def value(name: str) -> str:
-            return values.get(name) or "{{" + name + "}}"
+        A segment without a value in `url.variable` gets `{{id}}`, so a variable of that name fills it.
+        """
+        given = {_text(v.get("key")): v for v in variables if isinstance(v, Mapping)}
+        rows: list[KeyValue] = []
+
+        def placeholder(name: str) -> str:
+            if name not in (r.name for r in rows):
+                var = given.get(name, {})
+                rows.append(KeyValue(name, _text(var.get("value")) or "{{" + name + "}}", True,
+                                     _text(var.get("description"))))
+            return "{" + name + "}"
 
         scheme, sep, rest = base.partition("://") if "://" in base else ("", "", base)
         host, slash, path = rest.partition("/")
-        segments = [value(seg[1:]) if re.fullmatch(r":[A-Za-z_][\w.-]*", seg) else seg for seg in path.split("/")]
-        return f"{scheme}{sep}{host}{slash}{'/'.join(segments) if slash else ''}"
+        segments = [placeholder(seg[1:]) if re.fullmatch(r":[A-Za-z_][\w.-]*", seg) else seg
+                    for seg in path.split("/")]
+        return f"{scheme}{sep}{host}{slash}{'/'.join(segments) if slash else ''}", tuple(rows)
 
     def body(self, data: Any, headers: tuple[KeyValue, ...], where: str) -> Body:
         if not isinstance(data, Mapping) or data.get("disabled"):
@@ -247,7 +258,7 @@ class _Reader:
         if not isinstance(data, Mapping):
             data = {}
         headers = self.rows(data.get("header"))
-        url, params = self.url(data.get("url"), where)
+        url, path_variables, params = self.url(data.get("url"), where)
         body = self.body(data.get("body"), headers, where)
         if body.kind in ("raw", "binary"):
             headers = tuple(h for h in headers if not (h.name.lower() == "content-type" and h.enabled
@@ -263,7 +274,7 @@ class _Reader:
             method = "GET"
         return Request(name, method, url, params, headers, body, self.auth(data.get("auth"), where), docs,
                        meta={"postman_id": _text(item.get("id"))} if item.get("id") else {},
-                       settings=self.settings(item.get("protocolProfileBehavior")))
+                       settings=self.settings(item.get("protocolProfileBehavior")), path_variables=path_variables)
 
     def items(self, items: Any, where: str, depth: int) -> tuple[tuple[Folder, ...], tuple[Request, ...]]:
         if depth > MAX_DEPTH:

@@ -7,9 +7,11 @@ Format: https://schema.getpostman.com/json/collection/v2.1.0/collection.json
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
+from workbench.core.path_variables import PLACEHOLDER, encode_path_value
 from workbench.core.urls import join_url
 from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 
@@ -79,9 +81,34 @@ def _body(body: Body) -> dict[str, Any] | None:
     return None
 
 
-def _url(base: str, raw: str, params: tuple[KeyValue, ...]) -> dict[str, Any] | str:
-    """Postman's structured URL (host and path segments), needed to keep disabled query rows."""
-    if not params:
+def _path_variables(request: Request) -> tuple[str, list[dict[str, Any]]]:
+    """Our `{id}` placeholders as Postman's `:id` segments and `url.variable` rows.
+
+    Postman knows a path variable only as a whole segment; a placeholder inside one
+    (`/files/{name}.json`) gets its value written in, encoded as `prepare` would send it.
+    """
+    values = {row.name: row for row in request.path_variables}
+    variables: list[dict[str, Any]] = []
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        row = values.get(name, KeyValue(name, "{{" + name + "}}"))
+        whole = match.start() > 0 and match.string[match.start() - 1] == "/" and \
+            match.string[match.end():match.end() + 1] in ("", "/")
+        if not whole:  # a `{{variable}}` stays for Postman to resolve
+            return row.value if "{{" in row.value else encode_path_value(row.value)
+        if name not in (v["key"] for v in variables):
+            variables.append({"key": name, "value": row.value, **({"description": row.description}
+                                                                   if row.description else {})})
+        return ":" + name
+
+    return PLACEHOLDER.sub(sub, request.url), variables
+
+
+def _url(base: str, raw: str, params: tuple[KeyValue, ...],
+         variables: list[dict[str, Any]] | None = None) -> dict[str, Any] | str:
+    """Postman's structured URL (host and path segments), needed to keep disabled query rows and path variables."""
+    if not params and not variables:
         return raw
     rest = base
     url: dict[str, Any] = {"raw": raw}
@@ -94,6 +121,8 @@ def _url(base: str, raw: str, params: tuple[KeyValue, ...]) -> dict[str, Any] | 
     url["host"] = host.split(".") if not host.startswith("{{") else [host]
     url["path"] = [seg for seg in path.split("/")] if path else []
     url["query"] = _rows(params)
+    if variables:
+        url["variable"] = variables
     return url
 
 
@@ -108,7 +137,8 @@ def _behaviour(settings: Mapping[str, Any]) -> dict[str, bool]:
 
 
 def _request(request: Request) -> dict[str, Any]:
-    raw = join_url(request.url, request.params)
+    base, variables = _path_variables(request)
+    raw = join_url(base, request.params)
     headers = _rows(request.headers)
     if request.body.kind in ("raw", "binary") and request.body.content_type and \
             not any(h.name.lower() == "content-type" for h in request.headers):
@@ -117,7 +147,7 @@ def _request(request: Request) -> dict[str, Any]:
     item: dict[str, Any] = {"name": request.name, "request": {
         "method": request.method,
         "header": headers,
-        "url": _url(request.url, raw, request.params),
+        "url": _url(base, raw, request.params, variables),
     }}
     if (body := _body(request.body)) is not None:
         item["request"]["body"] = body

@@ -175,7 +175,7 @@ def _take_group(parts: Sequence[BatchPart], start: int) -> list[BatchPart]:
 
 def _http_part(part: BatchPart, version: str, *, in_change_set: bool) -> str:
     """One `application/http` part: MIME headers, then the embedded request (RFC 7230 §3)."""
-    mime = [f"Content-Type: application/http", "Content-Transfer-Encoding: binary"]
+    mime = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"]
     if in_change_set or part.id:
         mime.append(f"Content-ID: {part.id}")
     url = part.url.replace(" ", "%20")

@@ -40,6 +40,7 @@ from workbench.core.odata.query import (
 )
 
 _HEX = "0123456789abcdefABCDEF"
+_PLAIN = re.compile(r"[^%]+")
 
 
 # --------------------------------------------------------------------------- decoding
@@ -75,10 +76,12 @@ def decode_with_offsets(raw: str, base: int = 0, plus_is_space: bool = True) -> 
                 out.append(char)
                 byte_index += len(char.encode("utf-8")) if char != "\ufffd" else 1
             continue
-        ch = raw[i]
-        offsets.append(base + i)
-        out.append(" " if (ch == "+" and plus_is_space) else ch)
-        i += 1
+        plain = _PLAIN.match(raw, i)
+        stop = plain.end() if plain is not None and plain.end() > i else i + 1
+        run = raw[i:stop]  # a run without `%`: one slice, not a character at a time
+        offsets.extend(range(base + i, base + stop))
+        out.append(run.replace("+", " ") if plus_is_space else run)
+        i = stop
     offsets.append(base + n)
     return "".join(out), offsets
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable
 
 from workbench.core.collections import Body, FormPart, KeyValue
+from workbench.core.errors import SpecImportError
 from workbench.core.openapi.bundle import dump_json
 from workbench.core.openapi.contract import self_contained
 from workbench.core.openapi.descriptor import Descriptor, as_map, one_line_join
@@ -41,7 +43,8 @@ class RequestBodies:
         self.warn = descriptor.warn
         self.deref = descriptor.deref
         self.param_sample = param_sample
-        self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1", check=self.sample_fits)
+        self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1", check=self.sample_fits,
+                                       warn=self.warn)
         self._validators: dict[int, Any] = {}
 
     def accept(self, op: Mapping[str, Any]) -> str:
@@ -97,7 +100,7 @@ class RequestBodies:
                       "a sample built from the schema is used instead")
             found = False
         if not found:
-            example = strip_cuts(self.samples.sample(schema, "request"))
+            example = strip_cuts(self.samples.sample(schema, "request", where))
         encoding = as_map(media.get("encoding"))
         return self.make_body(media_type, example, schema, where, encoding)
 
@@ -113,11 +116,19 @@ class RequestBodies:
 
         try:
             validator = self._validators.get(id(schema))
+            if validator is _UNCHECKED:
+                return None
             if validator is None:
+                if _validation_cost(schema, self._follow) > MAX_VALIDATION_COST:
+                    self.warn("a schema branches too much (oneOf/anyOf/allOf nested inside each other) to be "
+                              "validated in bounded time: its examples and samples are used unchecked")
+                    self._validators[id(schema)] = _UNCHECKED
+                    return None
                 holder = self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
                 if _drop_unsafe_patterns(holder, dry_run=True):
                     holder = copy.deepcopy(holder)  # the holder may share nodes with the descriptor
                 skipped = _drop_unsafe_patterns(holder)
+                _drop_read_only_required(holder)
                 if skipped:
                     self.warn(f"pattern {skipped[0][:80]!r} could backtrack without end (or is invalid): "
                               "examples are not checked against it")
@@ -134,6 +145,13 @@ class RequestBodies:
         where = ".".join(map(str, error.absolute_path)) or "body"
         return f"{where}: {error.message[:160]}"
 
+    def _follow(self, node: Any) -> Any:
+        """`node` with its `$ref`s followed, or None when they lead nowhere."""
+        try:
+            return self.refs.deref(node)
+        except SpecImportError:
+            return None
+
     def body_v2(self, op: Mapping[str, Any], body_params: list[Mapping[str, Any]],
                 form_params: list[Mapping[str, Any]], where: str) -> Body:
         consumes = [str(c) for c in (op.get("consumes") or self.doc.get("consumes") or [])]
@@ -147,7 +165,7 @@ class RequestBodies:
             elif isinstance(schema, Mapping) and "example" in schema:
                 example = schema["example"]
             else:
-                example = strip_cuts(self.samples.sample(schema, "request"))
+                example = strip_cuts(self.samples.sample(schema, "request", where))
             return self.make_body(media_type, example, schema, where, {})
         if form_params:
             multipart = any(p.get("type") == "file" for p in form_params) or \
@@ -274,6 +292,95 @@ def _drop_unsafe_patterns(schema: Any, dry_run: bool = False) -> list[str]:
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
     return dropped
+
+
+MAX_VALIDATION_COST = 20_000  # schemas that may apply to one node of a value, at worst
+_UNCHECKED: Any = object()  # a schema too branchy to validate (see _validation_cost)
+
+
+def _local_target(holder: Mapping[str, Any], node: Any) -> Any:
+    """`node` with its `#/…` `$ref`s followed inside the validator's self-contained `holder`."""
+    for _ in range(8):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            break
+        found: Any = holder
+        for token in ref[2:].split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            found = found.get(token) if isinstance(found, dict) else None
+        node = found
+    return node
+
+
+def _validation_cost(schema: Any, follow: Callable[[Any], Any]) -> int:
+    """How many schemas may apply to one node of a value during validation, at worst (saturating).
+
+    jsonschema tries every branch of a oneOf/anyOf (oneOf must prove that only one matches), so
+    choices nested inside choices multiply: ten levels of twelve branches never finish. Branches
+    that apply to the same value add up; a property or item is another value, so only the most
+    expensive child counts. A recursive `$ref` counts once (the value's own depth bounds it).
+    Measured on the descriptor's own nodes, before the validator's copy multiplies shared ones.
+    """
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+    same_value = ("not", "if", "then", "else", "dependentSchemas")
+    child_value = ("items", "additionalProperties", "contains", "propertyNames", "unevaluatedProperties",
+                   "unevaluatedItems", "additionalItems")
+
+    def cost(node: Any, depth: int) -> int:
+        node = follow(node)
+        if not isinstance(node, Mapping) or depth > 64:
+            return 1
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            return 1
+        active.add(key)
+        total, child = 1, 0
+        for name, value in node.items():
+            if name in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
+                total += sum(cost(v, depth + 1) for v in value)
+            elif name in same_value and isinstance(value, Mapping):
+                total += cost(value, depth + 1)
+            elif name in ("properties", "patternProperties") and isinstance(value, Mapping):
+                child = max([child, *(cost(v, depth + 1) for v in value.values())])
+            elif name in child_value or name == "prefixItems":
+                values = value if isinstance(value, list) else [value]
+                child = max([child, *(cost(v, depth + 1) for v in values)])
+            if total > MAX_VALIDATION_COST:
+                break
+        active.discard(key)
+        memo[key] = total = min(total + child, MAX_VALIDATION_COST + 1)
+        return total
+
+    return cost(schema, 0)
+
+
+def _drop_read_only_required(holder: dict[str, Any]) -> None:
+    """Request side: a required `readOnly` property is required in responses only (OAS 3.0.3
+    §4.7.24.5 Fixed Fields, readOnly), so the validator must not miss it in a request body.
+
+    Prism strips such properties before it validates a request. Works on the validator's own copy
+    (`_to_json_schema` built new nodes); `$ref`s are followed inside that copy.
+    """
+    def target(node: Any) -> Any:
+        return _local_target(holder, node)
+
+    stack: list[Any] = [holder]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props, required = node.get("properties"), node.get("required")
+            if isinstance(props, dict) and isinstance(required, list):
+                node["required"] = [n for n in required if not (isinstance(n, str) and isinstance(
+                    target(props.get(n)), dict) and target(props.get(n)).get("readOnly") is True)]
+            stack.extend(v for k, v in node.items() if isinstance(v, (dict, list)) and k not in _VALUES)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+
+_VALUES = frozenset({"example", "examples", "default", "enum", "const"})  # data, shared with the descriptor
 
 
 def _format_checker() -> Any:

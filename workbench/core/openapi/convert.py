@@ -17,9 +17,9 @@ warnings, never silent drops; only a document that cannot be imported at all rai
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Literal
 
 from workbench.core.collections import (
     Auth,
@@ -42,6 +42,8 @@ from workbench.core.openapi.results import ImportResult
 from workbench.core.openapi.samples import strip_cuts, to_text
 from workbench.core.openapi.security import SecuritySchemes
 from workbench.core.openapi.servers import Servers
+from workbench.core.openapi.styles import STYLES, serialize
+from workbench.core.path_variables import PLACEHOLDER, placeholder_names
 
 GroupBy = Literal["tag", "path"]
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -249,7 +251,8 @@ class _Converter:
 
     def group(self, entries: list[tuple[list[str], Request]], tag_order: list[str],
               tag_docs: dict[str, str]) -> tuple[list[Folder], list[Request]]:
-        if self.group_by == "tag":
+        # A spec without tags (Stripe: 417 operations) would otherwise land flat in one folder.
+        if self.group_by == "tag" and any(tags for tags, _ in entries):
             by_tag: dict[str, list[Request]] = {}
             root: list[Request] = []
             for tags, request in entries:
@@ -288,6 +291,7 @@ class _Converter:
         params = self.merged_parameters(item, op, where)
         url_path = path
         query: list[KeyValue] = []
+        path_rows: list[KeyValue] = []
         headers: list[KeyValue] = []
         cookies_on: list[str] = []
         cookies_off: list[KeyValue] = []
@@ -309,10 +313,14 @@ class _Converter:
             required = bool(param.get("required")) or location == "path"
             if location == "path":
                 value = self.param_value(param)
-                var = self.path_variable(name, value, param)
                 if "{" + name + "}" not in url_path:
                     self.warn(f"{where}: path parameter {name!r} does not appear in the path")
-                url_path = url_path.replace("{" + name + "}", "{{" + var + "}}")
+                elif PLACEHOLDER.fullmatch("{" + name + "}"):
+                    # The URL keeps `{name}`; the request's Path Variables table fills it (issue 14).
+                    path_rows.append(KeyValue(name, value, True, description))
+                else:  # a name no placeholder can hold (`{a b}`): a collection variable as before
+                    var = self.path_variable(name, value, param)
+                    url_path = url_path.replace("{" + name + "}", "{{" + var + "}}")
             elif location == "query":
                 for row_name, row_value in self.query_rows(param):
                     query.append(KeyValue(row_name, row_value, required, description))
@@ -321,18 +329,20 @@ class _Converter:
                     continue
                 headers.append(KeyValue(name, self.param_value(param), required, description))
             elif location == "cookie":
-                value = self.param_value(param)
+                value = "; ".join(f"{n}={v}" for n, v in self.param_pairs(param))
                 if required:
-                    cookies_on.append(f"{name}={value}")
+                    cookies_on.append(value)
                 else:
-                    cookies_off.append(KeyValue("Cookie", f"{name}={value}", False,
+                    cookies_off.append(KeyValue("Cookie", value, False,
                                                 one_line_join(f"cookie {name}", description)))
             else:
                 self.warn(f"{where}: parameter {name!r} has an unknown location {location!r}; skipped")
-        for leftover in re.findall(r"\{([^{}]+)\}", re.sub(r"\{\{[^}]+\}\}", "", url_path)):
-            self.warn(f"{where}: path template {{{leftover}}} has no parameter; it became a variable")
-            var = self.path_variable(leftover, "1", {})
-            url_path = url_path.replace("{" + leftover + "}", "{{" + var + "}}")
+        declared = {row.name for row in path_rows}
+        for leftover in placeholder_names(url_path):
+            if leftover not in declared:
+                self.warn(f"{where}: path template {{{leftover}}} has no parameter; it became a path variable")
+                path_rows.append(KeyValue(leftover, "1", True, "not declared in the descriptor"))
+        path_rows.sort(key=lambda row: url_path.find("{" + row.name + "}"))
         if cookies_on:
             headers.append(KeyValue("Cookie", "; ".join(cookies_on), True, "cookie parameters"))
         headers.extend(cookies_off)
@@ -362,7 +372,9 @@ class _Converter:
             query.extend(extra.params)
         op_id = str(op.get("operationId") or "")
         summary = str(op.get("summary") or "").strip()
-        name = (summary.splitlines()[0] if summary else "") or op_id or f"{method.upper()} {path}"
+        # An operationId reads like code ("deleteCoreV1CollectionNamespacedPod") and gets cut in the tree:
+        # the summary, else what the request does on the wire, names it; the operationId stays in meta.
+        name = (summary.splitlines()[0] if summary else "") or f"{method.upper()} {path}"
         docs = self.operation_docs(op, summary)
         meta = {"openapi_operation": f"{method} {path}"}
         if op_id:
@@ -370,7 +382,7 @@ class _Converter:
         raw_tags = op.get("tags")
         tags = [str(t) for t in raw_tags if isinstance(t, (str, int))] if isinstance(raw_tags, list) else []
         request = Request(name=name[:200], method=method.upper(), url=url, params=tuple(query), headers=tuple(headers),
-                          body=body, auth=auth, docs=docs, meta=meta)
+                          body=body, auth=auth, docs=docs, meta=meta, path_variables=tuple(path_rows))
         return request, tags
 
     def operation_docs(self, op: Mapping[str, Any], summary: str) -> str:
@@ -429,39 +441,36 @@ class _Converter:
         return strip_cuts(self.samples.sample(schema))
 
     def param_value(self, param: Mapping[str, Any]) -> str:
+        """A path or header parameter's sample as one text, serialized by its style (OAS §4.8.12.4)."""
+        return self.param_pairs(param)[0][1]
+
+    def param_pairs(self, param: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The sample of a parameter as (name, text) pairs, by `style`/`explode` (`styles.py`).
+
+        `content: {application/json: …}` parameters are JSON text; Swagger 2 has no styles
+        (its arrays are `csv` by default in paths, headers and cookies).
+        """
+        name = str(param["name"])
+        location = str(param.get("in") or "")
         value = self.param_sample(param)
-        if not self.v2 and isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
-            return dump_json(value)  # `content: {application/json: …}` parameters are JSON text
-        if isinstance(value, dict) and not self.v2:
-            # style simple/form without explode: k,v,k,v (OAS §4.8.12.4 style values)
-            return ",".join(f"{k},{to_text(v)}" for k, v in value.items())
-        return to_text(value)
+        if self.v2 or location not in STYLES:
+            return [(name, to_text(value))]
+        if isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
+            return [(name, dump_json(value))]
+        explode = param.get("explode")
+        return serialize(name, value, location, param.get("style"),  # type: ignore[arg-type]
+                         explode if isinstance(explode, bool) else None)
 
     def query_rows(self, param: Mapping[str, Any]) -> list[tuple[str, str]]:
         name = str(param["name"])
+        if not self.v2:
+            return self.param_pairs(param)
         value = self.param_sample(param)
-        if self.v2:
-            if isinstance(value, list):
-                fmt = param.get("collectionFormat", "csv")
-                if fmt == "multi":
-                    return [(name, to_text(v)) for v in value] or [(name, "")]
-                sep = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}.get(str(fmt), ",")
-                return [(name, sep.join(to_text(v) for v in value))]
-            return [(name, to_text(value))]
-        style = param.get("style", "form")
-        explode = param.get("explode", style == "form")
-        if isinstance(param.get("content"), Mapping) and isinstance(value, (dict, list)):
-            return [(name, dump_json(value))]
-        if isinstance(value, dict):
-            if style == "deepObject":
-                return [(f"{name}[{k}]", to_text(v)) for k, v in value.items()] or [(name, "")]
-            if explode:
-                return [(str(k), to_text(v)) for k, v in value.items()] or [(name, "")]
-            return [(name, ",".join(f"{k},{to_text(v)}" for k, v in value.items()))]
         if isinstance(value, list):
-            if explode:
+            fmt = param.get("collectionFormat", "csv")
+            if fmt == "multi":
                 return [(name, to_text(v)) for v in value] or [(name, "")]
-            sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(str(style), ",")
+            sep = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}.get(str(fmt), ",")
             return [(name, sep.join(to_text(v) for v in value))]
         return [(name, to_text(value))]
 

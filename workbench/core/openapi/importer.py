@@ -106,4 +106,7 @@ def import_into_workspace(source: str | Path, workspace_root: str | Path, *, gro
         except (StorageError, OSError) as exc:
             message = exc.message if isinstance(exc, StorageError) else f"{workspace_root}: cannot create ({exc})"
             raise SpecImportError(message) from exc
-        return write_import(result, Path(workspace_root))
+        # One flush for every new file (requests, openapi.json, environment), not one each;
+        # the batch lands before the lock is released (storage.batched_writes).
+        with storage.batched_writes():
+            return write_import(result, Path(workspace_root))

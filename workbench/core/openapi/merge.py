@@ -108,7 +108,7 @@ def merge_request(ours: Request, base: Request | None, theirs: Request) -> tuple
             values[name] = mine
             if new != old:
                 kept.append(name)
-    for name in ("params", "headers"):
+    for name in ("params", "headers", "path_variables"):
         mine, new = getattr(ours, name), getattr(theirs, name)
         old = getattr(base, name) if base is not None else None
         merged = merge_rows(mine, old, new)
@@ -122,7 +122,7 @@ def merge_request(ours: Request, base: Request | None, theirs: Request) -> tuple
 
 
 def _same(a: Request, b: Request) -> bool:
-    return all(getattr(a, f) == getattr(b, f) for f in _FIELDS + ("params", "headers")) and dict(a.meta) == dict(b.meta)
+    return all(getattr(a, f) == getattr(b, f) for f in _FIELDS + ("params", "headers", "path_variables")) and dict(a.meta) == dict(b.meta)
 
 
 def _map_tree(folders: tuple[Folder, ...], fn: Callable[[Request], Request | None]) -> tuple[Folder, ...]:

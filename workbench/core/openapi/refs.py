@@ -21,6 +21,8 @@ import re
 from typing import Any, Mapping
 from urllib.parse import unquote
 
+import orjson
+
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi.sources import (
     DocumentStore,
@@ -49,7 +51,7 @@ def resolve_pointer(doc: Any, pointer: str, where: str = "") -> Any:
     node = doc
     for raw in pointer.lstrip("/").split("/"):
         token = unescape(raw)
-        if isinstance(node, Mapping) and token in node:
+        if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
@@ -58,8 +60,27 @@ def resolve_pointer(doc: Any, pointer: str, where: str = "") -> Any:
     return node
 
 
+_EXTERNAL_REF = re.compile(rb'"\$ref":"(?!#)')
+
+
 def has_external_refs(doc: Any) -> bool:
-    """True when any `$ref` in `doc` points outside it (walks the tree; only for small documents)."""
+    """True when any `$ref` in `doc` points outside it.
+
+    A walk of Kubernetes' 4 MB descriptor in Python took 0.2 s; orjson writes it in ~10 ms,
+    and in its compact output a `$ref` key with a string value is exactly `"$ref":"`, while
+    the same characters inside a string are escaped (`\\"$ref\\":`), so a search of the text
+    cannot miss one (at worst a key such as `a"$ref` sends a document through the bundler, which
+    is only slower). Documents orjson refuses (non-string keys, YAML binary, nesting beyond its
+    limit) are walked.
+    """
+    try:
+        text = orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return _walk_for_external_refs(doc)
+    return _EXTERNAL_REF.search(text) is not None
+
+
+def _walk_for_external_refs(doc: Any) -> bool:
     stack = [doc]
     while stack:
         node = stack.pop()
@@ -226,7 +247,8 @@ class LocalRefs:
     def deref(self, node: Any) -> Any:
         """`node` with `$ref` chains followed (siblings of a final `$ref` are dropped, as OAS 3.0 says)."""
         seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):  # dict: parsed JSON/YAML; 5x
+            # cheaper than an isinstance against typing's Mapping alias, run ~60k times on Kubernetes
             ref = node["$ref"]
             if ref in seen:
                 raise SpecImportError(f"circular $ref {ref!r} refers only to itself")

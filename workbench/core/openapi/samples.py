@@ -1,24 +1,42 @@
-"""Usable example values from schemas, so an imported request can be sent at once.
+"""Usable example values from schemas, so an imported request can be sent at once, and is valid.
 
 A value is taken, in this order, from what the descriptor's author wrote (`example`,
-`examples`, `default`, `const`, the first `enum` value) and only then made up from the type:
-format-aware (`date`, `date-time`, `uuid`, `email`, `uri`, `int32`/`int64`, …) and within the
-simple constraints a validating server checks (`minimum`/`maximum`, `exclusiveMinimum`,
-`multipleOf`, `minLength`/`maxLength`, `pattern`, `minItems`). Composition follows JSON Schema:
-`allOf` merges, `oneOf`/`anyOf` take the first non-null branch. Request bodies leave out
-`readOnly` properties and responses `writeOnly` ones (OpenAPI 3.0 §4.7.24 Schema Object).
-OpenAPI 3.1 schemas are JSON Schema 2020-12: type arrays, `const`, `prefixItems`, `examples`.
+`examples`, `default`, `const`, the first `enum` value; each only when it obeys the schema) and
+only then made up from the type: format-aware (`date`, `date-time`, `uuid`, `email`, `uri`,
+`ipv4`, `byte`, `int32`/`int64`, …), kept in shape by `minLength`/`maxLength`, and within the
+constraints a validating server checks (`minimum`/`maximum`, both forms of `exclusiveMinimum`,
+`multipleOf` as validators test it, `pattern`, `minItems`, `minProperties`/`maxProperties`).
+
+Composition follows JSON Schema: `allOf` is merged into one schema first (`composition.py`), a
+`oneOf` value matches exactly one branch (the discriminator names the branch; a property only
+that branch has, or its required properties alone, tell it from the others) and an `anyOf`
+value at least one. Request bodies leave out `readOnly` properties and responses `writeOnly`
+ones (OpenAPI 3.0 §4.7.24 Schema Object). OpenAPI 3.1 schemas are JSON Schema 2020-12: type
+arrays, `const`, `prefixItems`, `examples`. A schema met inside itself is left out where
+optional and bottoms out where required (null, an empty array, or its required properties
+once more). Where no valid value exists (identical oneOf branches, an allOf of a string and an
+integer, endless required recursion) the importer is told (`warn`), never silently.
 
 Values are deterministic (a re-import produces the same request, so user edits can be told
-apart from spec changes) and cached per schema object, so a descriptor that reuses one large
-schema in 400 operations builds its sample once. A circular schema is cut where it repeats.
+apart from spec changes), bounded (depth, string and array sizes, validations per choice) and
+cached per schema object, so a descriptor that reuses one large schema in 400 operations builds
+its sample once.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any, Callable, Literal, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable, Literal
 
+from workbench.core.errors import SpecImportError
+from workbench.core.openapi.composition import (
+    Merged,
+    discriminator_value,
+    merge_all_of,
+    same_value,
+)
 from workbench.core.openapi.refs import LocalRefs
 
 try:  # the regex parser moved to `re._parser` in 3.11; `sre_parse` warns on import there
@@ -31,6 +49,9 @@ except ImportError:  # pragma: no cover - Python < 3.11
 Mode = Literal["request", "response"]
 MAX_DEPTH = 12
 MAX_OPTIONAL_DEPTH = 4  # below this depth only required properties are filled in
+MAX_CHECKED_BRANCHES = 12  # a oneOf/anyOf with more branches takes its first without validating
+MAX_CHOICE_CHECKS = 24  # validations spent choosing one oneOf/anyOf value
+MAX_CHOICE_WORK = 400  # candidates tried per sample: nested choices that all fail stay linear, not 24^depth
 _FORMAT_SAMPLES: dict[str, Any] = {
     "date": "2024-01-15",
     "date-time": "2024-01-15T09:30:00Z",
@@ -232,22 +253,36 @@ def _first(values: Any) -> Any:
 
 
 class SampleGenerator:
-    """Builds sample values from the schemas of one bundled descriptor (see the module docstring)."""
+    """Builds sample values from the schemas of one bundled descriptor (see the module docstring).
+
+    `check` (supplied by the importer) is full JSON Schema validation: it vets object and array
+    examples and picks the `oneOf` value that matches exactly one branch. `warn` hears about
+    schemas no value can satisfy, so the import says so instead of sending a refused request.
+    """
 
     def __init__(self, refs: LocalRefs, openapi30: bool = False,
-                 check: Callable[[Mapping[str, Any], Any], bool] | None = None) -> None:
+                 check: Callable[[Mapping[str, Any], Any], bool] | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.refs = refs
         self.openapi30 = openapi30  # `exclusiveMinimum: true` is a flag there, a number in 3.1
-        # Full JSON Schema validation (supplied by the importer): used for object/array examples
-        # and to pick a `oneOf` branch whose value matches exactly one branch.
         self.check = check
+        self.warn = warn
         self._cache: dict[tuple[int, str, int], Any] = {}
+        self._merged: dict[int, tuple[Mapping[str, Any], Merged]] = {}  # keeps the source alive: ids stay unique
+        self._noted: set[int] = set()
+        self._where = ""
+        self._work = 0
 
     # ------------------------------------------------------------------ public
 
-    def sample(self, schema: Any, mode: Mode = "request") -> Any:
-        """A value valid for `schema` (a JSON-able Python value)."""
-        return self._value(schema, mode, 0, ())
+    def sample(self, schema: Any, mode: Mode = "request", where: str = "") -> Any:
+        """A value valid for `schema` (a JSON-able Python value); `where` names the use in warnings."""
+        previous, self._where = self._where, where
+        self._work = 0
+        try:
+            return self._value(schema, mode, 0, ())
+        finally:
+            self._where = previous
 
     def scalar_text(self, schema: Any, mode: Mode = "request") -> str:
         """The sample as parameter text: strings bare, booleans lowercase, arrays comma-joined."""
@@ -263,9 +298,12 @@ class SampleGenerator:
             return {} if schema is True else None
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            if ref in stack or depth > MAX_DEPTH:
+            if depth > MAX_DEPTH or ref in stack:
+                return _CUT  # a schema met inside itself: an optional property is left out (see _reenter)
+            try:
+                target = self.refs.target(ref)
+            except SpecImportError:
                 return _CUT
-            target = self.refs.target(ref)
             cache_key = (id(target), mode, min(depth, MAX_OPTIONAL_DEPTH + 1))
             if cache_key in self._cache and not stack_sensitive(self._cache[cache_key]):
                 return self._cache[cache_key]
@@ -279,9 +317,11 @@ class SampleGenerator:
             if key in schema and schema[key] is not None and fits(schema, schema[key]):
                 example = schema[key]
                 if not isinstance(example, (dict, list)) or self.check is None or self.check(schema, example):
+                    self._trusted_unchecked(schema, example, mode, stack)
                     return example
         if "examples" in schema and isinstance(schema["examples"], list) and schema["examples"] \
                 and fits(schema, schema["examples"][0]):
+            self._trusted_unchecked(schema, schema["examples"][0], mode, stack)
             return schema["examples"][0]
         if "const" in schema:
             return schema["const"]
@@ -290,24 +330,12 @@ class SampleGenerator:
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             return next((e for e in enum if e is not None), enum[0])
-        if "allOf" in schema and isinstance(schema["allOf"], list):
+        if isinstance(schema.get("allOf"), list):
             return self._all_of(schema, mode, depth, stack)
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
             if isinstance(branches, list) and branches:
-                merged_props = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
-                first: Any = _CUT
-                for branch in self._branch_order(branches):
-                    value = self._value(branch, mode, depth, stack)
-                    if merged_props.get("properties") and isinstance(value, dict):
-                        value = {**self._object(merged_props, mode, depth, stack), **value}
-                    if first is _CUT:
-                        first = value
-                    if key == "anyOf" or self.check is None or value is _CUT or len(branches) > 12:
-                        return value
-                    if self.check(schema, strip_cuts(value)):
-                        return value  # valid for exactly one branch, as oneOf demands
-                return first
+                return self._choice(schema, key, branches, mode, depth, stack)
         kind = _type_of(schema)
         if kind == "object":
             return self._object(schema, mode, depth, stack)
@@ -327,84 +355,254 @@ class SampleGenerator:
             return "sample"
         return "string" if not schema else {}
 
-    def _branch_order(self, branches: list[Any]) -> list[Any]:
-        """Non-null branches first (a null sample is rarely what a user wants to send)."""
-        def is_null(branch: Any) -> bool:
-            target = self.refs.deref(branch) if isinstance(branch, Mapping) else branch
-            return isinstance(target, Mapping) and _type_of(target) == "null"
+    def _note(self, node: Mapping[str, Any], mode: Mode, stack: tuple[str, ...], message: str) -> None:
+        """Tell the importer (once per schema) that no valid value exists where `node` is."""
+        if self.warn is None or mode != "request" or id(node) in self._noted:
+            return
+        self._noted.add(id(node))
+        at = f"schema {stack[-1]}" if stack else "an inline schema"
+        prefix = f"{self._where}: " if self._where else ""
+        self.warn(f"{prefix}{at}: {message}; the sample sent may be refused")
 
-        return [b for b in branches if not is_null(b)] + [b for b in branches if is_null(b)]
+    def _trusted_unchecked(self, schema: Mapping[str, Any], example: Any, mode: Mode, stack: tuple[str, ...]) -> None:
+        """Warn when an author's example is used without being matched against its `pattern`.
+
+        `fits` trusts a string it cannot match safely (a pattern too long, invalid or prone to
+        exponential backtracking, or a value over MAX_MATCH_INPUT): say so rather than silently.
+        """
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and isinstance(example, str) and (
+                len(example) > MAX_MATCH_INPUT or not pattern_is_checkable(pattern)):
+            shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+            self._note(schema, mode, stack, f"its example is used unchecked: the pattern {shown!r} cannot be "
+                                            "matched safely (too long, invalid or prone to runaway backtracking)")
+
+    def _merge(self, schema: Mapping[str, Any]) -> Merged:
+        """`schema`'s allOf as one schema (`composition.merge_all_of`), once per schema object."""
+        found = self._merged.get(id(schema))
+        if found is None or found[0] is not schema:
+            found = (schema, merge_all_of(schema, self.refs))
+            self._merged[id(schema)] = found
+        return found[1]
+
+    def _shape(self, schema: Any) -> Mapping[str, Any]:
+        """What `schema` says about an object's properties: `$ref`s followed, allOf merged."""
+        try:
+            target = self.refs.deref(schema) if isinstance(schema, Mapping) else None
+        except SpecImportError:
+            return {}
+        if not isinstance(target, Mapping):
+            return {}
+        if isinstance(target.get("allOf"), list):
+            merged: Mapping[str, Any] = self._merge(target).schema
+            return merged
+        shape: Mapping[str, Any] = target
+        return shape
 
     def _all_of(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
-        merged: dict[str, Any] = {}
-        other: Any = None
-        rest = {k: v for k, v in schema.items() if k != "allOf"}
-        parts = list(schema["allOf"]) + ([rest] if rest else [])
-        for part in parts:
-            value = self._value(part, mode, depth, stack)
-            if isinstance(value, dict):
-                merged.update(value)
-            elif value is not _CUT and value is not None and other is None:
-                other = value
-        # `required` may name a property that another allOf branch declares (PayPal's phone_detail).
-        missing = [n for n in self._required_of(schema) if n not in merged]
-        for name in missing:
-            prop = self._property_in(schema, name)
-            if prop is not None:
-                value = self._value(prop, mode, depth + 1, stack)
-                if value is not _CUT:
-                    merged[name] = value
-        return merged if merged or other is None else other
+        found = self._merge(schema)
+        if found.conflicts:
+            self._note(schema, mode, stack, "no value satisfies its allOf: " + "; ".join(found.conflicts))
+        # The parts' `$ref`s count as entered: `next: {nullable: true, allOf: [$ref ListNode]}` recurses.
+        if any(ref in stack for ref in found.refs):
+            return _CUT
+        merged = found.schema
+        value = self._value(merged, mode, depth, stack + found.refs)
+        # Inheritance (`Cat: allOf [Pet, …]`, Pet has the discriminator): the value names Cat.
+        disc = merged.get("discriminator")
+        if isinstance(value, dict) and isinstance(disc, Mapping) and stack:
+            try:
+                is_target = self.refs.target(stack[-1]) is schema
+            except SpecImportError:
+                is_target = False
+            if is_target:
+                value = self._with_discriminator(value, disc, {"$ref": stack[-1]}, merged)
+        return value
 
-    def _required_of(self, schema: Mapping[str, Any], seen: int = 0) -> list[str]:
-        names = [n for n in _as_list(schema.get("required")) if isinstance(n, str)]
-        if seen < 8:
-            for part in schema.get("allOf") or ():
-                target = self.refs.deref(part) if isinstance(part, Mapping) else None
-                if isinstance(target, Mapping):
-                    names.extend(self._required_of(target, seen + 1))
-        return names
+    def _with_discriminator(self, value: dict[str, Any], disc: Mapping[str, Any], branch: Any,
+                            shape: Mapping[str, Any]) -> dict[str, Any]:
+        """`value` with the discriminator property naming `branch` (unless the branch pins it itself)."""
+        prop = disc.get("propertyName")
+        name = discriminator_value(disc, branch)
+        if not isinstance(prop, str) or name is None:
+            return value
+        props = shape.get("properties")
+        declared = self._shape(props.get(prop)) if isinstance(props, Mapping) else {}
+        if "enum" in declared or "const" in declared:
+            return value  # the branch's own enum/const already says which it is
+        return {**value, prop: name}
 
-    def _property_in(self, schema: Mapping[str, Any], name: str, seen: int = 0) -> Any:
-        props = schema.get("properties")
-        if isinstance(props, Mapping) and name in props:
-            return props[name]
-        if seen < 8:
-            for part in schema.get("allOf") or ():
-                target = self.refs.deref(part) if isinstance(part, Mapping) else None
-                if isinstance(target, Mapping):
-                    found = self._property_in(target, name, seen + 1)
-                    if found is not None:
-                        return found
-        return None
+    def _branch_order(self, branches: list[Any]) -> list[int]:
+        """Non-null branches first (a null sample is rarely what a user wants to send)."""
+        def is_null(branch: Any) -> bool:
+            target = self._shape(branch)
+            return _type_of(target) == "null" if target else False
+
+        nulls = [is_null(b) for b in branches]
+        return [i for i, n in enumerate(nulls) if not n] + [i for i, n in enumerate(nulls) if n]
+
+    def _choice(self, schema: Mapping[str, Any], key: str, branches: list[Any], mode: Mode, depth: int,
+                stack: tuple[str, ...]) -> Any:
+        """oneOf: a value valid for exactly one branch; anyOf: for at least one (JSON Schema §10.2.1).
+
+        Each branch in turn offers candidates: its full sample, then with only its required
+        properties plus one property no other branch declares, then with required properties
+        only; with a discriminator, its property names the branch (mapping key, else schema
+        name). The first candidate the whole schema accepts wins; without a validator, the first
+        candidate. When none passes, the first is used and the import warns.
+        """
+        siblings = {k: v for k, v in schema.items()
+                    if k not in (key, "discriminator", "example", "examples", "default", "x-example")}
+        base = self._object(siblings, mode, depth, stack) if siblings.get("properties") else None
+        disc = schema.get("discriminator") if key == "oneOf" else None
+        shapes = [self._shape(b) for b in branches[:MAX_CHECKED_BRANCHES]]
+        checked = self.check is not None and len(branches) <= MAX_CHECKED_BRANCHES
+        first: Any = _CUT
+        checks = 0
+        for index in self._branch_order(branches)[:MAX_CHECKED_BRANCHES]:
+            for candidate in self._candidates(branches[index], index, shapes, mode, depth, stack):
+                if isinstance(candidate, dict):
+                    if base:
+                        candidate = {**base, **candidate}
+                    if isinstance(disc, Mapping):
+                        candidate = self._with_discriminator(candidate, disc, branches[index], shapes[index])
+                if first is _CUT:
+                    first = candidate
+                if self.check is None:
+                    return candidate
+                self._work += 1
+                if self._work > MAX_CHOICE_WORK:
+                    return first  # this sample's budget is spent: no more tries anywhere below
+                if not checked:  # too many branches to try: the first, checked once
+                    if not self.check(schema, strip_cuts(candidate)):
+                        self._note(schema, mode, stack, f"the sample of its {key} (only its first of "
+                                                        f"{len(branches)} branches is tried) is not valid")
+                    return candidate
+                if checks >= MAX_CHOICE_CHECKS:
+                    return first
+                if key == "anyOf" and not base and _plainly_fits(shapes[index], candidate) and \
+                        not any(k in schema for k in _CONSTRAINTS):
+                    return candidate  # a scalar its own simple branch accepts: no validator needed
+                checks += 1
+                if self.check(schema, strip_cuts(candidate)):
+                    return candidate
+        if first is not _CUT and checked:
+            what = "exactly one of its oneOf branches (as when two branches accept the same values)" if key == "oneOf" \
+                else "any of its anyOf branches"
+            self._note(schema, mode, stack, f"no sample matches {what}")
+        return first
+
+    def _candidates(self, branch: Any, index: int, shapes: list[Mapping[str, Any]], mode: Mode, depth: int,
+                    stack: tuple[str, ...]) -> Iterator[Any]:
+        full = self._value(branch, mode, depth, stack)
+        if full is _CUT:
+            return
+        yield full
+        shape = shapes[index]
+        if isinstance(full, bool):
+            return
+        if isinstance(full, int) and _type_of(shape) == "number":
+            yield full + 0.5  # a number that is not an integer tells `number` from `integer`
+            return
+        if not isinstance(full, dict):
+            return
+        lean = self._value(branch, mode, max(depth, MAX_OPTIONAL_DEPTH), stack)
+        if not isinstance(lean, dict):
+            return
+        others: set[str] = set()
+        for i, other in enumerate(shapes):
+            props = other.get("properties")
+            if i != index and isinstance(props, Mapping):
+                others.update(str(n) for n in props)
+        props = shape.get("properties")
+        own = [str(n) for n in props if str(n) not in others and str(n) in full and str(n) not in lean] \
+            if isinstance(props, Mapping) else []
+        for name in own[:3]:
+            yield {**lean, name: full[name]}
+        if lean != full:
+            yield lean
 
     def _object(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
         props = schema.get("properties")
         required = {n for n in _as_list(schema.get("required")) if isinstance(n, str)}
         out: dict[str, Any] = {}
+        skipped: list[str] = []
         if isinstance(props, Mapping):
             for name, prop in props.items():
+                target = self._shape(prop)
+                if mode == "request" and target.get("readOnly") is True:
+                    continue
+                if mode == "response" and target.get("writeOnly") is True:
+                    continue
                 if name not in required and depth >= MAX_OPTIONAL_DEPTH:
+                    skipped.append(name)
                     continue
-                target = self.refs.deref(prop) if isinstance(prop, Mapping) else prop
-                if isinstance(target, Mapping):
-                    if mode == "request" and target.get("readOnly") is True:
-                        continue
-                    if mode == "response" and target.get("writeOnly") is True:
-                        continue
                 value = self._value(prop, mode, depth + 1, stack)
-                if value is _CUT:
-                    if name in required:
-                        kind = _type_of(target) if isinstance(target, Mapping) else ""
-                        out[name] = {} if kind == "object" else ([] if kind == "array" else None)
-                    continue
-                out[name] = value
-        min_props = schema.get("minProperties")
-        extra = schema.get("additionalProperties")
-        if isinstance(min_props, int) and len(out) < min_props and isinstance(extra, Mapping):
-            for i in range(len(out), min_props):
-                out[f"key{i + 1}"] = self._value(extra, mode, depth + 1, stack)
+                if value is _CUT and name in required:
+                    value = _bottom(target)
+                    if value is _CUT:
+                        value = self._reenter(prop, mode, depth + 1, stack)
+                    if value is _CUT and depth > 0:
+                        return _CUT  # no finite value here: let an array end empty or a branch give way
+                    if value is _CUT:
+                        self._note(schema, mode, stack, f"required property {name!r} contains itself "
+                                                        "without end (no finite value exists)")
+                        kind = _type_of(target)
+                        value = {} if kind in ("object", "") else ([] if kind == "array" else None)
+                if value is not _CUT:
+                    out[name] = value
+        self._property_count(schema, out, skipped, required, mode, depth, stack)
         return out
+
+    def _reenter(self, prop: Any, mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
+        """A required property whose schema is one it sits in: entered once more, required
+        properties only, so it bottoms out one level down (`Folder.entries[].folder` → a Folder
+        with empty entries). A schema already entered twice is cut."""
+        if not isinstance(prop, Mapping) or depth > MAX_DEPTH:
+            return _CUT
+        ref = prop.get("$ref")
+        lean = max(depth, MAX_OPTIONAL_DEPTH)
+        if isinstance(ref, str):
+            if stack.count(ref) >= 2:
+                return _CUT
+            try:
+                target = self.refs.target(ref)
+            except SpecImportError:
+                return _CUT
+            return self._value(target, mode, lean, stack + (ref,))
+        if isinstance(prop.get("allOf"), list):
+            found = self._merge(prop)
+            if any(stack.count(r) >= 2 for r in found.refs):
+                return _CUT
+            return self._value(found.schema, mode, lean, stack + found.refs)
+        return _CUT
+
+    def _property_count(self, schema: Mapping[str, Any], out: dict[str, Any], skipped: list[str],
+                        required: set[str], mode: Mode, depth: int, stack: tuple[str, ...]) -> None:
+        """minProperties: declared properties first, then extra ones when they are allowed; maxProperties."""
+        min_props = schema.get("minProperties")
+        props = schema.get("properties")
+        if isinstance(min_props, int) and len(out) < min_props and isinstance(props, Mapping):
+            for name in skipped:
+                if len(out) >= min_props:
+                    break
+                value = self._value(props[name], mode, depth + 1, stack)
+                if value is not _CUT:
+                    out[name] = value
+        extra = schema.get("additionalProperties")
+        if isinstance(min_props, int) and len(out) < min_props and extra is not False:
+            extra_schema = extra if isinstance(extra, Mapping) else {}
+            i = 1
+            while len(out) < min(min_props, MAX_SAMPLE_ITEMS) and i <= MAX_SAMPLE_ITEMS:
+                key = f"key{i}"
+                if key not in out and not (isinstance(props, Mapping) and key in props):
+                    value = self._value(extra_schema, mode, depth + 1, stack)
+                    out[key] = "string" if value is _CUT else value
+                i += 1
+        max_props = schema.get("maxProperties")
+        if isinstance(max_props, int) and not isinstance(max_props, bool) and len(out) > max_props:
+            for name in [n for n in reversed(list(out)) if n not in required][:len(out) - max_props]:
+                del out[name]
 
     def _array(self, schema: Mapping[str, Any], mode: Mode, depth: int, stack: tuple[str, ...]) -> Any:
         prefix = schema.get("prefixItems")
@@ -423,7 +621,10 @@ class SampleGenerator:
             max_items = schema.get("maxItems")
             if isinstance(max_items, int) and not isinstance(max_items, bool):
                 count = max(0, min(count, max_items))
-            if schema.get("uniqueItems") and count > 1 and not isinstance(value, (dict, list)):
+            choices = self._shape(items).get("enum")
+            if schema.get("uniqueItems") and count > 1 and isinstance(choices, list) and len(choices) >= count:
+                out = list(choices[:count])
+            elif schema.get("uniqueItems") and count > 1 and not isinstance(value, (dict, list)):
                 out = [value] + [_vary(value, i) for i in range(1, count)]
             else:
                 out = [value] * count
@@ -441,43 +642,134 @@ class SampleGenerator:
             value = "string"
         min_len = schema.get("minLength")
         max_len = schema.get("maxLength")
-        if isinstance(min_len, int) and len(value) < min_len:
-            value = value + "x" * (min(min_len, MAX_SAMPLE_STRING) - len(value))
-        if isinstance(max_len, int) and len(value) > max_len:
-            value = value[:max(max_len, 0)]
-        return value
+        low = min(min_len, MAX_SAMPLE_STRING) if isinstance(min_len, int) and not isinstance(min_len, bool) else 0
+        high = max_len if isinstance(max_len, int) and not isinstance(max_len, bool) else None
+        fitted = _fit_length(value, fmt, low, high)
+        if isinstance(pattern, str) and fitted != value and not _search(pattern, fitted):
+            # Padding broke the pattern (`^[A-Z]+$`, minLength 4): pad with a character it allows.
+            for pad in dict.fromkeys((value[-1:] or "a") + (value[:1] or "a") + "aA1x_-"):
+                grown = _fit_length(value, "", low, high, pad)
+                if _search(pattern, grown):
+                    return grown
+                if len(value) < low:  # or inside it (`^[a-z]+\d$`): after the first character
+                    grown = value[:1] + pad * (low - len(value)) + value[1:]
+                    if _search(pattern, grown):
+                        return grown
+        return fitted
 
     def _number(self, schema: Mapping[str, Any], integer: bool) -> float | int:
-        minimum = schema.get("minimum")
-        maximum = schema.get("maximum")
-        ex_min = schema.get("exclusiveMinimum")
-        ex_max = schema.get("exclusiveMaximum")
-        step = schema.get("multipleOf")
-        low: float | None = minimum if isinstance(minimum, (int, float)) and not isinstance(minimum, bool) else None
-        high: float | None = maximum if isinstance(maximum, (int, float)) and not isinstance(maximum, bool) else None
-        low_open = ex_min is True
-        high_open = ex_max is True
-        if isinstance(ex_min, (int, float)) and not isinstance(ex_min, bool):
-            low, low_open = ex_min, True
-        if isinstance(ex_max, (int, float)) and not isinstance(ex_max, bool):
-            high, high_open = ex_max, True
-        value: float = 1
+        """A number within the bounds (both OpenAPI 3.0's boolean and 3.1's numeric exclusive forms)
+        that is a multiple of `multipleOf` the way validators test it: `value / step` is an integer."""
+        low, low_open = _bound(schema, "minimum", "exclusiveMinimum", max)
+        high, high_open = _bound(schema, "maximum", "exclusiveMaximum", min)
+        step = _real(schema.get("multipleOf"))
+        step = step if step is not None and step > 0 else None
+
+        def ok(v: float) -> bool:
+            if low is not None and (v < low or (low_open and v <= low)):
+                return False
+            if high is not None and (v > high or (high_open and v >= high)):
+                return False
+            if integer and not float(v).is_integer():
+                return False
+            return step is None or (v / step).is_integer()
+
+        starts: list[float] = [1.0]
         if low is not None:
-            value = low + (1 if low_open else 0) if integer or low_open else low
-            if not integer and low_open:
-                value = low + (min(1, ((high - low) / 2)) if high is not None else 1)
-        if high is not None and (value > high or (high_open and value >= high)):
-            value = high - 1 if high_open else high
-            if not integer and high_open and low is not None:
-                value = (low + high) / 2
-        if isinstance(step, (int, float)) and step > 0 and not isinstance(step, bool):
-            value = step * max(1, int(value // step) + (1 if value % step else 0)) if value > 0 else step
-            if high is not None and value > high:
-                value = step * int(high // step)
-        if integer:
-            value = int(value) if float(value).is_integer() else int(value) + 1
-            return int(value)
-        return float(value) if not float(value).is_integer() else (int(value) if low is None else value)
+            starts = [low, low + 1, low + (min(1.0, (high - low) / 2) if high is not None else 1.0)]
+        if high is not None:
+            starts += [high, high - 1, (low + high) / 2 if low is not None else high - 0.5, 0.0, -1.0]
+        for start in starts:
+            for candidate in (_multiples(start, step) if step is not None else [start, float(math.ceil(start))]):
+                if ok(candidate):
+                    return _as_number(candidate, integer)
+        fallback = low if low is not None else (high if high is not None else 1.0)
+        return _as_number(fallback, integer)
+
+
+_CONSTRAINTS = ("type", "enum", "const", "format", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "not", "allOf", "oneOf", "properties",
+                "required", "items", "additionalProperties")
+
+
+def _plainly_fits(shape: Mapping[str, Any], value: Any) -> bool:
+    """A scalar value that `fits` a branch with only simple scalar keywords (Stripe's
+    `anyOf: [{type: string, maxLength: 5000}, {enum: [""]}]` needs no JSON Schema validator)."""
+    if isinstance(value, (dict, list)) or not shape or value is _CUT:
+        return False
+    if any(k in shape for k in ("oneOf", "anyOf", "allOf", "not", "$ref", "properties", "items")):
+        return False
+    return bool(shape.get("type") or "enum" in shape or "const" in shape) and fits(shape, value)
+
+
+def _bottom(target: Mapping[str, Any]) -> Any:
+    """Where a required property's schema recurses: null when allowed, an empty array, else cut."""
+    types = target.get("type")
+    if target.get("nullable") is True or types == "null" or (isinstance(types, list) and "null" in types):
+        return None
+    if _type_of(target) == "array" and not (isinstance(target.get("minItems"), int) and target["minItems"] > 0):
+        return []
+    return _CUT
+
+
+def _real(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value) else None
+
+
+def _bound(schema: Mapping[str, Any], inclusive: str, exclusive: str,
+           tighter: Callable[[float, float], float]) -> tuple[float | None, bool]:
+    """The tighter of `minimum` and `exclusiveMinimum` (3.0: a flag on minimum; 3.1: a number)."""
+    plain = _real(schema.get(inclusive))
+    flag = schema.get(exclusive)
+    if flag is True:
+        return plain, plain is not None
+    open_bound = _real(flag)
+    if open_bound is None:
+        return plain, False
+    if plain is None or tighter(plain, open_bound) == open_bound:
+        return open_bound, True
+    return plain, False
+
+
+def _multiples(start: float, step: float) -> list[float]:
+    """Multiples of `step` at and after `start`, rounded to the step's decimals (0.1 * 3 is not 0.3)."""
+    decimals = max(0, min(15, 12 - int(math.floor(math.log10(step)))))
+    first = math.ceil(start / step - 1e-9) if abs(start / step) < 1e15 else 1
+    return [round((first + k) * step, decimals) for k in range(4)]
+
+
+def _as_number(value: float, integer: bool) -> float | int:
+    if integer or float(value).is_integer():
+        return int(math.ceil(value))
+    return float(value)
+
+
+def _fit_length(value: str, fmt: str, low: int, high: int | None, pad: str = "x") -> str:
+    """`value` padded or cut to [low, high] characters, keeping its format valid where it can."""
+    if high is not None and high < low:
+        high = low
+    if len(value) < low:
+        if fmt in ("email", "idn-email") and "@" in value:
+            local, _, domain = value.partition("@")
+            return local + pad * (low - len(value)) + "@" + domain
+        if fmt == "byte":
+            blocks = -(-(low - len(value)) // 4)
+            return (value + "QUFB" * blocks)[:MAX_SAMPLE_STRING]
+        return value + pad * (low - len(value))
+    if high is not None and len(value) > high:
+        short = _SHORT_FORMATS.get(fmt)
+        if short is not None and low <= len(short) <= high:
+            return short
+        if fmt == "byte":
+            return value[:max(high - high % 4, 0)]
+        return value[:max(high, 0)]
+    return value
+
+
+_SHORT_FORMATS = {"email": "a@b.co", "idn-email": "a@b.co", "uri": "https://a.io", "url": "https://a.io",
+                  "iri": "https://a.io", "hostname": "a.io", "idn-hostname": "a.io", "uri-reference": "/a",
+                  "password": "secret"}
 
 
 class _Cut:
@@ -531,7 +823,9 @@ def fits(schema: Mapping[str, Any], value: Any) -> bool:
         if not ok:
             return False
     enum = schema.get("enum")
-    if isinstance(enum, list) and enum and value not in enum:
+    if isinstance(enum, list) and enum and not any(same_value(value, e) for e in enum):
+        return False
+    if "const" in schema and not same_value(value, schema["const"]):
         return False
     if isinstance(value, str):
         check = _FORMAT_CHECKS.get(str(schema.get("format") or ""))
@@ -548,6 +842,13 @@ def fits(schema: Mapping[str, Any], value: Any) -> bool:
         if isinstance(schema.get("minimum"), (int, float)) and value < schema["minimum"]:
             return False
         if isinstance(schema.get("maximum"), (int, float)) and value > schema["maximum"]:
+            return False
+        low, low_open = _bound(schema, "minimum", "exclusiveMinimum", max)
+        high, high_open = _bound(schema, "maximum", "exclusiveMaximum", min)
+        if (low_open and low is not None and value <= low) or (high_open and high is not None and value >= high):
+            return False
+        step = _real(schema.get("multipleOf"))
+        if step is not None and step > 0 and not (value / step).is_integer():
             return False
     return True
 
@@ -588,6 +889,8 @@ def _type_of(schema: Mapping[str, Any]) -> str:
         return "array"
     if "format" in schema and schema["format"] in ("int32", "int64"):
         return "integer"
+    if "format" in schema and schema["format"] in ("float", "double"):
+        return "number"
     if any(k in schema for k in ("minLength", "maxLength", "pattern")) or schema.get("format") in _FORMAT_SAMPLES:
         return "string"
     if any(k in schema for k in ("minimum", "maximum", "multipleOf")):

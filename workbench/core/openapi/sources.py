@@ -31,7 +31,7 @@ import yaml
 
 from workbench.core import safe_yaml
 from workbench.core.collections import Auth
-from workbench.core.errors import SpecImportError
+from workbench.core.errors import HttpStatus, SpecImportError
 from workbench.core.workspace.storage import describe_yaml_error
 
 try:  # libyaml is ~10x faster than the pure-Python parser on large descriptors
@@ -329,6 +329,8 @@ def _check_entry(info: zipfile.ZipInfo, where: str) -> None:
     parts = re.split(r"[\\/]", name)
     if ".." in parts:
         raise SpecImportError(f"{where}: unsafe ZIP entry {name!r} (`..` leaves the archive)")
+    if info.flag_bits & 0x1 and not info.is_dir():  # APPNOTE 4.4.4 bit 0: the entry is encrypted
+        raise SpecImportError(f"{where}: ZIP entry {name!r} is encrypted (password-protected ZIP); unzip it first")
     mode = info.external_attr >> 16
     if info.create_system == 3 and stat.S_ISLNK(mode):
         raise SpecImportError(f"{where}: unsafe ZIP entry {name!r} (symbolic link)")
@@ -428,7 +430,8 @@ def fetch_url(url: str, auth: Auth | None = None, timeout: float = 30.0,
                 if response.status_code >= 400:
                     raise SpecImportError(f"{url}: the server answered {response.status_code} "
                                           f"{response.reason_phrase}" +
-                                          (" (check the auth)" if response.status_code in (401, 403) else ""))
+                                          (" (check the auth)" if response.status_code in (401, 403) else "")
+                                          ) from HttpStatus(response.status_code)
                 buffer = bytearray()
                 for chunk in response.iter_bytes():
                     buffer += chunk

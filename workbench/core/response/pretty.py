@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -48,18 +49,105 @@ def parse_full(data: bytes | bytearray | memoryview | mmap.mmap) -> Any:
 
 
 
-class _Reader:
-    """A file-like view over bytes or an mmap (ijson reads it in pieces, no copy of the whole)."""
+#: A string (or member name) longer than this many bytes is cut short in the streamed pretty text.
+LONG_STRING_BYTES = 16 * 1024
+CUT_MARK = "\u2026"  # appended inside a string that was cut short
 
-    def __init__(self, data: bytes | mmap.mmap) -> None:
+# The body of a JSON string from where it is: runs of plain bytes and complete escapes. It stops
+# at the closing quote, at a lone backslash that ends the chunk, or at the end of the chunk.
+_STRING_BODY = re.compile(rb'[^"\\]*+(?:\\.[^"\\]*+)*+', re.S)
+# Whole characters of a string body, so a cut never splits `\u00e9`, a surrogate pair or a UTF-8
+# sequence (a lone surrogate or a stray byte counts as whole: the parser judges it, not the cut).
+_HIGH = rb'\\u[dD][89abAB][0-9a-fA-F]{2}'
+_WHOLE_UNITS = re.compile(
+    rb'(?:' + _HIGH + rb'\\u[dD][c-fC-F][0-9a-fA-F]{2}|' + _HIGH + rb'(?=[^\\]|\\[^u]|\\u(?![dD][c-fC-F])[0-9a-fA-F]{4})'
+    rb'|\\u(?![dD][89abAB])[0-9a-fA-F]{4}|\\[^u]|[\x00-\x5b\x5d-\xbf\xf8-\xff]|[\xc0-\xdf][\x80-\xbf]'
+    rb'|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})*', re.S)
+_TAIL = 16  # an escape or UTF-8 sequence is at most 12 bytes; only this much of a piece's end is checked
+
+
+class _Reader:
+    """A file-like view over bytes or an mmap that ijson reads in pieces, strings cut short.
+
+    Why cut: yajl re-reads a token that spans two reads from its start, so a 50 MB string read
+    in 64 KB pieces took 18 s (quadratic) and then became one 50 MB line of pretty text. The
+    reader follows string boundaries (one C regex call per string piece) and passes on only the
+    first `clip` bytes of each string plus `CUT_MARK`, cut between whole characters; `cut`
+    counts the strings shortened. The index and the Tree view still see the whole body.
+    """
+
+    def __init__(self, data: bytes | mmap.mmap, clip: int = LONG_STRING_BYTES) -> None:
         self._view = memoryview(data)
         self._pos = 0
+        self._clip = clip
+        self._in_string = False
+        self._kept = 0  # bytes of the current string read so far
+        self._cut_this = False  # the current string has been cut (the rest is skipped)
+        self._carry = b""  # a lone backslash that ended the last piece: its escaped byte is next
+        self.cut = 0
 
     def read(self, size: int = -1) -> bytes:
-        end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
-        chunk = bytes(self._view[self._pos:end])
-        self._pos = end
-        return chunk
+        if size == 0:  # ijson's probe for bytes vs text
+            return b""
+        while True:
+            end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
+            chunk = self._carry + bytes(self._view[self._pos:end])
+            self._pos = end
+            self._carry = b""
+            at_end = end >= len(self._view)
+            data = self._clip_strings(chunk, at_end)
+            if data or at_end:  # an empty read means the end: skip pieces that were all cut
+                return data
+
+    def _clip_strings(self, chunk: bytes, at_end: bool) -> bytes:
+        out: list[bytes] = []
+        i, n = 0, len(chunk)
+        while i < n:
+            if not self._in_string:
+                quote = chunk.find(b'"', i)
+                if quote < 0:
+                    out.append(chunk[i:])
+                    break
+                out.append(chunk[i:quote + 1])
+                self._in_string, self._kept, self._cut_this, i = True, 0, False, quote + 1
+                continue
+            stop = _STRING_BODY.match(chunk, i).end()  # type: ignore[union-attr]  # matches empty
+            # The string continues in the next read (no closing quote in this piece).
+            goes_on = not at_end and (stop == n or (stop == n - 1 and chunk[stop] == 0x5C))
+            if goes_on:
+                # Hand over whole characters only, and carry the tail (`\u00`, half of `é`, a lone
+                # backslash) to the next read, so a cut there can still fall between characters.
+                start = max(i, stop - _TAIL)
+                while start > i and chunk[start - 1] == 0x5C:  # a run of backslashes starts a unit
+                    start -= 1
+                whole = _WHOLE_UNITS.match(chunk, start, n).end()  # type: ignore[union-attr]
+                if n - whole <= _TAIL:
+                    self._carry, stop = chunk[whole:], whole
+                else:
+                    stop = n
+            piece = chunk[i:stop]
+            if piece and not self._cut_this:
+                room = self._clip - self._kept
+                if len(piece) > room:
+                    piece = piece[:max(room, 0)]
+                    piece = piece[:_WHOLE_UNITS.match(piece).end()]  # type: ignore[union-attr]
+                    out.append(piece + CUT_MARK.encode())
+                    self.cut += 1
+                    self._cut_this = True
+                else:
+                    out.append(piece)
+            self._kept += stop - i
+            i = stop
+            if goes_on:
+                break
+            if i < n and chunk[i] == 0x22:  # the closing quote
+                out.append(b'"')
+                self._in_string = False
+                i += 1
+            elif i < n:  # a lone backslash at the very end of the body
+                out.append(chunk[i:])
+                break
+        return b"".join(out)
 
 
 def _scalar_text(event: str, value: Any) -> str:
@@ -72,6 +160,13 @@ def _scalar_text(event: str, value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def cut_note(count: int) -> str:
+    """The viewer's note for `count` strings shown cut short by `iter_pretty`."""
+    what = "A string" if count == 1 else f"{count:,} strings"
+    return (f"{what} longer than {LONG_STRING_BYTES // 1024} KB {'is' if count == 1 else 'are'} shown cut short, "
+            f"ending in \"{CUT_MARK}\": Copy value in the Tree view and Save body as… have {'it' if count == 1 else 'them'} whole.")
+
+
 @dataclass
 class PrettyProgress:
     """What `iter_pretty` produced: chars so far, whether it stopped at the limit, an error."""
@@ -79,6 +174,8 @@ class PrettyProgress:
     chars: int = 0
     truncated: bool = False
     error: JsonSyntaxError | None = None
+    #: Strings (and member names) longer than `LONG_STRING_BYTES`, shown cut short with `CUT_MARK`.
+    cut_strings: int = 0
 
 
 def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32 * 1024,
@@ -87,7 +184,8 @@ def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32
 
     The incremental parser means the first chunk exists after reading a few KB, whatever the
     body size; a syntax error ends the stream and is reported in `progress.error` (the text up
-    to that point is still worth showing).
+    to that point is still worth showing). Strings longer than `LONG_STRING_BYTES` are shown
+    cut short (`progress.cut_strings` counts them; see `_Reader`).
     """
     import ijson
 
@@ -134,6 +232,7 @@ def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32
                 chunk = "".join(parts)
                 parts.clear()
                 progress.chars += len(chunk)
+                progress.cut_strings = reader.cut
                 size = 0
                 yield chunk
                 if cancel is not None and cancel.is_set():
@@ -145,6 +244,7 @@ def iter_pretty(data: bytes | mmap.mmap, limit_chars: int, chunk_chars: int = 32
         offset = reader._pos
         summary = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         progress.error = JsonSyntaxError(f"Invalid JSON: {summary}", offset, detail=str(exc))
+    progress.cut_strings = reader.cut
     if parts:
         chunk = "".join(parts) + ("\n" if progress.error is None else "")
         progress.chars += len(chunk)

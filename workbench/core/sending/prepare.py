@@ -1,4 +1,4 @@
-"""From a saved request to exactly what goes on the wire: variables, inheritance, body.
+"""From a saved request to exactly what goes on the wire: path variables, variables, inheritance, body.
 
 Kept apart from `http.py` so the same prepared request feeds sending, code generation and
 `$batch` parts, and so a test can check what would be sent without a network.
@@ -14,6 +14,7 @@ from typing import Mapping
 
 from workbench.core.collections import Auth, Collection, Environment, KeyValue, Request
 from workbench.core.errors import SendError
+from workbench.core.path_variables import fill_path
 from workbench.core.urls import encode_component, join_url, split_url
 from workbench.core.variables import Resolver, layered
 
@@ -99,7 +100,10 @@ def prepare(request: Request, collection: Collection | None = None, env: Environ
     `variables` (from `SendContext.variables_for`) replaces the `env`/`overrides` pair.
     """
     resolve = Resolver(dict(variables) if variables is not None else variables_for(collection, env, overrides))
-    base, typed = split_url(resolve(request.url))
+    # Path variables first: their values are encoded as path text, so a `{` they hold cannot
+    # start a placeholder or variable; then `{{variables}}` in the rest of the URL.
+    templated, unfilled = fill_path(request.url, {row.name: row.value for row in request.path_variables}, resolve)
+    base, typed = split_url(resolve(templated))
     params = [KeyValue(resolve(p.name), resolve(p.value)) for p in request.params if p.enabled and p.name]
     url = join_url(base, typed + params, encode=True)
     if not url:
@@ -157,7 +161,7 @@ def prepare(request: Request, collection: Collection | None = None, env: Environ
     auth = Auth(effective_auth(collection, request).type,
                 {k: resolve(v) for k, v in effective_auth(collection, request).params.items()})
     return PreparedRequest(request.method.upper(), url, tuple(headers), data, tuple(form_fields), tuple(files),
-                           frozenset(resolve.missing), auth)
+                           frozenset(resolve.missing | unfilled), auth)
 
 
 def _sniff_content_type(text: str) -> str:

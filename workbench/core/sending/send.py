@@ -175,5 +175,8 @@ async def _send_prepared(ready: PreparedRequest, settings: Settings, on_progress
     except SendTimeout as exc:
         key = exc.setting
         value = getattr(settings, key)
-        raise SendTimeout(f"{exc.message} ({key} = {value:g} s, set in {ctx.setting_origin(key, request)}; "
+        # The transport's sentence may already say "after 30 s": then name the setting, not the number twice.
+        said = f"after {value:g} s" in exc.message
+        setting = key if said else f"{key} = {value:g} s"
+        raise SendTimeout(f"{exc.message} ({setting}, set in {ctx.setting_origin(key, request)}; "
                           f"raise it there or in the request's own settings)", exc.detail, key) from exc

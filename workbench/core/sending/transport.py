@@ -208,18 +208,50 @@ def _close_pool_with(loop: asyncio.AbstractEventLoop) -> None:
     setattr(loop, "close", close)
 
 
-def transport_error(exc: BaseException, url: str) -> SendError:
-    """The SendError for a failed exchange; a timeout says which setting ran out."""
-    message = describe_transport_error(exc, url)
+def transport_error(exc: BaseException, url: str, settings: Settings | None = None) -> SendError:
+    """The SendError for a failed exchange; a timeout says which setting ran out (and its seconds)."""
+    message = describe_transport_error(exc, url, settings)
+    detail = f"{exc.__class__.__name__}: {exc}" if str(exc) else repr(exc)
     if isinstance(exc, httpx.ConnectTimeout):
-        return SendTimeout(message, repr(exc), "connect_timeout_s")
+        return SendTimeout(message, detail, "connect_timeout_s")
     if isinstance(exc, httpx.TimeoutException):
-        return SendTimeout(message, repr(exc), "timeout_s")
-    return SendError(message, detail=repr(exc))
+        return SendTimeout(message, detail, "timeout_s")
+    return SendError(message, detail=detail)
 
 
-def describe_transport_error(exc: BaseException, url: str) -> str:
-    """A one-line, plain-words description of why no response arrived."""
+#: OpenSSL's reasons for refusing a certificate, in the words a user acts on.
+_TLS_REASONS = (
+    ("self-signed certificate in certificate chain", "its certificate chain is self-signed (not trusted here)"),
+    ("self signed certificate in certificate chain", "its certificate chain is self-signed (not trusted here)"),
+    ("self-signed certificate", "its certificate is self-signed (not trusted here)"),
+    ("self signed certificate", "its certificate is self-signed (not trusted here)"),
+    ("certificate has expired", "its certificate has expired"),
+    ("hostname mismatch", "its certificate is for another host name"),
+    ("ip address mismatch", "its certificate is for another address"),
+    ("unable to get local issuer certificate", "its certificate's issuer is not trusted here (missing CA certificate)"),
+    ("wrong version number", "it does not speak TLS on this port (is it plain http://?)"),
+    ("record layer failure", "it does not speak TLS on this port (is it plain http://?)"),
+    ("unsupported protocol", "it only offers a TLS version this client refuses"),
+    ("handshake failure", "it refused the handshake (no common cipher or TLS version)"),
+)
+
+
+def _tls_reason(text: str) -> str:
+    """Why a TLS handshake failed, in plain words (OpenSSL's own text when it is none we know)."""
+    low = text.lower()
+    for needle, words in _TLS_REASONS:
+        if needle in low:
+            return words
+    return text
+
+
+def describe_transport_error(exc: BaseException, url: str, settings: Settings | None = None) -> str:
+    """A one-line, plain-words description of why no response arrived (the CLI prints it, the UI shows it).
+
+    The words name what failed and where (`Could not connect to 127.0.0.1:9 — connection
+    refused`, `DNS lookup failed for host "x"`, `Timed out after 30 s …`); httpx's own text
+    goes to the error's `detail`, one click away, never in place of the sentence.
+    """
     try:  # the URL may be the very thing httpx refused (a NUL, a bad port): then name it as written
         parsed = httpx.URL(url) if "://" in url else None
     except httpx.InvalidURL:
@@ -228,25 +260,33 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     port = parsed.port if parsed is not None else None
     where = f"{host}:{port}" if port else host
     text = str(exc) or exc.__class__.__name__
+    low = text.lower()
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"Could not connect to {where} in time (connect timeout)."
+        after = f" after {settings.connect_timeout_s:g} s" if settings is not None else ""
+        return f"Timed out{after} connecting to {where} (connect timeout): no answer to the connection request."
     if isinstance(exc, httpx.ReadTimeout):
-        return f"{where} accepted the connection but sent no response in time (read timeout)."
+        after = f" after {settings.timeout_s:g} s" if settings is not None else ""
+        return f"Timed out{after} waiting for {where}: it accepted the connection but sent no response (read timeout)."
     if isinstance(exc, httpx.TimeoutException):
-        return f"The exchange with {where} timed out."
+        after = f" after {settings.timeout_s:g} s" if settings is not None else ""
+        return f"Timed out{after} talking to {where}."
     if isinstance(exc, httpx.ConnectError):
-        low = text.lower()
-        if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low or "temporary failure in name resolution" in low:
-            return f"Could not resolve the host name {host!r} (DNS)."
+        if ("name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low
+                or "temporary failure in name resolution" in low or "no address associated" in low):
+            return f"DNS lookup failed for host “{host}”: no such host name (check the URL, VPN or proxy)."
         if "refused" in low or "all connection attempts failed" in low:
-            return f"Connection refused by {where}: is the server running?"
+            return f"Could not connect to {where} — connection refused: is the server running?"
         if "certificate" in low or "ssl" in low or "tls" in low:
-            return f"TLS handshake with {where} failed: {text}"
-        return f"Could not connect to {where}: {text}"
+            return f"TLS handshake with {where} failed: {_tls_reason(text)}."
+        if "network is unreachable" in low or "no route to host" in low:
+            return f"Could not connect to {where} — the network is unreachable from here (offline, VPN?)."
+        return f"Could not connect to {where}: {text.split('] ', 1)[-1]}"
     if isinstance(exc, ssl.SSLError):
-        return f"TLS error with {where}: {text}"
+        return f"TLS handshake with {where} failed: {_tls_reason(text)}."
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"{where} broke the HTTP protocol: {text}"
+        if "without sending" in low or "disconnected" in low:
+            return f"{where} closed the connection without sending a complete response."
+        return f"{where} sent something that is not valid HTTP: {text}"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return f"Unsupported URL scheme in {url!r}: use http:// or https://."
     if isinstance(exc, httpx.InvalidURL):
@@ -294,7 +334,7 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
             request.extensions["trace"] = trace
             response = await client.send(request, stream=True)
         except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError) as exc:  # InvalidURL is no HTTPError
-            raise transport_error(exc, prepared.url) from exc
+            raise transport_error(exc, prepared.url, settings) from exc
         except UnicodeEncodeError as exc:  # httpx writes header names and values as ASCII
             raise SendError(f"A header name or value holds {exc.object[exc.start:exc.end]!r}, which an HTTP header "
                             "cannot carry: remove it or percent-encode it.", detail=repr(exc)) from exc
@@ -321,7 +361,7 @@ async def send_prepared(prepared: PreparedRequest, settings: Settings | None = N
                 if on_progress is not None:
                     on_progress(received, expected)
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-            raise transport_error(exc, prepared.url) from exc
+            raise transport_error(exc, prepared.url, settings) from exc
         finally:
             await response.aclose()
         t_end = time.perf_counter()

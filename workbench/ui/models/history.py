@@ -2,13 +2,16 @@
 
 The entries come from `core/workspace/history.py` (secrets already redacted); this model only
 lays them out in columns and colours them, and `HistoryFilter` narrows them to the rows that
-hold every word typed (method, status, URL or saved request path).
+hold every word typed (method, status, URL or saved request path). The History tab draws each
+row on two lines from `EntryRole` (`widgets/workspace/history_row.py`), with `host_and_path`
+and `when` from here so the row and the columns say the same.
 """
 
 from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,19 +27,35 @@ from workbench.core.workspace.history import HistoryEntry
 from workbench.ui.palette import current
 from workbench.ui.theme import status_color
 
-__all__ = ["EntryRole", "HistoryFilter", "HistoryModel"]
+__all__ = ["EntryRole", "HistoryFilter", "HistoryModel", "host_and_path", "when"]
 
 _Index = QModelIndex | QPersistentModelIndex
 #: The row's `HistoryEntry` (what the panel reopens).
 EntryRole = Qt.ItemDataRole.UserRole + 1
 
 
-def _when(at: float) -> str:
-    """`14:02:11` today, `Mon 14:02` this week, else the date: what a user scans for."""
+def host_and_path(url: str) -> tuple[str, str]:
+    """`("api.example.com:8443", "/v1/Orders?$top=5")`: what a user reads a URL for, apart.
+
+    A URL without a scheme (a `{{variable}}` left in it) is all path; a bare host has path "/".
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", url
+    if not parts.scheme or not parts.netloc:
+        return "", url
+    host = parts.netloc.rsplit("@", 1)[-1]  # never a user:password@ (history redacts it; be sure)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return host, path
+
+
+def when(at: float, seconds: bool = True) -> str:
+    """`14:02:11` today (`14:02` without `seconds`), `Mon 14:02` this week, else the date: what a user scans for."""
     now = time.time()
     local = time.localtime(at)
     if time.strftime("%Y%m%d", local) == time.strftime("%Y%m%d", time.localtime(now)):
-        return time.strftime("%H:%M:%S", local)
+        return time.strftime("%H:%M:%S" if seconds else "%H:%M", local)
     if now - at < 6 * 86400:
         return time.strftime("%a %H:%M", local)
     return time.strftime("%Y-%m-%d %H:%M", local)
@@ -80,7 +99,7 @@ class HistoryModel(QAbstractTableModel):
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (_when(e.at), e.method, str(e.status), e.url, f"{e.elapsed_ms:.0f}")[col]
+            return (when(e.at), e.method, str(e.status), e.url, f"{e.elapsed_ms:.0f}")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"\nSaved request: {e.collection}/{e.request_path}" if e.request_path else "\n(unsaved request)"
             return f"{e.method} {e.url}\n{e.status} in {e.elapsed_ms:.0f} ms, " \

@@ -248,3 +248,26 @@ def test_tools_menu_opens_browser_wired_to_the_window(main_window, qtbot, trippi
     assert {"People", "Airlines", "Airports", "Photos"} <= {f.name for f in generated.folders}
     assert any(v.name == "serviceRoot" for v in generated.variables)
     browser.close()
+
+
+def test_empty_browser_says_how_to_start_and_is_not_prefilled_with_a_rest_url(main_window) -> None:  # type: ignore[no-untyped-def]
+    """Opened over a non-OData request: guidance, an empty source box; over an OData one: its $metadata."""
+    from workbench.core.collections import Request
+
+    main_window.open_unsaved(Request(name="echo", url="http://127.0.0.1:9/get?search=x"))
+    browser = open_metadata_browser(main_window)
+    assert browser.source_edit.text() == ""
+    assert "Open a service's $metadata" in browser.details.toPlainText()
+    browser.close()
+    main_window.open_unsaved(Request(name="people", url="http://127.0.0.1:9/odata/v4/svc/People?$top=2"))
+    assert open_metadata_browser(main_window).source_edit.text() == "http://127.0.0.1:9/odata/v4/svc/$metadata"
+    browser.close()
+
+
+def test_status_line_elides_a_long_source(browser: MetadataBrowser, trippin: Model) -> None:
+    """A long path or URL in the status line is elided, never widening the browser; the full text stays readable."""
+    browser.resize(700, 500)
+    long_source = "/data/" + "very-long-folder-name/" * 20 + "service.xml"
+    browser.status.setText(f"Loaded {long_source}")
+    assert browser.status.text() == f"Loaded {long_source}" and browser.status.toolTip() == browser.status.text()
+    assert browser.minimumSizeHint().width() < 700

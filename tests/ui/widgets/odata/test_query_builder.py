@@ -195,3 +195,56 @@ def test_query_composed_in_the_panel_against_cap(qtbot, odata_server) -> None:  
                     and c["urgent"] == "false"), key=lambda c: -int(c["caseNo"]))[:4]
     assert [(r["caseNo"], r["owner"]["city"]) for r in got] == [(int(c["caseNo"]), city[c["owner_ID"]]) for c in want]
     assert want
+
+
+def _key_list(terms: int, field: str = "ID") -> str:
+    return " or ".join(f"{field} eq {i}" for i in range(terms))
+
+
+def test_a_5000_term_or_filter_is_checked_without_overflowing(builder: QueryBuilder, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: a generated key list, typed or pasted into the URL box, is read, checked and kept as typed."""
+    import time
+
+    seen: list[str] = []
+    builder.url_changed.connect(seen.append)
+    text = f"{ROOT}/Products?$filter={_key_list(5000)}"
+    started = time.perf_counter()
+    builder.url_edit.setText(text)
+    builder.url_edit.textEdited.emit(text)  # as a paste does
+    assert seen == []  # read once typing pauses, not on every key
+    builder.flush_typing()
+    took = time.perf_counter() - started
+    assert seen == [text] and not builder.url_error.isVisible()
+    assert not builder.filter_group.items  # 5,000 rows would help nobody: the expression field has it
+    assert builder.filter_raw.text() == _key_list(5000)
+    assert builder.problems == []
+    assert took < 10, took
+    # A wrong literal far down the list is found, with its position, and the label stays short.
+    bad = f"{ROOT}/Products?$filter={_key_list(4999)} or ID eq 'x'"
+    builder.url_edit.setText(bad)
+    builder.url_edit.textEdited.emit(bad)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)  # the pause in typing, then read
+    assert len(builder.problems) == 1 and builder.problems[0].position > len(bad) - 10
+    # Editing the form rewrites the URL with the long filter intact (no RecursionError in the serializer).
+    _tick(builder, "Title")
+    assert builder.url().startswith(f"{ROOT}/Products?$select=Title&$filter=ID eq 0 or ID eq 1 or ")
+    assert builder.url().endswith("or ID eq 'x'")
+
+
+def test_a_filter_too_deep_to_walk_gets_a_sentence(builder: QueryBuilder) -> None:
+    """Not an and/or chain (5,000 `add`s): refused with one readable problem, never a crash."""
+    sums = " add ".join(["Price"] * 3000)
+    text = f"{ROOT}/Products?$filter={sums} gt 1"
+    builder.url_edit.setText(text)
+    builder.url_edit.textEdited.emit(text)
+    builder.flush_typing()
+    assert len(builder.problems) == 1 and "too deep to check here" in builder.problems[0].message
+    assert "too deep" in builder.problems_label.text()
+
+
+def test_many_problems_are_counted_not_listed(builder: QueryBuilder) -> None:
+    text = f"{ROOT}/Products?$filter=" + " or ".join(f"ID eq 'x{i}'" for i in range(30))
+    builder.url_edit.setText(text)
+    builder.url_edit.textEdited.emit(text)
+    assert len(builder.problems) == 30
+    assert builder.problems_label.text().count("⚠") == 12 and "… and 18 more" in builder.problems_label.text()

@@ -94,3 +94,15 @@ def test_request_url_box_completes_names_from_metadata(main_window, qtbot, odata
     assert editor.url.text().endswith("$top=2&$filter=status")
     assert not sent  # Enter chose a name; it did not send
     assert ("$filter", "status") in [(p.name, p.value) for p in editor.to_model().params]
+
+
+def test_a_request_that_is_not_odata_is_told_so_and_nothing_is_fetched(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A REST URL (no OData origin, no OData sign in the URL): a notice, no `$metadata` download, no DNS error."""
+    from workbench.core.odata.recognize import NOT_ODATA
+
+    main_window.open_unsaved(Request("echo", "GET", "http://no-such-host.invalid/get?search=x"))
+    dock = main_window.query_builder
+    dock.action.trigger()
+    assert dock.notice.text() == NOT_ODATA and dock.notice.isVisibleTo(dock.dock)
+    assert not dock.builder.isVisibleTo(dock.dock)
+    assert dock._task is None  # nothing was started

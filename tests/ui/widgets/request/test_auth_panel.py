@@ -39,7 +39,7 @@ def test_inherit_shows_what_and_from_where(panel: AuthPanel) -> None:
     assert panel.to_model() == Auth("inherit")
     text = panel.inherit_label.text()
     assert "collection Shop" in text and "API key in header 'X-Key'" in text and "SECRET" not in text
-    assert panel.token_box.isHidden()
+    assert panel.token_bar.isHidden()
 
 
 def test_edits_emit_changed_and_fields_follow_grant(choose, panel: AuthPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def test_inherited_oauth2_gets_token_from_panel(click, panel: AuthPanel, qtbot, 
                                 "username": "{{user}}", "password": "pw"})
     panel.set_context(SendContext(overrides={"user": "alice"}))
     panel.set_auth(Auth("inherit"), inherited, "folder Orders")
-    assert not panel.token_box.isHidden()
+    assert not panel.token_bar.isHidden()
     click(panel, panel.oauth2.get_token_button)
     qtbot.waitUntil(lambda: panel.current_token() is not None or panel.last_error() is not None, timeout=15000)
     assert panel.last_error() is None
@@ -92,3 +92,72 @@ def test_an_undefined_variable_stops_the_token_button_and_clears_the_old_token(c
     error = panel.last_error()
     assert error is not None and "{{user}} is not defined, so the token request was not sent" in error.message
     assert panel.current_token() is None and panel.oauth2.jwt_text.toPlainText() == ""
+
+
+def _oauth2_request(window) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    path = Path(window.workspace_root) / "Getting started" / "Auth" / "OAuth2.yaml"
+    path.write_text("name: OAuth2\nmethod: GET\nurl: http://h/\nauth:\n  type: oauth2\n  grant_type: password\n"
+                    "  token_url: http://h/token\n  client_id: app\n  username: u\n  password: p\n", encoding="utf-8")
+    window.reload_workspace()
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 700)])
+def test_token_actions_are_in_sight_without_scrolling(main_window, qtbot, size) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: "Get new access token" sits above the one scrolling area, inside the window."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QScrollArea
+
+    main_window.resize(*size)
+    _oauth2_request(main_window)
+    editor = main_window.open_request("Getting started", "Auth/OAuth2.yaml")
+    assert editor is not None
+    editor.sections.setCurrentIndex(editor.sections.indexOf(editor._auth_page))
+    qtbot.waitUntil(lambda: editor.auth.oauth2.get_token_button.isVisible(), timeout=3000)
+    panel = editor.auth
+    window_rect = QRect(QPoint(0, 0), main_window.size())
+    for button in (panel.oauth2.get_token_button, panel.oauth2.copy_button, panel.oauth2.clear_button):
+        rect = QRect(button.mapTo(main_window, QPoint(0, 0)), button.size())
+        assert window_rect.contains(rect), (button.text(), rect)
+        assert button.visibleRegion().boundingRect().size() == button.size(), button.text()  # not clipped
+        parent, scrolls = button.parentWidget(), 0
+        while parent is not None:
+            scrolls += isinstance(parent, QScrollArea)
+            parent = parent.parentWidget()
+        assert scrolls == 0, button.text()  # not inside a scroll area at all
+    # The fields below scroll in exactly one scroll area (no nested one from the request tab).
+    parent, scrolls = panel.oauth2.client_id.parentWidget(), 0
+    while parent is not None:
+        scrolls += isinstance(parent, QScrollArea)
+        parent = parent.parentWidget()
+    assert scrolls == 1
+
+
+def test_show_secret_toggle_has_a_visible_eye_in_both_themes(panel: AuthPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QLineEdit
+
+    from workbench.ui import icons
+    from workbench.ui.palette import DARK, LIGHT
+
+    edit = panel.basic_password
+    action = edit.actions()[0]
+    assert not action.icon().isNull()
+    edit.setText("hunter2")
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    first = action.icon().pixmap(16, 16).toImage()
+    action.trigger()
+    assert edit.echoMode() == QLineEdit.EchoMode.Normal and action.toolTip() == "Hide the value"
+    assert action.icon().pixmap(16, 16).toImage() != first  # eye-off while shown
+    action.trigger()
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    for palette in (LIGHT, DARK):
+        background = QColor(palette.base).lightnessF()
+        for name in ("eye", "eye-off"):
+            image = icons._icon(name, palette).pixmap(16, 16).toImage()
+            inked = [QColor.fromRgba(image.pixel(x, y)) for x in range(16) for y in range(16)
+                     if QColor.fromRgba(image.pixel(x, y)).alpha() > 200]
+            assert inked, (palette.name, name)
+            # The strokes stand out from the field's background (WCAG-ish lightness gap).
+            assert max(abs(c.lightnessF() - background) for c in inked) > 0.3, (palette.name, name)

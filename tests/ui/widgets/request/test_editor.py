@@ -233,3 +233,89 @@ def test_pasting_a_curl_command_fills_the_whole_request(qtbot) -> None:  # type:
     editor.url.setText("")
     editor.url.insertFromMimeData(plain)
     assert editor.url.text() == "https://other.example.com/x"
+
+
+def _tab_texts(editor: RequestEditor) -> list[str]:
+    return [editor.sections.tabText(i) for i in range(editor.sections.count())]
+
+
+def test_tab_counts_follow_enabled_rows_live(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: "Params (2)", "Headers (1)": enabled rows only; the blank add-row is neither ticked nor counted."""
+    request = Request("R", "GET", "http://h/items",
+                      params=(KeyValue("a", "1"), KeyValue("b", "2"), KeyValue("c", "3", enabled=False)),
+                      headers=(KeyValue("Accept", "application/json"), KeyValue("X-Off", "1", enabled=False)),
+                      path="R.yaml")
+    editor = _editor(qtbot, request)
+    assert _tab_texts(editor)[:2] == ["Params (2)", "Headers (1)"]
+    # The add-row shows no tick box: its check area is one flat colour, unlike a real row's.
+    table = editor.params
+
+    def check_area_colours(row: int) -> int:
+        rect = table.visualRect(table.model().index(row, table.NAME))
+        rect.setWidth(22)
+        image = table.viewport().grab(rect).toImage()
+        return len({image.pixel(x, y) for x in range(image.width()) for y in range(image.height())})
+
+    assert check_area_colours(table.rowCount() - 1) <= 2 < check_area_colours(0)
+    # Ticking the disabled row, as a user does, counts it at once.
+    off = editor.params.item(2, editor.params.NAME)
+    off.setCheckState(Qt.CheckState.Checked)
+    assert editor.sections.tabText(0) == "Params (3)"
+    # Typing in the URL adds a row and the count follows.
+    editor.url.setFocus()
+    qtbot.keyClicks(editor.url, "&d=4")
+    assert editor.sections.tabText(0) == "Params (4)"
+    editor.headers.item(0, editor.headers.NAME).setCheckState(Qt.CheckState.Unchecked)
+    assert editor.sections.tabText(1) == "Headers"
+    # Showing another request (a reload) recounts.
+    editor.set_request(Request("S", "GET", "http://h/", path="S.yaml"))
+    assert _tab_texts(editor)[:2] == ["Params", "Headers"]
+
+
+def test_save_button_is_enabled_only_with_unsaved_changes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = _editor(qtbot)
+    save = editor.save_button
+    assert save.isVisible() and not save.isEnabled()
+    editor.url.setFocus()
+    qtbot.keyClicks(editor.url, "/1")
+    assert save.isEnabled()
+    with qtbot.waitSignal(editor.save_requested, timeout=1000):
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    editor.mark_saved(editor.to_model())  # what the window does after writing the file
+    assert not save.isEnabled()
+    # Disabled must look disabled: the same button renders other pixels when enabled.
+    disabled = save.grab().toImage()
+    save.setEnabled(True)
+    assert save.grab().toImage() != disabled
+    # A request without a file (new, or from history) can always be saved.
+    unsaved = _editor(qtbot, Request("New", "GET", "http://h/"))
+    assert unsaved.save_button.isEnabled()
+
+
+def test_breadcrumb_names_collection_and_folders_and_links_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from workbench.core.collections import Folder
+
+    inner = Folder("Very long folder name about customer accounts", path="Accounts/Customers")
+    coll = Collection("Shop API", folders=(Folder("Accounts", folders=(inner,), path="Accounts"),), path="shop")
+    request = Request("Get the customer by its identifier", "GET", "http://h/", path="Accounts/Customers/Get.yaml")
+    editor = RequestEditor("shop", request)
+    qtbot.addWidget(editor)
+    editor.set_context(coll, {})
+    editor.resize(900, 300)
+    editor.show()
+    crumb = editor.breadcrumb
+    assert crumb.parts() == ["Shop API", "Accounts", "Very long folder name about customer accounts",
+                             "Get the customer by its identifier"]
+    assert "shop/Accounts/Customers" in crumb.text()  # the folder is a link to its tree key
+    with qtbot.waitSignal(editor.location_clicked, timeout=1000) as clicked:
+        crumb.linkActivated.emit("shop/Accounts")  # what QLabel emits when the link is clicked
+    assert clicked.args == ["shop/Accounts"]
+    # Narrow: the middle folders give way first, the request's name stays whole.
+    narrow = crumb.elided(crumb.fontMetrics().horizontalAdvance("Shop API › A › V › Get the customer by its identifier")
+                          + 30)
+    assert narrow[-1] == "Get the customer by its identifier" and narrow[2].endswith("…")
+    assert crumb.fontMetrics().horizontalAdvance(" › ".join(narrow)) <= crumb.fontMetrics().horizontalAdvance(
+        "Shop API › A › V › Get the customer by its identifier") + 30
+    # Not saved yet: says so.
+    loose = _editor(qtbot, Request("Draft", "GET", "http://h/"))
+    assert loose.breadcrumb.parts()[-1] == "Draft (not saved)"

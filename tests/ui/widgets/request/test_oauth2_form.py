@@ -130,3 +130,70 @@ def test_authorization_code_with_pkce_from_panel(click, panel: AuthPanel, qtbot,
     assert "code_challenge=" in opened[0]
     assert '"sub": "johndoe"' in form.jwt_text.toPlainText() and "— ID token —" in form.jwt_text.toPlainText()
 
+
+
+def test_jwt_time_claims_read_as_local_dates_and_from_now() -> None:
+    import time
+
+    from workbench.ui.widgets.request.oauth2_form import (
+        local_time_claims,
+        relative_time,
+    )
+
+    now = 1_800_000_000.0
+    lines = local_time_claims({"exp": now + 3599, "iat": now - 3 * 3600 - 5, "nbf": now, "sub": "x",
+                               "auth_time": True}, now)
+    exp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now + 3599))
+    assert lines[0].startswith(f"exp: {exp}") and lines[0].endswith("(in 59 min)")
+    assert lines[1].startswith("nbf: ") and lines[1].endswith("(just now)")
+    assert lines[2].startswith("iat: ") and lines[2].endswith("(3 h ago)")
+    assert len(lines) == 3  # a boolean is not a date
+    assert relative_time(-90) == "1 min ago" and relative_time(3 * 86400) == "in 3 days"
+
+
+def test_token_shows_local_dates_and_a_failure_clears_it(click, panel: AuthPanel, qtbot, qasync_loop,  # type: ignore[no-untyped-def]
+                                                         oauth_mock: peers.Peer) -> None:
+    """Issue 14: after a failed request the old "Expires in …" and decoded JWT do not sit beside the error."""
+    form = panel.oauth2
+    panel.set_auth(Auth("oauth2", {"grant_type": "password", "discovery_url": oauth_mock.url, "client_id": "app",
+                                   "username": "alice", "password": "pw"}))
+    click(panel, form.get_token_button)
+    qtbot.waitUntil(lambda: panel.current_token() is not None or panel.last_error() is not None, timeout=15000)
+    assert panel.last_error() is None, panel.last_error()
+    text = form.jwt_text.toPlainText()
+    import time
+
+    from workbench.core.auth import jwt
+
+    token = panel.current_token()
+    assert token is not None
+    exp = jwt.decode(token.access_token).claims["exp"]
+    local = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(exp))
+    assert "Dates (local time):" in text and f"exp: {local} (in 59 min)" in text
+    assert form.status_label.isVisible() and "Expires in" in form.status_label.text()
+    assert form.token_box.isVisible()
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    form.discovery_url.clear()
+    form.token_url.setText(f"http://127.0.0.1:{port}/token")
+    click(panel, form.get_token_button)
+    qtbot.waitUntil(lambda: panel.last_error() is not None, timeout=15000)
+    assert form.error_label.isVisible() and "Could not connect" in form.error_label.text()
+    assert not form.status_label.isVisible() and "Expires" not in form.status_label.text()
+    assert form.jwt_text.toPlainText() == "" and not form.jwt_text.isVisible() and not form.token_box.isVisible()
+    assert panel.current_token() is None and not form.copy_button.isEnabled()
+
+
+def test_token_error_shown_is_masked(click, panel: AuthPanel, qtbot, qasync_loop, strict_token) -> None:  # type: ignore[no-untyped-def]
+    """The strict server echoes an unknown scope; the secret typed there never reaches the panel's text."""
+    form = panel.oauth2
+    secret = "basic-secret"
+    panel.set_auth(Auth("oauth2", {"grant_type": "client_credentials", "token_url": f"{strict_token.url}/token",
+                                   "client_id": "basic-only", "client_secret": secret, "scope": secret}))
+    click(panel, form.get_token_button)
+    qtbot.waitUntil(lambda: panel.last_error() is not None, timeout=15000)
+    assert "unknown scope" in form.error_label.text() and secret not in form.error_label.text()
+    click(panel, form.details_button)
+    assert form.details_text.isVisible() and "HTTP status 400" in form.details_text.toPlainText()
+    assert secret not in form.details_text.toPlainText()

@@ -71,3 +71,47 @@ def test_head_reads_only_the_first_bytes(tmp_path) -> None:  # type: ignore[no-u
     path.write_bytes(b"x" * 10000)
     response = Response(200, "OK", "", (), 10000, 0.0, body_file=str(path))
     assert head(response, 16) == b"x" * 16
+
+
+def test_long_lines_are_broken_in_slices_exactly_as_one_pass_would() -> None:
+    """Issue 17: the line breaking runs in slices (a worker must not hold the GIL for 0.3 s), same result."""
+    import random
+    import re
+
+    from workbench.ui.widgets.response import body_loader as bl
+
+    one_pass = re.compile(r"([^\n]{%d})(?=[^\n])" % bl.LONG_LINE)
+    slice_ = bl._SLICE
+    rnd = random.Random(17)
+    cases = ["a" * n for n in (0, 2047, 2048, 2049, 4097, slice_ - 1, slice_, slice_ + 1, 2 * slice_, 3 * slice_ + 5)]
+    cases += ["a" * slice_ + "\n" + "b" * 10, "x" * slice_ + "\n" + "y" * slice_, "\n" * 3000]
+    for _ in range(60):
+        lengths = [rnd.choice([0, 1, 2047, 2048, 2049, slice_ - 3, slice_, slice_ + 7, 2 * slice_]) for _ in range(6)]
+        cases.append("\n".join(rnd.choice("ab") * n for n in lengths) + rnd.choice(["", "\n"]))
+    for text in cases:
+        expected = one_pass.subn("\\1\n", text) if len(text) > bl.LONG_LINE else (text, 0)
+        assert bl.break_long_lines(text) == expected
+    prepared = bl.prepare_text("z" * (3 * slice_))
+    assert "".join(prepared.chunks) == one_pass.sub("\\1\n", "z" * (3 * slice_)) and prepared.pieces == 3 * slice_ // bl.LONG_LINE - 1
+
+
+def test_a_body_read_in_pieces_is_the_document_and_text_a_whole_parse_gives(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: values are parsed and printed piece by piece (short GIL holds), with the same result;
+    what pieces cannot reproduce (an invalid body, duplicate keys) is left to the whole parse."""
+    import threading
+
+    from workbench.core.response import pretty
+    from workbench.ui.widgets.response import body_loader as bl
+
+    monkeypatch.setattr(bl, "PIECE_BYTES", 64)
+    rows = [{"ID": i, "name": f"Zürich \"{i}\"\n", "n": [1.5, None, True, 10**30 if i == 3 else i], "e": {}, "l": []}
+            for i in range(30)]
+    body = json.dumps({"@odata.context": "$metadata#X", "value": rows, "empty": []}).encode()
+    read = bl.parse_and_print(body, threading.Event())
+    assert read is not None
+    document, text, index = read
+    assert document == pretty.parse_full(body) and text == pretty.pretty_text(pretty.parse_full(body))
+    assert index.complete
+    assert bl.parse_and_print(b'{"a": [1, 2, {"b": tru}]}' + b" " * 100, threading.Event()) is None
+    assert bl.parse_and_print(b'{"a": 1, "b": [' + b"0," * 50 + b'0], "a": 2}', threading.Event()) is None
+    assert bl.parse_and_print(b"[1, 2, 3]" + b"x" * 100, threading.Event()) is None

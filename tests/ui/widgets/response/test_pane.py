@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,7 @@ from typing import Iterator
 import pytest
 from exchanges import fetch  # noqa: E402
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
 
 from workbench.core.collections import Request
 from workbench.core.sending.prepare import PreparedRequest
@@ -78,7 +80,9 @@ def test_json_from_httpbin_pretty_tree_expand_collapse(qtbot, pane: ResponsePane
     tree = pane.tree_view.tree
     model = pane.tree_view.model
     assert top_keys(pane) == ["slideshow"]
+    pane.tabs.setCurrentWidget(pane.tree_view)  # the Tree lays its rows out once shown (issue 17)
     slideshow = model.index(0, 0)
+    assert tree.isExpanded(slideshow)  # the first level opens when the Tree is first shown
     tree.expand(slideshow)
     assert tree.isExpanded(slideshow)
     keys = [model.data(model.index(r, 0, slideshow)) for r in range(model.rowCount(slideshow))]
@@ -258,7 +262,7 @@ def test_live_byte_count_while_receiving(qtbot, pane: ResponsePane, httpbin, qas
         seen.append(pane.meta.text())
 
     pane.show_pending(Request("stream", "GET", f"{httpbin.url}/stream-bytes/100000"))
-    assert pane.progress.isVisible() and "Sending GET" in pane.status.text()
+    assert pane.progress.isVisible() and pane.empty.title.text() == "Sending GET …"
     task = asyncio.ensure_future(send_prepared(
         PreparedRequest("GET", f"{httpbin.url}/stream-bytes/100000?chunk_size=5000&seed=2"), on_progress=spy))
     qtbot.waitUntil(task.done, timeout=15000)
@@ -266,9 +270,7 @@ def test_live_byte_count_while_receiving(qtbot, pane: ResponsePane, httpbin, qas
     pane.show_exchange(task.result())
     assert not pane.progress.isVisible()
     pane.show_cancelled()
-    assert pane.status.text() == "Cancelled."
-    pane.show_error("Connection refused by 127.0.0.1:9: is the server running?", "ConnectError(...)")
-    assert pane.banner.isVisible() and "Connection refused" in pane.banner.text() and not pane.tabs.isVisible()
+    assert pane.status.text() == "Cancelled." and pane.empty.state == "cancelled" and not pane.tabs.isVisible()
 
 
 def test_contract_tab_lists_violations_for_an_imported_operation(qtbot, pane: ResponsePane, httpbin, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -482,3 +484,137 @@ def test_big_body_with_a_bad_value_deep_inside_is_reported(qtbot, pane: Response
     qtbot.waitUntil(lambda: not pane.is_loading(), timeout=10000)
     assert pane.parse_error is not None and "$.value[150].ok" in pane.parse_error.message
     assert "not valid JSON" in pane.banner.text()
+
+
+# -- issue 14: a window a Postman user feels at home in ------------------------------------------
+
+def _send_error(url: str):  # type: ignore[no-untyped-def]
+    """The SendError core raises for `url` (a real failed exchange, on its own loop)."""
+    from workbench.core.errors import SendError
+
+    try:
+        fetch(url)
+    except SendError as exc:
+        return exc
+    raise AssertionError(f"{url} answered")
+
+
+def test_pending_after_a_failure_shows_only_sending_and_cancel(qtbot, pane: ResponsePane, httpbin) -> None:  # type: ignore[no-untyped-def]
+    """The bug of issue 14: after a failure, the next send still said "The request failed…" while waiting."""
+    import peers
+
+    port = peers.free_port()
+    error = _send_error(f"http://127.0.0.1:{port}/x")
+    pane.show_error(error.message, error.detail)
+    assert pane.status.text() == "No response" and not pane.tabs.isVisible() and not pane.banner.isVisible()
+    assert pane.empty.message.text() == f"Could not connect to 127.0.0.1:{port} — connection refused: is the server running?"
+    # the technical detail is there, but one click away
+    assert pane.empty.details_button.isVisible() and not pane.empty.detail.isVisible()
+    pane.empty.details_button.click()
+    assert pane.empty.detail.isVisible() and "ConnectError" in pane.empty.detail.text()
+
+    pane.show_pending(Request("slow", "GET", f"{httpbin.url}/delay/3"))
+    shown = [w.text() for w in pane.findChildren(QLabel) if w.isVisible() and w.text()]
+    assert shown == ["Sending GET …", "Waiting for the response (Esc cancels)."]
+    assert pane.empty.cancel_button.isVisible() and not pane.empty.details_button.isVisible()
+    with qtbot.waitSignal(pane.cancel_requested, timeout=1000):
+        pane.empty.cancel_button.click()
+
+    # nor do an earlier response's tabs and counts stay while the next one is pending
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"))
+    assert pane.tabs.isVisible() and pane.tabs.tabText(pane.tabs.indexOf(pane.headers_table)).startswith("Headers (")
+    pane.show_pending(Request("again", "POST", f"{httpbin.url}/post"))
+    assert not pane.tabs.isVisible() and pane.empty.title.text() == "Sending POST …" and pane.response is None
+    assert not pane.copy_btn.isVisible() and not pane.save_btn.isVisible()
+
+
+def test_the_window_shows_sending_and_its_cancel_stops_the_send(qtbot, main_window, httpbin) -> None:  # type: ignore[no-untyped-def]
+    """Through the window: a refused send, then a slow one cancelled with the pane's own Cancel button."""
+    import peers
+
+    editor = main_window.open_request("Getting started", "Echo query parameters.yaml")
+    editor.url.setText(f"http://127.0.0.1:{peers.free_port()}/x")
+    main_window.send_current()
+    qtbot.waitUntil(lambda: not main_window.is_sending(), timeout=10000)
+    pane = main_window.response
+    assert pane.empty.state == "failed" and "connection refused" in pane.empty.message.text()
+    editor.url.setText(f"{httpbin.url}/delay/5")
+    main_window.send_current()
+    qtbot.waitUntil(lambda: pane.empty.state == "pending", timeout=5000)
+    assert "connection refused" not in pane.empty.message.text() and pane.empty.cancel_button.isVisible()
+    pane.empty.cancel_button.click()
+    qtbot.waitUntil(lambda: pane.empty.state == "cancelled", timeout=5000)
+    assert not main_window.is_sending() and pane.status.text() == "Cancelled."
+
+
+def test_dns_failure_reads_in_plain_words(pane: ResponsePane) -> None:
+    error = _send_error("http://no-such-host.invalid/x")
+    pane.show_error(error.message, error.detail)
+    assert pane.empty.message.text().startswith("DNS lookup failed for host “no-such-host.invalid”")
+
+
+def test_odata_collection_opens_on_the_table_other_json_on_pretty(qtbot, pane: ResponsePane, odata_server, httpbin) -> None:  # type: ignore[no-untyped-def]
+    show(qtbot, pane, fetch(f"{odata_server.url}/Users?$top=3"))
+    assert pane.tabs.currentWidget() is pane.table_view and pane.table_view.model.rowCount() == 3
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"))
+    assert pane.tabs.currentWidget() is pane.pretty_view
+    array = json.dumps([{"id": 1}, {"id": 2}]).encode()  # rows, but not OData: the text first, the Table beside it
+    show(qtbot, pane, fetch(f"{httpbin.url}/anything", "POST", array))
+    assert pane.tabs.currentWidget() is pane.pretty_view
+
+
+def test_contract_tab_only_when_there_is_a_contract(qtbot, pane: ResponsePane, httpbin, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"), Request("plain", "GET", f"{httpbin.url}/json"))
+    assert not pane.tab_visible("contract")
+    (tmp_path / "openapi.json").write_text(json.dumps({"openapi": "3.0.0", "info": {"title": "b", "version": "1"},
+                                                       "paths": {"/json": {"get": {"responses": {"200": {
+                                                           "description": "ok", "content": {"application/json": {
+                                                               "schema": {"type": "object"}}}}}}}}}))
+    pane.set_collection_dir(tmp_path)
+    imported = Request("json", "GET", f"{httpbin.url}/json", meta={"openapi_operation": "get /json"})
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"), imported)
+    assert pane.tab_visible("contract") and pane.tabs.tabText(pane.tabs.indexOf(pane.contract_view)) == "Contract ✔"
+    unknown = Request("gone", "GET", f"{httpbin.url}/json", meta={"openapi_operation": "get /gone"})
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"), unknown)  # an operation the descriptor no longer has
+    assert not pane.tab_visible("contract")
+
+
+def test_timing_words_repeat_the_chart_numbers(qtbot, pane: ResponsePane, httpbin) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    show(qtbot, pane, fetch(f"{httpbin.url}/get"))
+    phases = pane.timing_chart.phases()
+    words = pane.timing_view.info.text()
+    for label, _, length, _ in phases:
+        expected = f"{length:.1f} ms" if length > 0 else "—"
+        assert f"{label} {expected}" in words
+    assert "time to first byte" not in words and len(re.findall(r"TTFB\) ([\d.]+) ms", words)) == 1
+    timings = pane.response.timings
+    assert sum(p[2] for p in phases) == pytest.approx(timings.total_ms, abs=0.01)
+
+
+@pytest.mark.parametrize("theme", ["LIGHT", "DARK"])
+def test_4xx_and_5xx_badges_differ_and_read_well(qtbot, pane: ResponsePane, httpbin, theme: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from workbench.ui import palette
+
+    def luminance(colour: QColor) -> float:
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+    palette.set_current(getattr(palette, theme))
+    try:
+        badges = {}
+        for code in (404, 503):
+            show(qtbot, pane, fetch(f"{httpbin.url}/status/{code}"))
+            sheet = pane.status.styleSheet()
+            badges[code] = QColor(re.search(r"background: (#[0-9a-fA-F]{6})", sheet).group(1))
+            text = QColor(re.search(r"color: (#[0-9a-fA-F]{6})", sheet).group(1))
+            lighter, darker = sorted((luminance(text), luminance(badges[code])), reverse=True)
+            assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (code, sheet)  # WCAG AA
+        hue_gap = abs(badges[404].hsvHue() - badges[503].hsvHue())
+        assert min(hue_gap, 360 - hue_gap) >= 15, "a client error must not read as a server failure"
+    finally:
+        palette.set_current(palette.LIGHT)

@@ -44,13 +44,13 @@ def _names(panel: CollectionPanel) -> list[str]:
     stack = [(QModelIndex(), 0)]
     while stack:
         parent, depth = stack.pop()
-        for row in reversed(range(panel.proxy.rowCount(parent))):
-            idx = panel.proxy.index(row, 0, parent)
+        for row in reversed(range(panel.model.rowCount(parent))):
+            idx = panel.model.index(row, 0, parent)
             stack.append((idx, depth + 1))
     # Walk in order instead of the stack order above.
     def walk(parent: QModelIndex, depth: int) -> None:
-        for row in range(panel.proxy.rowCount(parent)):
-            idx = panel.proxy.index(row, 0, parent)
+        for row in range(panel.model.rowCount(parent)):
+            idx = panel.model.index(row, 0, parent)
             out.append("  " * depth + idx.data())
             walk(idx, depth + 1)
     walk(QModelIndex(), 0)
@@ -150,7 +150,7 @@ def test_reload_keeps_expansion_and_selection(panel: CollectionPanel, ws: str) -
     panel.select_key("Orders API/Admin/Purge.yaml")
     panel.set_workspace(storage.load_workspace(ws))
     assert panel.selected_key() == "Orders API/Admin/Purge.yaml"
-    admin = panel.proxy.mapFromSource(panel.model.index_for_key("Orders API/Admin"))
+    admin = panel.model.index_for_key("Orders API/Admin")
     assert panel.tree.isExpanded(admin)
 
 

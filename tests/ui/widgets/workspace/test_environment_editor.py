@@ -50,3 +50,28 @@ def test_unsaved_edits_are_saved_when_switching(qtbot, tmp_path: Path) -> None: 
     editor.table.item(0, 1).setText("2")
     editor.list.setCurrentRow(1)
     assert storage.load_workspace(ws.root).environment("A").as_dict() == {"x": "2"}
+
+
+def test_active_environment_is_marked_and_save_waits_for_changes(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: the active environment is marked and selected; Close on the left, Save on the right,
+    Save disabled (and drawn so) until something changed."""
+    ws = storage.init_workspace(tmp_path / "ws")
+    storage.save_environment(ws.root, Environment("Dev", (KeyValue("base", "http://dev"),)))
+    storage.save_environment(ws.root, Environment("Prod", (KeyValue("base", "http://prod"),)))
+    editor = EnvironmentEditor(ws.root, storage.load_workspace(ws.root).environments, active="Prod")
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    texts = [editor.list.item(r).text() for r in range(editor.list.count())]
+    assert texts == ["Dev", "Prod" + EnvironmentEditor.ACTIVE_MARK] and editor.list.item(1).font().bold()
+    assert editor.current().name == "Prod" and editor.table.rows() == [KeyValue("base", "http://prod")]
+    assert editor.close_button.x() < editor.save_button.x()
+    assert not editor.save_button.isEnabled()
+    disabled = editor.save_button.grab().toImage()
+    editor.table.item(0, 1).setText("http://prod2")
+    assert editor.save_button.isEnabled() and editor.save_button.grab().toImage() != disabled
+    editor.save_button.click()
+    assert not editor.save_button.isEnabled()
+    assert storage.load_workspace(ws.root).environment("Prod").as_dict() == {"base": "http://prod2"}
+    assert editor.rename_environment("Production").name == "Production"
+    assert editor.list.currentItem().text() == "Production" + EnvironmentEditor.ACTIVE_MARK

@@ -76,3 +76,32 @@ def test_clear_asks_then_forgets_everything(qtbot, tmp_path: Path, monkeypatch) 
     panel.clear_button.click()
     assert panel.model.rowCount() == 0 and history.load(tmp_path) == []
     assert not (tmp_path / ".workbench" / history.HISTORY_FILE).exists()
+
+
+def test_rows_show_method_path_host_and_status_on_two_lines(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: in a narrow sidebar the path is not elided in the middle; the method is drawn in its colour."""
+    from PySide6.QtGui import QColor
+
+    from workbench.ui.palette import current
+    from workbench.ui.widgets.workspace.history_row import HistoryRowDelegate
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.set_workspace(str(tmp_path))
+    panel.resize(290, 400)
+    panel.show()
+    long_url = "https://api.example.com:8443/odata/v4/catalog/Products?$top=5&$filter=Price%20gt%2010"
+    panel.add_entry(HistoryEntry("GET", long_url, 503, 88.4, time.time()))
+    assert isinstance(panel.view.itemDelegate(), HistoryRowDelegate)
+    rect = panel.view.visualRect(panel.proxy.index(0, 0))
+    line = panel.view.fontMetrics().height()
+    assert rect.height() >= 2 * line and rect.width() > 250
+    image = panel.view.viewport().grab(rect).toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+
+    def near(target: str) -> bool:
+        t = QColor(target)
+        return any(abs(QColor(c).red() - t.red()) + abs(QColor(c).green() - t.green())
+                   + abs(QColor(c).blue() - t.blue()) < 40 for c in colours)
+
+    assert near(current().method("GET")) and near(current().status(503))

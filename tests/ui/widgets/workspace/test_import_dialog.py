@@ -124,6 +124,18 @@ def test_drop_a_file_on_the_window_imports_it(main_window, qtbot, shared_data: P
     main_window.dropEvent(event)
     qtbot.waitUntil(lambda: main_window.collection_of("Swagger Petstore") is not None, timeout=10000)
     assert len(main_window.collection_of("Swagger Petstore").all_requests()) == 3
+    # issue 14: the new collection is selected and expanded, its requests in view
+    panel = main_window.collections
+    qtbot.waitUntil(lambda: panel.selected_key() == "Swagger Petstore", timeout=5000)
+    assert panel.tree.isExpanded(panel.tree.currentIndex())
+
+
+def test_title_and_intro_name_everything_it_imports(dialog: ImportDialog) -> None:
+    """A Postman user looks for "Postman" before trying a file: every format and source is named."""
+    words = dialog.windowTitle() + " " + dialog.intro.text()
+    for thing in ("OpenAPI", "Swagger", "$metadata", "Postman", "Insomnia", "curl", "file", "URL", "ZIP", "folder"):
+        assert thing in words, thing
+    assert dialog.intro.isVisible()
 
 
 def test_odata_metadata_file_becomes_a_collection(dialog: ImportDialog, qtbot, shared_data: Path,  # type: ignore[no-untyped-def]

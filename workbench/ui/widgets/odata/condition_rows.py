@@ -47,6 +47,9 @@ PLACEHOLDERS = {
     "Edm.Decimal": "12.50", "Edm.Double": "1.5", "Edm.String": "text",
 }
 ERROR_STYLE = "border: 1px solid #cf222e;"
+#: More conditions than this stay in the "Expression" field: a form of 5,000 rows (a generated
+#: key list) would take seconds to build and help nobody edit it.
+MAX_ROWS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,9 @@ class ConditionRow(QWidget):
             self.operator.addItem(OPERATOR_LABELS.get(op, op), op)
         self.value = QLineEdit(self)
         self.choice = QComboBox(self)  # Boolean and enum values
+        for combo in (self.field_combo, self.operator, self.choice):
+            _shrinkable(combo)
+        self.value.setMinimumWidth(60)
         self.remove = QToolButton(self)
         self.remove.setText("✕")
         self.remove.setToolTip("Remove this condition")
@@ -181,6 +187,12 @@ class ConditionRow(QWidget):
             self.value.setText(text)
 
 
+def _shrinkable(combo: QComboBox) -> None:
+    """A combo that may be narrower than its longest entry (elided): the ✕ after it stays in a narrow dock."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
+
+
 def _split_list(text: str) -> list[str]:
     """`a, 'b,c', d` → items; commas inside quotes do not split."""
     out, buf, quote = [], "", False
@@ -217,8 +229,12 @@ class ConditionGroup(QFrame):
         head.addWidget(QLabel("Match", self))
         head.addWidget(self.combinator)
         head.addStretch(1)
-        head.addWidget(self.add_row_button)
-        head.addWidget(self.add_group_button)
+        # The add buttons sit under the rows (where the next row appears), not beside "Match":
+        # on one line with it they made the form wider than the dock at 1024×700 and were cut off.
+        adds = QHBoxLayout()
+        adds.addWidget(self.add_row_button)
+        adds.addWidget(self.add_group_button)
+        adds.addStretch(1)
         if nested:
             remove = QToolButton(self)
             remove.setText("✕")
@@ -230,6 +246,7 @@ class ConditionGroup(QFrame):
         layout.setContentsMargins(6 if nested else 0, 4, 0, 4)
         layout.addLayout(head)
         layout.addLayout(self.body)
+        layout.addLayout(adds)
         self.items: list[ConditionRow | ConditionGroup] = []
         self.combinator.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self.add_row_button.clicked.connect(lambda: self.add_row())
@@ -278,7 +295,9 @@ class ConditionGroup(QFrame):
         return and_all(parts) if self.combinator.currentData() == "and" else or_all(parts)
 
     def load(self, expr: Expr) -> bool:
-        """Show `expr` as rows; False when it has a shape rows cannot show."""
+        """Show `expr` as rows; False when it has a shape rows cannot show, or more than MAX_ROWS conditions."""
+        if _condition_count(expr) > MAX_ROWS:
+            return False
         op = expr.op if isinstance(expr, BinaryOp) and expr.op in ("and", "or") else "and"
         self.combinator.setCurrentIndex(self.combinator.findData(op))
         for part in _flatten(expr, op):
@@ -294,9 +313,31 @@ class ConditionGroup(QFrame):
 
 
 def _flatten(expr: Expr, op: str) -> list[Expr]:
-    if isinstance(expr, BinaryOp) and expr.op == op:
-        return _flatten(expr.left, op) + _flatten(expr.right, op)
-    return [expr]
+    """The operands of nested `op`s, left to right (a loop: a generated `or` list is 5,000 levels deep)."""
+    out: list[Expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp) and node.op == op:
+            stack.append(node.right)
+            stack.append(node.left)
+        else:
+            out.append(node)
+    return out
+
+
+def _condition_count(expr: Expr) -> int:
+    """How many rows `expr` would need: the operands under its and/or nodes, counted with a loop."""
+    count = 0
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp) and node.op in ("and", "or"):
+            stack.append(node.right)
+            stack.append(node.left)
+        else:
+            count += 1
+    return count
 
 
 def _literal_text(lit: Expr) -> str | None:

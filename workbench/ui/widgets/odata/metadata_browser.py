@@ -23,13 +23,21 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
+    QSize,
     Qt,
     QTimer,
     QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import (
+    QAction,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -73,6 +81,14 @@ from workbench.ui.widgets.odata.er_diagram import ErDiagram
 if TYPE_CHECKING:
     from workbench.ui.window_api import WindowApi
 
+EMPTY_HTML = (
+    "<h3>Open a service's $metadata</h3>"
+    "<p>Enter its service URL (or <code>…/$metadata</code>) above and press <b>Load</b>, or open a CSDL file "
+    "(<code>.xml</code>, <code>.edmx</code>, <code>.json</code>) with <b>Open file…</b>.</p>"
+    "<p>From the window: pick a request of an OData service, then <b>Tools → Metadata browser…</b> "
+    "fills its service root in here.</p>"
+    "<p>Then browse entity sets and types, see their relations on the <b>Diagram</b> tab, make requests "
+    "from an entity set, or generate a collection for the whole service.</p>")
 REQUEST_LABELS = (("list", "List entities"), ("get", "Get by key"), ("create", "Create (sample body)"),
                   ("update", "Update (PATCH)"), ("delete", "Delete"))
 SEARCH_DELAY_MS = 120
@@ -81,6 +97,44 @@ SEARCH_DELAY_MS = 120
 def _prepare(source_model: Model) -> tuple[Model, SearchIndex]:
     """Worker-thread part of a load: the search index is built next to the parse."""
     return source_model, SearchIndex(source_model)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that elides in the middle instead of widening its window (full text as tooltip).
+
+    The status line names the source, a path or URL of any length: as plain text it set the
+    browser's minimum width and pushed it off a small screen.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(40)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text (what is shown may be elided)."""
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(40, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(40, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(40, self.width()))
+        super().setText(shown)
 
 
 class MetadataBrowser(QWidget):
@@ -114,8 +168,7 @@ class MetadataBrowser(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_load)
         self.cancel_button.hide()
-        self.status = QLabel("No metadata loaded.")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = ElidedLabel("No metadata loaded.")
         source_row = QHBoxLayout()
         source_row.addWidget(self.source_edit, 1)
         source_row.addWidget(self.open_button)
@@ -164,8 +217,14 @@ class MetadataBrowser(QWidget):
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)  # lets the view skip measuring thousands of rows
         self.tree.setAlternatingRowColors(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.header().resizeSection(0, 260)
+        # Names take the room and elide ("…") when the pane is narrow; the Type column keeps a
+        # readable width instead of being pushed out of view behind a horizontal scroll bar.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 120)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
@@ -179,6 +238,9 @@ class MetadataBrowser(QWidget):
         # -- details + diagram
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
+        # Whole words only: a long identifier scrolls sideways rather than breaking mid-name.
+        self.details.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.details.setHtml(EMPTY_HTML)
         self.details.document().addResource(QTextDocument.ResourceType.ImageResource.value, QUrl("icon:key"),
                                             key_pixmap(28))
         self.details.anchorClicked.connect(self._link_clicked)
@@ -191,6 +253,12 @@ class MetadataBrowser(QWidget):
         diagram_bar.addAction("Zoom in", lambda: self.diagram.zoom(1.25))
         diagram_bar.addAction("Zoom out", lambda: self.diagram.zoom(0.8))
         diagram_bar.addAction("Fit", self.diagram.fit)
+        self.more_button = QToolButton()
+        self.more_button.setToolTip("Related types the diagram does not draw: pick one, or draw them all")
+        self.more_button.clicked.connect(self._show_more)
+        self.more_action = diagram_bar.addWidget(self.more_button)
+        self.more_action.setVisible(False)
+        self.diagram.drawn.connect(self._diagram_drawn)
         diagram_bar.addSeparator()
         diagram_bar.addAction("Export PNG…", lambda: self._export_diagram("png"))
         diagram_bar.addAction("Export SVG…", lambda: self._export_diagram("svg"))
@@ -409,6 +477,15 @@ class MetadataBrowser(QWidget):
         if qualified and qualified != self.diagram.center_name:
             self.diagram.show_type(self._model, qualified)
 
+    def _diagram_drawn(self) -> None:
+        hidden = len(self.diagram.hidden_types)
+        self.more_button.setText(f"+{hidden} more…")
+        self.more_action.setVisible(hidden > 0)
+
+    def _show_more(self) -> None:
+        menu = self.diagram.more_menu()
+        menu.popup(self.more_button.mapToGlobal(self.more_button.rect().bottomLeft()))
+
     def show_diagram(self, qualified: str) -> bool:
         """Switch to the diagram tab, centred on entity type `qualified`."""
         if self._model is None:
@@ -559,6 +636,7 @@ def open_metadata_browser(window: WindowApi, source: str = "") -> MetadataBrowse
 
     from workbench.core.csdl.requests import new_request
     from workbench.core.workspace import storage
+    from workbench.core.odata.recognize import odata_service_root
     from workbench.ui.widgets.odata.query_dock import show_query_builder
 
     found = window.window().findChild(MetadataBrowser, BROWSER_NAME)
@@ -598,9 +676,13 @@ def open_metadata_browser(window: WindowApi, source: str = "") -> MetadataBrowse
         context = window.send_context(editor.collection_path)  # settings and OAuth2 tokens, as a send
         browser.set_request_context(editor.to_model(), context)
         if not source and not browser.source_edit.text():
-            url = editor.to_model().url
-            if url:
-                browser.source_edit.setText(url)
+            # Only an OData request's service root: any other URL has no $metadata to show.
+            request = editor.to_model()
+            collection = window.collection_of(editor.collection_path)
+            root = odata_service_root(request.url, context.resolver(request), request.meta,
+                                      collection.meta if collection else None)
+            if root:
+                browser.source_edit.setText(f"{root}/$metadata")
     browser.show()
     browser.raise_()
     browser.activateWindow()

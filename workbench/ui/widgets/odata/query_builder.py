@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -59,7 +59,6 @@ from workbench.core.odata.serializer import (
     expr_text,
     orderby_text,
     select_text,
-    serialize_url,
 )
 from workbench.core.odata.validate import Problem, resource_names, validate
 from workbench.ui.palette import current
@@ -68,6 +67,20 @@ from workbench.ui.widgets.odata.condition_rows import (
     ConditionGroup,
     FieldInfo,
 )
+from workbench.core.odata.chains import (
+    SAFE_DEPTH,
+    checkable,
+    filter_text,
+    url_text,
+)
+
+#: URLs longer than this are read after a pause in typing (TYPING_PAUSE_MS), not on every key.
+LONG_TEXT = 8_000
+TYPING_PAUSE_MS = 300
+#: Longest URL or filter text the boxes take (Qt's default, 32,767, cut a generated 5,000-key filter).
+MAX_TEXT = 1_000_000
+#: Problems listed under the form; the rest are counted ("… and 4,990 more").
+MAX_PROBLEMS_SHOWN = 12
 
 
 class QueryBuilder(QWidget):
@@ -85,6 +98,7 @@ class QueryBuilder(QWidget):
         self._updating = False
         self._url_ok = False
         self._expand_options: dict[tuple[str, ...], dict[str, Any]] = {}
+        self._raw_parsed: tuple[str, Expr | None] = ("", None)
         self.problems: list[Problem] = []
         #: The service's documented `$top` limit (a connection template's fact), checked like `odata check --max-top`.
         self.max_top: int | None = None
@@ -92,6 +106,7 @@ class QueryBuilder(QWidget):
         self.url_edit = QLineEdit(self)
         self.url_edit.setObjectName("query-url")
         self.url_edit.setPlaceholderText("OData URL: edit here or with the form below")
+        self.url_edit.setMaxLength(MAX_TEXT)
         self.url_error = QLabel("", self)
         self.url_error.setObjectName("error")
         self.url_error.setWordWrap(True)
@@ -111,6 +126,7 @@ class QueryBuilder(QWidget):
         self.filter_group = ConditionGroup([], "4.0", False, self)
         self.filter_raw = QLineEdit(self)
         self.filter_raw.setPlaceholderText("$filter expression (used when the conditions above cannot show it)")
+        self.filter_raw.setMaxLength(MAX_TEXT)
 
         self.expand_tree = QTreeWidget(self)
         self.expand_tree.setHeaderLabels(["$expand"])
@@ -162,20 +178,19 @@ class QueryBuilder(QWidget):
         order_layout.setContentsMargins(0, 0, 0, 0)
         order_layout.addLayout(self.orderby_box)
         order_layout.addWidget(self.add_orderby_button)
-        paging = QHBoxLayout()
+        paging = QHBoxLayout()  # two short lines rather than one wider than the dock
         paging.addWidget(QLabel("$top", self))
-        paging.addWidget(self.top)
+        paging.addWidget(self.top, 1)
         paging.addWidget(QLabel("$skip", self))
-        paging.addWidget(self.skip)
-        paging.addWidget(self.count)
-        paging.addStretch(1)
+        paging.addWidget(self.skip, 1)
         order_layout.addLayout(paging)
+        order_layout.addWidget(self.count)
         order_box = _box("$orderby, $top, $skip, $count", order_widget, self)
         split = QSplitter(Qt.Orientation.Vertical, self)
         for box in (select_box, filter_box, expand_box, order_box):
             split.addWidget(box)
         self.select_list.setMinimumHeight(120)  # about six properties visible without scrolling
-        self.expand_tree.setMinimumHeight(70)
+        self.expand_tree.setMinimumHeight(130)  # five navigation properties, not three
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.url_edit)
@@ -187,6 +202,10 @@ class QueryBuilder(QWidget):
 
         # -- wiring
         self.url_edit.textEdited.connect(self._url_typed)
+        self._typed_timer = QTimer(self)
+        self._typed_timer.setSingleShot(True)
+        self._typed_timer.setInterval(TYPING_PAUSE_MS)
+        self._typed_timer.timeout.connect(lambda: self._read_typed())
         self.entity_set.currentIndexChanged.connect(self._entity_set_chosen)
         self.select_list.itemChanged.connect(lambda *_: self._form_changed())
         self.filter_group.changed.connect(self._form_changed)
@@ -241,10 +260,25 @@ class QueryBuilder(QWidget):
     # ------------------------------------------------------------------ URL → form
     @Slot(str)
     def _url_typed(self, text: str) -> None:
+        if len(text) > LONG_TEXT:
+            # A long URL (a generated key list) takes a second to parse and check: once the typing
+            # pauses, not on every key. A paste is one edit, so it is read after the same short pause.
+            self._typed_timer.start()
+            return
+        self._read_typed(text)
+
+    def _read_typed(self, text: str | None = None) -> None:
+        text = self.url_edit.text() if text is None else text
         self._load_text(text)
         self._update_completions()
         if self._url_ok:
             self.url_changed.emit(text)
+
+    def flush_typing(self) -> None:
+        """Read a long URL still waiting for a pause in typing now (tests; before a send)."""
+        if self._typed_timer.isActive():
+            self._typed_timer.stop()
+            self._read_typed()
 
     def _load_text(self, text: str) -> None:
         self._url_ok = False
@@ -262,6 +296,7 @@ class QueryBuilder(QWidget):
         self._load(url)
 
     def _load(self, url: ODataUrl) -> None:
+        """Fill the form from a parsed URL; a filter the rows cannot show goes to "Expression"."""
         self._url = url
         self._updating = True
         try:
@@ -278,7 +313,10 @@ class QueryBuilder(QWidget):
             if opts.filter is not None:
                 if not self.filter_group.load(opts.filter):
                     self.filter_group.clear()
-                    self.filter_raw.setText(expr_text(opts.filter))
+                    try:
+                        self.filter_raw.setText(filter_text(opts.filter))
+                    except RecursionError:  # deep, but no and/or chain (a 5,000-term `add`): keep the URL's text
+                        self.filter_raw.setText(_option_text(self.url_edit.text(), "$filter"))
             self._load_expand(opts.expand)
             for _combo, _direction, row in list(self.orderby_rows):
                 row.setParent(None)
@@ -290,7 +328,7 @@ class QueryBuilder(QWidget):
             self.count.setChecked(bool(opts.count))
         finally:
             self._updating = False
-        self._validate()
+        self._validate(url)
 
     def _load_expand(self, items: tuple[ExpandItem, ...]) -> None:
         self._expand_options.clear()
@@ -306,7 +344,7 @@ class QueryBuilder(QWidget):
                 node.setCheckState(0, Qt.CheckState.Checked)
                 o = item.options
                 self._expand_options[path] = {
-                    "select": select_text(o.select), "filter": expr_text(o.filter) if o.filter is not None else "",
+                    "select": select_text(o.select), "filter": filter_text(o.filter) if o.filter is not None else "",
                     "orderby": orderby_text(o.orderby), "top": o.top, "count": bool(o.count),
                     # what the form has no field for ($skip, $levels, $search, /$ref …) is kept as typed
                     "base": o, "suffix": item.suffix}
@@ -486,6 +524,8 @@ class QueryBuilder(QWidget):
         row = QWidget(self)
         combo = QComboBox(row)
         combo.setEditable(True)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         fields = [f.path for f in self.filter_group.fields]
         combo.addItems(fields)
         combo.setCurrentText(text or (fields[0] if fields else ""))
@@ -532,7 +572,9 @@ class QueryBuilder(QWidget):
         self.filter_raw.setStyleSheet("")
         if raw:
             try:
-                filt = parse_filter(raw)
+                if self._raw_parsed[0] != raw:  # a long expression is parsed once, not on every tick of the form
+                    self._raw_parsed = (raw, parse_filter(raw))
+                filt = self._raw_parsed[1]
             except ODataQueryError as exc:
                 self.filter_raw.setStyleSheet(ERROR_STYLE)
                 self.filter_raw.setToolTip(exc.message)
@@ -590,7 +632,11 @@ class QueryBuilder(QWidget):
         if self._updating:
             return
         self._url = self.compose()
-        text = serialize_url(self._url, encode=False)
+        try:
+            text = url_text(self._url, encode=False)
+        except RecursionError:
+            self._say_too_deep()
+            return
         self.url_edit.setText(text)
         self.url_error.hide()
         self._validate()
@@ -598,19 +644,44 @@ class QueryBuilder(QWidget):
             self.url_changed.emit(text)
 
     # ------------------------------------------------------------------ validation and completion
-    def _validate(self) -> None:
+    def _validate(self, parsed: ODataUrl | None = None) -> None:
+        """Check the URL box against the model (`parsed` when the caller just parsed that text).
+
+        The `$filter` goes to core `validate` balanced (`chains.checkable`): a 5,000-term
+        `or` is checked, not a RecursionError. What is still too deep gets one sentence.
+        """
         if self.model is None:
             self.problems = []
         else:
             try:
-                self.problems = validate(parse_url(self.url_edit.text(), self.service_root or None,
-                                                   version=self.model.version,
-                                                   resource_names=resource_names(self.model)), self.model,
-                                         max_top=self.max_top)
+                url = parsed if parsed is not None else parse_url(
+                    self.url_edit.text(), self.service_root or None, version=self.model.version,
+                    resource_names=resource_names(self.model))
+                checked, levels = checkable(url)
+                if levels > SAFE_DEPTH:
+                    self._say_too_deep(levels)
+                    return
+                self.problems = validate(checked, self.model, max_top=self.max_top)
             except ODataQueryError as exc:
                 self.problems = [Problem(exc.message, exc.position if exc.position is not None else -1)]
-        self.problems_label.setText("\n".join(f"⚠ {p.message} (at {p.position})" for p in self.problems))
+            except RecursionError:
+                self._say_too_deep()
+                return
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        shown = [f"⚠ {p.message} (at {p.position})" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"… and {len(self.problems) - MAX_PROBLEMS_SHOWN:,} more")
+        self.problems_label.setText("\n".join(shown))
         self.problems_changed.emit(self.problems)
+
+    def _say_too_deep(self, levels: int = 0) -> None:
+        """A query nested deeper than the window walks: one readable problem, the URL kept as typed."""
+        how = f"{levels:,} levels" if levels else "too many levels"
+        self.problems = [Problem(f"This query nests {how} deep: too deep to check here "
+                                 f"(`workbench odata check` checks it)", -1)]
+        self._show_problems()
 
     def completion_names(self) -> list[str]:
         names: list[str] = []
@@ -657,9 +728,19 @@ class QueryBuilder(QWidget):
 
 
 
+def _option_text(url: str, name: str) -> str:
+    """The raw value of query option `name` in `url` (as typed), "" when absent."""
+    for pair in url.partition("?")[2].split("&"):
+        key, _, value = pair.partition("=")
+        if key == name:
+            return value
+    return ""
+
+
 def _optional_spin(parent: QWidget) -> QSpinBox:
     """A spin box where -1 (shown empty) means "not given"."""
     spin = QSpinBox(parent)
+    spin.setMinimumWidth(70)  # its range (to 2^31) would otherwise make it as wide as ten digits
     spin.setRange(-1, 2_147_483_647)
     spin.setSpecialValueText(" ")
     spin.setValue(-1)

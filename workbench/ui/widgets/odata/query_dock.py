@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.csdl.model import Model
-from workbench.core.errors import ODataQueryError
-from workbench.core.odata.parser import parse_url
 from workbench.core.variables import Resolver
+from workbench.core.odata.recognize import NOT_ODATA, odata_service_root
 from workbench.ui.widgets.odata.query_builder import QueryBuilder
 from workbench.ui.widgets.request.url_completion import UrlCompletion
 
@@ -43,8 +42,9 @@ class QueryBuilderDock:
     builder, the service's `$metadata` is loaded once per service root (through
     `csdl_source.load_metadata`, with the request's auth, as an asyncio task), and every
     builder change is written back to the editor, keeping a leading `{{serviceRoot}}`-style
-    variable as the user wrote it. Requests of a service without reachable metadata show a
-    short notice instead of the form.
+    variable as the user wrote it. A request that is not OData (`recognize.odata_markers`:
+    no OData origin, no OData sign in its URL) gets a notice saying so, and nothing is fetched;
+    an OData service without reachable metadata gets a short notice instead of the form.
     """
 
     def __init__(self, window: WindowApi) -> None:
@@ -52,6 +52,10 @@ class QueryBuilderDock:
         self.builder = QueryBuilder()
         self.notice = QLabel("Open a request of an OData service to build its query.", self.builder)
         self.notice.setWordWrap(True)
+        self.notice.setObjectName("query-builder-notice")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.notice.setContentsMargins(8, 8, 8, 8)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,9 +118,9 @@ class QueryBuilderDock:
         m = re.match(r"\{\{[^}]+\}\}", text)
         self._prefix = (m.group(0), resolve(m.group(0))) if m else ("", "")
         resolved = resolve(text)
-        root = self._service_root(self._editor, resolved)
+        root = self._service_root(self._editor, text)
         if not root:
-            self._show_notice("This request's URL is not an OData service URL.")
+            self._show_notice(NOT_ODATA)
             return
         model = self._models.get(root)
         if model is None:
@@ -133,6 +137,11 @@ class QueryBuilderDock:
         self.builder.set_url(resolved)
         self._complete_in(self._editor)
 
+    def remember_model(self, service_root: str, model: Model) -> None:
+        """Use `model` for `service_root` from now on (one already parsed, e.g. by the metadata browser)."""
+        self._models[service_root.rstrip("/")] = model
+        self.follow_current()
+
     def _complete_in(self, editor: RequestEditor) -> None:
         """Offer the service's names in the request editor's own URL box too (once per editor)."""
         if completion_of(editor) is not None:
@@ -143,19 +152,11 @@ class QueryBuilderDock:
 
         UrlCompletion(editor.url, names)  # a child of the URL box, which keeps it
 
-    def _service_root(self, editor: RequestEditor, resolved: str) -> str:
+    def _service_root(self, editor: RequestEditor, written: str) -> str:
+        """The service root when the request is OData by `recognize.odata_markers`, else ""."""
         coll = self.window.collection_of(editor.collection_path)
-        resolve = self._resolver(editor)
-        for meta in (editor.saved_request.meta, coll.meta if coll else {}):
-            root = meta.get("odata_service", "") if meta else ""
-            if root:
-                root = resolve(root).rstrip("/")
-                if resolved.startswith(root):
-                    return str(root)
-        try:
-            return parse_url(resolved).service_root if "://" in resolved else ""
-        except ODataQueryError:
-            return ""
+        return odata_service_root(written, self._resolver(editor), editor.saved_request.meta,
+                                  coll.meta if coll else None)
 
     def _load(self, root: str, resolved: str) -> None:
         """Fetch and parse `$metadata` in a worker (its own event loop), cancelling an older load.

@@ -4,11 +4,15 @@ A thin form over `collections.Auth`: `set_auth()` fills it, `to_model()` reads i
 `changed` fires on every edit. The panel holds the scheme switch and the simple schemes (basic,
 bearer, API key); OAuth 2.0, with its discovery and token work, is an `OAuth2Form` it embeds,
 so each file holds one job.
+
+Layout: the scheme and, for OAuth 2.0, the token actions with their one-line result stay at the
+top; only the fields below scroll (one scroll area: the request tab adds none of its own), so
+"Get new access token" and its outcome are in sight even in a 700-pixel-high window.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -59,26 +63,32 @@ class AuthPanel(QWidget):
         self._kept: dict[str, str] = {}
         self._kept_type = ""
 
-        # The OAuth 2.0 form plus token results is taller than a request tab: scroll, never squeeze.
+        # The OAuth 2.0 form plus token results is taller than a request tab: the fields scroll,
+        # never squeeze; the type and the token actions above them do not scroll.
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        content = QWidget()
-        self.scroll_area.setWidget(content)
-        outer.addWidget(self.scroll_area)
-        root = QVBoxLayout(content)
+        outer.setContentsMargins(0, 6, 0, 0)
+        outer.setSpacing(4)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Type"))
+        top.setContentsMargins(9, 0, 9, 0)
+        scheme = QWidget()
+        scheme_row = QHBoxLayout(scheme)
+        scheme_row.setContentsMargins(0, 0, 0, 0)
+        scheme_row.addWidget(QLabel("Type"))
         self.type_combo = QComboBox()
         for key, label in AUTH_LABELS.items():
             if key == "inherit" and not allow_inherit:
                 continue
             self.type_combo.addItem(label, key)
-        top.addWidget(self.type_combo)
-        top.addStretch(1)
-        root.addLayout(top)
+        scheme_row.addWidget(self.type_combo)
+        top.addWidget(scheme, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(12)
+        outer.addLayout(top)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        self.scroll_area.setWidget(content)
+        root = QVBoxLayout(content)
 
         self.stack = QStackedWidget()
         self._pages: dict[str, QWidget] = {}
@@ -90,11 +100,15 @@ class AuthPanel(QWidget):
         root.addWidget(self.stack)
         # Below the simple pages, not one of them: its token box also serves "inherit" when the
         # parent uses OAuth 2.0, under the inherit page's text.
-        self.oauth2 = OAuth2Form(token_auth=self._token_auth)
+        self.oauth2 = OAuth2Form(token_auth=self._token_auth, place_token_bar=False)
         self.oauth2.changed.connect(self._edited)
         self.oauth2.token_obtained.connect(self.token_obtained)
         self.oauth2.reveal.connect(self._reveal)
         self.token_box = self.oauth2.token_box
+        # The token buttons sit on the type's line; their result and errors right below it.
+        self.token_bar = self.oauth2.token_bar
+        top.addWidget(self.token_bar, 1)
+        top.addStretch(0)
         root.addWidget(self.oauth2)
         self.store_label = QLabel(f"Secrets are kept in: {secrets.backend_label()}")
         self.store_label.setObjectName("secretStoreLabel")
@@ -102,6 +116,7 @@ class AuthPanel(QWidget):
         self.store_label.setStyleSheet(f"color: {current().muted}")
         root.addWidget(self.store_label)
         root.addStretch(1)
+        outer.addWidget(self.scroll_area, 1)
 
         self.type_combo.currentIndexChanged.connect(self._type_changed)
         self._type_changed()

@@ -74,6 +74,9 @@ class ChecksTable(QWidget):
         table.verticalHeader().setVisible(False)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(len(labels) - 1, QHeaderView.ResizeMode.Stretch)
+        # The header and a row, not Qt's default 70 px: this tab is the tallest page of the request
+        # editor, and with the response pane it must fit a 1024×700 window (issue 14).
+        table.setMinimumHeight(56)
         table.itemChanged.connect(self._edited)
         return table
 

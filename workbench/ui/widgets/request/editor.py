@@ -1,4 +1,4 @@
-"""One request tab: method, URL, and the Params / Headers / Body / Auth / Docs tabs.
+"""One request tab: where it lives, method, URL, Save, and the Params / Headers / Body / Auth / Docs tabs.
 
 The editor turns its form into a `Request` (`to_model`) and shows a `Request` (`set_request`);
 it never sends, saves or generates code by itself — it asks the window through signals.
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -56,6 +55,7 @@ from workbench.core.variables import VARIABLE, Resolver
 from workbench.ui.palette import current
 from workbench.ui.theme import METHOD_COLORS
 from workbench.ui.widgets.key_value_table import KeyValueTable
+from workbench.ui.widgets.request.breadcrumb import Breadcrumb
 from workbench.ui.widgets.request.highlighter import CodeHighlighter, language_for
 from workbench.ui.widgets.settings_overrides import SettingsOverridesForm
 
@@ -321,12 +321,15 @@ class MultipartTable(QTableWidget):
 
 
 class RequestEditor(QWidget):
-    """Signals: `send_requested`, `cancel_requested`, `code_requested`, `dirty_changed(bool)`."""
+    """Signals: `send_requested`, `cancel_requested`, `code_requested`, `save_requested`,
+    `dirty_changed(bool)`, and `location_clicked(key)` (a breadcrumb part: select it in the tree)."""
 
     send_requested = Signal()
     cancel_requested = Signal()
     code_requested = Signal()
+    save_requested = Signal()
     dirty_changed = Signal(bool)
+    location_clicked = Signal(str)
 
     def __init__(self, collection_path: str, request: Request, parent: QWidget | None = None,
                  base_dir: str = "") -> None:
@@ -355,12 +358,21 @@ class RequestEditor(QWidget):
         self.code_button.setObjectName("code")
         self.code_button.setToolTip("Generate code for this request (curl, Python, JavaScript, C#)")
         self.code_button.clicked.connect(self.code_requested)
+        # Save sits beside Send as in Postman; enabled only while there is something to save.
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("save")
+        self.save_button.setToolTip("Save the request (Ctrl+S)")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save_requested)
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.method)
         top.addWidget(self.url, 1)
         top.addWidget(self.send_button)
+        top.addWidget(self.save_button)
         top.addWidget(self.code_button)
+        self.breadcrumb = Breadcrumb(self)
+        self.breadcrumb.part_clicked.connect(self.location_clicked)
 
         # -- params / headers
         self.params = KeyValueTable(self, placeholder="parameter")
@@ -368,7 +380,7 @@ class RequestEditor(QWidget):
         self.inherited_headers = QLabel("", self)
         self.inherited_headers.setObjectName("muted")
         self.inherited_headers.setWordWrap(True)
-        headers_page = QWidget(self)
+        headers_page = self._headers_page = QWidget(self)
         hl = QVBoxLayout(headers_page)
         hl.setContentsMargins(0, 0, 0, 0)
         hl.addWidget(self.headers, 1)
@@ -454,11 +466,11 @@ class RequestEditor(QWidget):
         self._auth_value: Auth = request.auth
         self._inherited: tuple[Auth | None, str] = (None, "")
         self._context: SendContext | None = None
-        # The OAuth2 form is tall; scrolling keeps the editor from pushing the response pane away.
-        self._auth_scroll = QScrollArea(self)
-        self._auth_scroll.setWidgetResizable(True)
-        self._auth_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        auth_scroll = self._auth_scroll
+        # The panel scrolls its own fields under a fixed bar (type, token actions): one scroll
+        # area, so "Get new access token" is never below the fold of a nested one.
+        self._auth_page = QWidget(self)
+        self._auth_layout = QVBoxLayout(self._auth_page)
+        self._auth_layout.setContentsMargins(0, 0, 0, 0)
 
         # -- docs: rendered Markdown, editable on demand
         self.docs_view = QTextBrowser(self)
@@ -482,10 +494,17 @@ class RequestEditor(QWidget):
 
         self.sections = QTabWidget(self)
         self.sections.setDocumentMode(True)
-        self.sections.addTab(self.params, "Params")
+        from workbench.ui.widgets.request.path_variables import (  # issue 14
+            PathVariables,
+            params_page,
+        )
+
+        self.path_variables = PathVariables(self)
+        self._params_page = params_page(self.params, self.path_variables)
+        self.sections.addTab(self._params_page, "Params")
         self.sections.addTab(headers_page, "Headers")
         self.sections.addTab(body, "Body")
-        self.sections.addTab(auth_scroll, "Auth")
+        self.sections.addTab(self._auth_page, "Auth")
         self.sections.addTab(docs, "Docs")
         # Per-request send settings (a slow import's own timeout): only ticked keys are its own.
         self.settings_form = SettingsOverridesForm(self, "the collection and folders")
@@ -500,7 +519,8 @@ class RequestEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 4)
-        layout.setSpacing(8)
+        layout.setSpacing(6)
+        layout.addWidget(self.breadcrumb)
         layout.addLayout(top)
         layout.addWidget(self.sections, 1)
 
@@ -513,6 +533,7 @@ class RequestEditor(QWidget):
         self.url.curl_pasted.connect(self._curl_pasted)
         self.url.returnPressed.connect(self._send_clicked)
         self.params.changed.connect(self._params_edited)
+        self.path_variables.changed.connect(self._changed)
         self.headers.changed.connect(self._changed)
         self.body_kind.currentIndexChanged.connect(self._body_kind_changed)
         self.raw_type.currentTextChanged.connect(self._raw_type_changed)
@@ -541,6 +562,8 @@ class RequestEditor(QWidget):
         """The request's file moved (drag and drop, rename): follow it without touching edits."""
         self.collection_path = collection_path
         self._saved = replace(self._saved, path=request_path)
+        self._show_location()
+        self._update_save_button()
 
     # ------------------------------------------------------------------ auth panel (built on demand)
     @property
@@ -561,12 +584,13 @@ class RequestEditor(QWidget):
                 self._saved = replace(self._saved, auth=panel.to_model())
             panel.changed.connect(self._changed)
             self._auth_panel = panel
-            self._auth_scroll.setWidget(panel)
+            self._auth_layout.addWidget(panel)
+            panel.show()
         return self._auth_panel
 
     @Slot(int)
     def _section_shown(self, index: int) -> None:
-        if self.sections.widget(index) is self._auth_scroll:
+        if self.sections.widget(index) is self._auth_page:
             self.auth  # noqa: B018 - build the panel now that it is shown
 
     def _auth_model(self) -> Auth:
@@ -605,6 +629,18 @@ class RequestEditor(QWidget):
                 rows.extend(f"{h.name} (folder {folder.name})" for h in folder.headers if h.enabled and h.name)
         self.inherited_headers.setText("Also sent: " + ", ".join(rows) if rows else "")
         self.inherited_headers.setVisible(bool(rows))
+        self._show_location()
+
+    def _show_location(self) -> None:
+        """collection › folder › … › request, each container a link to its tree item."""
+        coll = self._collection
+        parts: list[tuple[str, str]] = []
+        if self.collection_path:
+            parts.append((coll.name if coll is not None else self.collection_path, self.collection_path))
+            if coll is not None and self._saved.path:
+                parts.extend((f.name, f"{self.collection_path}/{f.path}") for f in coll.chain(self._saved.path))
+        parts.append((self.title() if self._saved.path else f"{self.title()} (not saved)", ""))
+        self.breadcrumb.set_parts(parts)
 
     def _inherited_auth(self) -> tuple[Auth | None, str]:
         coll = self._collection
@@ -624,6 +660,7 @@ class RequestEditor(QWidget):
             self._color_method(request.method)
             self.url.setText(join_url(request.url, request.params))
             self.params.set_rows(request.params)
+            self.path_variables.set_rows(request.path_variables, request.url)
             self.headers.set_rows(request.headers)
             body = request.body
             self.body_kind.setCurrentIndex(max(0, self.body_kind.findData(body.kind)))
@@ -648,6 +685,8 @@ class RequestEditor(QWidget):
         # Widgets may normalise what they show (e.g. an auth form fills defaults); that is not an edit.
         self._saved = self.to_model() if self._normalised_equal(request) else request
         self._set_dirty(False)
+        self.update_counts()
+        self._show_location()
 
     def _normalised_equal(self, request: Request) -> bool:
         model = self.to_model()
@@ -671,7 +710,7 @@ class RequestEditor(QWidget):
         return replace(self._saved, method=self.method.currentText().strip().upper() or "GET", url=base,
                        params=tuple(self.params.rows()), headers=tuple(self.headers.rows()), body=body,
                        auth=self._auth_model(), docs=self.docs_edit.toPlainText(),
-                       settings=self.settings_form.overrides(),
+                       settings=self.settings_form.overrides(), path_variables=self.path_variables.rows(),
                        checks=self.checks.checks(), save=self.checks.saves())  # runner checks tab
 
     # ------------------------------------------------------------------ dirty state
@@ -681,14 +720,29 @@ class RequestEditor(QWidget):
     def mark_saved(self, request: Request) -> None:
         self._saved = request
         self._set_dirty(self.to_model() != request)
+        self._show_location()
+        self._update_save_button()
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
+        self._update_save_button()
+
+    def _update_save_button(self) -> None:
+        """Save is enabled for unsaved changes, and for a request that has no file yet."""
+        self.save_button.setEnabled(self._dirty or not self._saved.path)
+
+    def update_counts(self) -> None:
+        """"Params (2)", "Headers (3)": the enabled rows each tab sends (the add-row is not one)."""
+        for widget, name, rows in ((self._params_page, "Params", self.params.rows()),
+                                   (self._headers_page, "Headers", self.headers.rows())):
+            count = sum(1 for row in rows if row.enabled and row.name)
+            self.sections.setTabText(self.sections.indexOf(widget), f"{name} ({count})" if count else name)
 
     @Slot()
     def _changed(self, *_: object) -> None:
+        self.update_counts()
         if not self._loading:
             self._set_dirty(self.to_model() != self._saved)
 
@@ -742,6 +796,7 @@ class RequestEditor(QWidget):
         self._loading = True
         try:
             self.params.set_rows(merge_params(tuple(self.params.rows()), typed))
+            self.path_variables.follow_url(text)
         finally:
             self._loading = False
         self._changed()

@@ -9,6 +9,10 @@ closes, so the UI never blocks and never gets a late answer for a changed form.
 The token box also serves a request that inherits OAuth 2.0 from its folder or collection:
 then the fields are hidden and the panel tells the form (through `token_auth`) which auth the
 box works on.
+
+The token actions and the one-line result (`token_bar`) can be placed by the host: the Auth
+panel pins them above its scrolling fields, so "Get new access token" and a failure are in
+sight in a short request tab.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import time
 from dataclasses import replace
 from typing import Any, Callable, Coroutine, Mapping
 
-from PySide6.QtCore import QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -59,6 +63,42 @@ def _format_left(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def relative_time(seconds: float) -> str:
+    """"in 59 min" / "3 h ago": how far a date is from now, rounded down to a unit a person reads."""
+    span = int(abs(seconds))
+    if span < 5:
+        return "just now"
+    if span < 60:
+        text = f"{span} s"
+    elif span < 3600:
+        text = f"{span // 60} min"
+    elif span < 2 * 86400:
+        text = f"{span // 3600} h"
+    else:
+        text = f"{span // 86400} days"
+    return f"in {text}" if seconds >= 0 else f"{text} ago"
+
+
+def local_time_claims(claims: Mapping[str, Any], now: float | None = None) -> list[str]:
+    """The NumericDate claims (`exp`, `iat`, `nbf`, … RFC 7519 §4.1) as local dates plus "in 59 min".
+
+    A user checks "has it expired, was it issued just now" against the clock on the wall, so
+    the date is the computer's local time (with its zone), not the epoch number in the claims.
+    """
+    now = time.time() if now is None else now
+    lines = []
+    for name in jwt.TIME_CLAIMS:
+        value = claims.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        try:
+            when = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(float(value))).strip()
+        except (OverflowError, OSError, ValueError):
+            continue
+        lines.append(f"{name}: {when} ({relative_time(float(value) - now)})")
+    return lines
+
+
 class OAuth2Form(QWidget):
     """OAuth 2.0 fields (grant, endpoints, client, scopes) and the token box with its results.
 
@@ -71,7 +111,7 @@ class OAuth2Form(QWidget):
     reveal = Signal(QWidget)
 
     def __init__(self, parent: QWidget | None = None,
-                 token_auth: Callable[[], Auth | None] | None = None) -> None:
+                 token_auth: Callable[[], Auth | None] | None = None, place_token_bar: bool = True) -> None:
         super().__init__(parent)
         self._loading = False
         self._token_auth_source = token_auth
@@ -85,6 +125,9 @@ class OAuth2Form(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._build_token_bar()
+        if place_token_bar:
+            layout.addWidget(self.token_bar)
         self.fields = QWidget()
         layout.addWidget(self.fields)
         self._build_fields()
@@ -152,48 +195,64 @@ class OAuth2Form(QWidget):
         self.discovery_info.setObjectName("discoveryInfo")
         form.addRow(self.discovery_info)
 
-    def _build_token_box(self, root: QVBoxLayout) -> None:
-        self.token_box = QFrame()
-        self.token_box.setFrameShape(QFrame.Shape.StyledPanel)
-        box = QVBoxLayout(self.token_box)
-        buttons = QHBoxLayout()
+    def _build_token_bar(self) -> None:
+        """The token actions and the one-line result or error: what the host keeps in sight."""
+        self.token_bar = QWidget()
+        self.token_bar.setObjectName("tokenBar")
+        bar = QVBoxLayout(self.token_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(4)
+        self.token_buttons = QHBoxLayout()
         self.get_token_button = QPushButton("Get new access token")
+        self.get_token_button.setObjectName("primary")
+        self.get_token_button.setToolTip("Ask the token server now; Send uses the token until it expires")
         self.get_token_button.clicked.connect(self._get_token_clicked)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()  # only while a request runs
         self.cancel_button.clicked.connect(lambda: self.cancel_pending())
+        self.copy_button = QPushButton("Copy token")
+        self.copy_button.setEnabled(False)
+        self.copy_button.setToolTip("Copy the access token to the clipboard")
+        self.copy_button.clicked.connect(self._copy_clicked)
         self.clear_button = QPushButton("Clear token")
         self.clear_button.setToolTip("Forget the cached token for this auth (memory and secret store)")
         self.clear_button.clicked.connect(self._clear_clicked)
-        self.copy_button = QPushButton("Copy token")
-        self.copy_button.setEnabled(False)
-        self.copy_button.clicked.connect(self._copy_clicked)
-        for button in (self.get_token_button, self.cancel_button, self.clear_button, self.copy_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
+        for button in (self.get_token_button, self.cancel_button, self.copy_button, self.clear_button):
+            self.token_buttons.addWidget(button)
+        self.token_buttons.addStretch(1)
+        bar.addLayout(self.token_buttons)
         self.status_label = QLabel()
         self.status_label.setObjectName("tokenStatus")
+        self.status_label.hide()  # shown with its first text (`_status`)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(self.status_label.textInteractionFlags()
                                                   | self.status_label.textInteractionFlags().TextSelectableByMouse)
-        box.addWidget(self.status_label)
+        bar.addWidget(self.status_label)
         self.error_label = QLabel()
         self.error_label.setObjectName("tokenError")
         self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(self.status_label.textInteractionFlags())
         self.error_label.setStyleSheet(f"color: {current().danger}")
         self.error_label.hide()
-        box.addWidget(self.error_label)
         self.details_button = QToolButton()
         self.details_button.setText("Details")
         self.details_button.setCheckable(True)
         self.details_button.hide()
-        box.addWidget(self.details_button)
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error_label, 1)
+        error_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        bar.addLayout(error_row)
+
+    def _build_token_box(self, root: QVBoxLayout) -> None:
+        self.token_box = QFrame()
+        self.token_box.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(self.token_box)
         self.details_text = QPlainTextEdit()
         self.details_text.setReadOnly(True)
         self.details_text.setObjectName("tokenDetails")
         self.details_text.hide()
-        self.details_button.toggled.connect(self.details_text.setVisible)
+        self.details_button.toggled.connect(self._details_toggled)
         box.addWidget(self.details_text)
         self.jwt_label = QLabel("Decoded JWT (signature not verified)")
         self.jwt_label.hide()
@@ -267,8 +326,28 @@ class OAuth2Form(QWidget):
     def show_parts(self, fields: bool, token_box: bool) -> None:
         """Show the fields (own OAuth 2.0) and/or the token box (own or inherited OAuth 2.0)."""
         self.fields.setVisible(fields)
-        self.token_box.setVisible(token_box)
+        self.token_bar.setVisible(token_box)
+        self.token_box.setVisible(token_box and self._box_has_content())
         self.setVisible(fields or token_box)
+
+    def _status(self, text: str) -> None:
+        """The one-line result under the buttons; hidden when empty, so an error sits right below them."""
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+
+    def _box_has_content(self) -> bool:
+        """The framed box below the fields holds error details and the decoded JWT: hide it empty."""
+        return self._token is not None or self.details_button.isChecked()
+
+    def _refresh_box(self) -> None:
+        self.token_box.setVisible(not self.token_bar.isHidden() and self._box_has_content())
+
+    @Slot(bool)
+    def _details_toggled(self, on: bool) -> None:
+        self.details_text.setVisible(on)
+        self._refresh_box()
+        if on:
+            self.reveal.emit(self.details_text)
 
     def set_context(self, context: SendContext | None, request: Request | None = None) -> None:
         """The context (from `core/context/`) the token and discovery requests resolve `{{variables}}` in.
@@ -305,7 +384,7 @@ class OAuth2Form(QWidget):
     def cancel_pending(self) -> None:
         """Cancel a running discovery or token request (Cancel button, closing the panel)."""
         if self._cancel_task():
-            self.status_label.setText("Cancelled: no token was requested or the answer is ignored.")
+            self._status("Cancelled: no token was requested or the answer is ignored.")
 
     def stop(self) -> None:
         """Cancel running token work and the expiry countdown: the form is going away."""
@@ -374,9 +453,10 @@ class OAuth2Form(QWidget):
         self.get_token_button.setEnabled(not busy)
         self.discover_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
+        self.cancel_button.setVisible(busy)
         if busy:
             self._show_error(None)
-            self.status_label.setText(text)
+            self._status(text)
 
     def _show_error(self, error: WorkbenchError | None) -> None:
         self._last_error = error
@@ -386,6 +466,8 @@ class OAuth2Form(QWidget):
             self.details_button.setChecked(False)
             self.details_text.hide()
             return
+        # Core masks the request's secrets in every TokenError text (oauth2.masked_token_error):
+        # what is shown here is that masked message, never the raw server answer.
         self.error_label.setText(error.message)
         self.error_label.show()
         detail = error.detail or ""
@@ -393,7 +475,6 @@ class OAuth2Form(QWidget):
             detail = f"HTTP status {error.status}\n\n{error.body or detail}"
         self.details_text.setPlainText(detail)
         self.details_button.setVisible(bool(detail))
-        self.reveal.emit(self.error_label)
 
     @Slot()
     def _discover_clicked(self) -> None:
@@ -415,7 +496,7 @@ class OAuth2Form(QWidget):
             found = await oauth2.discover(url, self._settings, refresh=True)
         except WorkbenchError as exc:
             self._set_busy(False)
-            self.status_label.setText("")
+            self._status("")
             self._show_error(exc)
             return
         self._set_busy(False)
@@ -433,7 +514,7 @@ class OAuth2Form(QWidget):
         if found.scopes:
             lines.append("Scopes: " + " ".join(found.scopes))
         self.discovery_info.setText("\n".join(lines))
-        self.status_label.setText("Endpoints found by discovery.")
+        self._status("Endpoints found by discovery.")
         self.changed.emit()
 
     @Slot()
@@ -472,23 +553,24 @@ class OAuth2Form(QWidget):
             except UnresolvedVariableError:
                 pass  # nothing was cached for it
         self._show_token(None)
-        self.status_label.setText("Token cleared.")
+        self._status("Token cleared.")
 
     @Slot()
     def _copy_clicked(self) -> None:
         if self._token is not None:
             QGuiApplication.clipboard().setText(self._token.access_token)
-            self.status_label.setText(self.status_label.text() + "\nCopied to the clipboard.")
+            self._status(self.status_label.text() + "\nCopied to the clipboard.")
 
     def _show_token(self, token: oauth2.Token | None) -> None:
         self._token = token
         self.copy_button.setEnabled(token is not None)
         if token is None:
             self._countdown.stop()
-            self.status_label.setText("")
+            self._status("")
             self.jwt_label.hide()
             self.jwt_text.clear()
             self.jwt_text.hide()
+            self._refresh_box()
             return
         self._tick()
         self._countdown.start()
@@ -497,13 +579,17 @@ class OAuth2Form(QWidget):
             if not value:
                 continue
             try:
-                parts.append(f"— {title} —\n" + jwt.pretty(jwt.decode(value)))
+                decoded = jwt.decode(value)
             except AuthError as exc:
                 parts.append(f"— {title} —\n{exc.message}")
+                continue
+            dates = local_time_claims(decoded.claims)
+            when = "Dates (local time):\n" + "\n".join(f"  {line}" for line in dates) + "\n\n" if dates else ""
+            parts.append(f"— {title} —\n{when}{_pretty_without_utc_dates(decoded)}")
         self.jwt_text.setPlainText("\n\n".join(parts))
         self.jwt_label.show()
         self.jwt_text.show()
-        self.reveal.emit(self.status_label)
+        self._refresh_box()
 
     def _tick(self) -> None:
         token = self._token
@@ -522,4 +608,12 @@ class OAuth2Form(QWidget):
             lines.append(f"Expires in {_format_left(left)} (at {at})")
         if token.refresh_token:
             lines.append("Refresh token: yes (used before expiry)")
-        self.status_label.setText("\n".join(lines))
+        # One line under the buttons: Send uses this token, so say so where the button is.
+        self._status("✔ Send uses this token · " + " · ".join(lines))
+
+
+def _pretty_without_utc_dates(decoded: jwt.DecodedJwt) -> str:
+    """`jwt.pretty` without its UTC "Dates:" section: the form shows local dates above instead."""
+    text = jwt.pretty(decoded)
+    head, sep, _ = text.partition("\n\nDates:")
+    return head if sep else text

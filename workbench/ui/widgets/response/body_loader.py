@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import mmap
 import os
+import queue
 import re
+import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from workbench.core.errors import JsonSyntaxError, WorkbenchError
+from workbench.core.paging import items as page_rows
 from workbench.core.response import pretty, xml_body
 from workbench.core.response.classify import human_size
 from workbench.core.response.json_index import JsonIndex
@@ -36,9 +40,11 @@ from workbench.ui.widgets.response.json_text_view import JsonTextView
 from workbench.ui.widgets.response.json_tree_view import JsonTreeView
 from workbench.ui.widgets.response.xml_view import XmlView
 
-__all__ = ["BodyLoader", "BodyViews", "CHUNK_CHARS", "LONG_LINE", "head", "open_body"]
+__all__ = ["BodyLoader", "BodyViews", "CHUNK_CHARS", "LONG_LINE", "PreparedText", "break_long_lines", "head", "open_body",
+           "prepare_text"]
 
 CHUNK_CHARS = 16 * 1024
+TABLE_ROWS_READ = 200  # the rows whose members the Table reads for its columns (models/odata_table.py)
 LONG_LINE = 2048
 _LONG_LINE = re.compile(r"([^\n]{%d})(?=[^\n])" % LONG_LINE)
 _HTML_NOTE = "HTML is shown as source (it is not rendered: scripts and remote content stay off)."
@@ -79,6 +85,241 @@ def _split_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
         out.append(text[start:end])
         start = end
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """Text made ready for a view in a worker: long lines broken (`pieces` of them), cut into chunks.
+
+    Breaking the lines of a 7.5 MB body is one regex pass of ~0.3 s: on the UI thread that was
+    the window's longest stall after a Send, so workers hand the views text in this form.
+    """
+
+    chunks: tuple[str, ...]
+    pieces: int
+
+
+_SLICE = 32 * LONG_LINE  # characters per regex call (a multiple of LONG_LINE, see break_long_lines)
+
+
+def break_long_lines(text: str) -> tuple[str, int]:
+    """Put a line end after every LONG_LINE characters of a longer line; returns (text, breaks).
+
+    The same as one `_LONG_LINE.subn` over the text, done in slices of _SLICE characters: the
+    regex engine keeps the GIL for a whole call, and one call over a 7.5 MB body held it (and so
+    the UI thread, beside this worker) for 0.3 s. A slice holds whole lines or, inside a line
+    longer than the slice, a multiple of LONG_LINE characters from the line's start; a line
+    end is added at such a cut when the line goes on.
+    """
+    if len(text) <= LONG_LINE:
+        return text, 0
+    out: list[str] = []
+    breaks = 0
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + _SLICE)
+        cut_inside_line = False
+        if end < n:
+            newline = text.rfind("\n", start, end)
+            if newline >= start:
+                end = newline + 1
+            else:
+                cut_inside_line = True
+        piece, count = _LONG_LINE.subn("\\1\n", text[start:end])
+        out.append(piece)
+        breaks += count
+        if cut_inside_line and text[end] != "\n":
+            out.append("\n")
+            breaks += 1
+        start = end
+    return "".join(out), breaks
+
+
+def prepare_text(text: str) -> PreparedText:
+    """Break lines longer than LONG_LINE (Qt lays a block out whole) and cut into CHUNK_CHARS pieces."""
+    text, pieces = break_long_lines(text)
+    return PreparedText(tuple(_split_chunks(text)), pieces)
+
+
+PIECE_BYTES = 256 * 1024  # parsed and printed in one C call at most: the GIL changes hands between pieces
+
+
+class _Stop(Exception):
+    """The job was cancelled while the document was being read in pieces."""
+
+
+def parse_and_print(data: bytes | mmap.mmap, cancel: threading.Event) -> tuple[Any, str, JsonIndex] | None:
+    """The document, its pretty text (as `pretty.pretty_text` writes it) and its built index.
+
+    One `orjson.loads` of a 7.5 MB body held the GIL for 0.1–0.2 s, and its pretty print
+    another 0.07 s: with the GIL held by this worker the UI thread stood still for that long
+    (the longest stall after a Send). Here the index is built first (short steps), then
+    values of at most PIECE_BYTES are parsed and printed one by one and joined. None when the
+    document does not index cleanly or a piece fails: the caller then parses it whole, so an
+    invalid body is reported exactly as before.
+    """
+    index = JsonIndex(data)
+    try:
+        if not index.build(cancel):
+            raise _Stop
+    except JsonSyntaxError:
+        return None
+    root = index.root
+    if index.error is not None or root.end < 0 or bytes(data[root.end:]).strip():
+        return None
+    out: list[str] = []
+    try:
+        document = _piece(index, root, "", out, cancel)
+    except (JsonSyntaxError, TypeError, ValueError, RecursionError):
+        return None
+    return document, "".join(out) + "\n", index
+
+
+def _piece(index: JsonIndex, node: Any, indent: str, out: list[str], cancel: threading.Event) -> Any:
+    if cancel.is_set():
+        raise _Stop
+    if not node.is_container or node.end - node.start <= PIECE_BYTES:
+        value = index.value(node)
+        text = pretty.pretty_text(value)[:-1]
+        out.append(text.replace("\n", "\n" + indent) if indent else text)
+        return value
+    kids = index.children(node)
+    is_object = node.kind == "o"
+    if is_object and len({kid.key for kid in kids}) != len(kids):
+        raise ValueError("duplicate keys")  # the whole parse keeps one of each: printed from it instead
+    if not kids:
+        out.append("{}" if is_object else "[]")
+        return {} if is_object else []
+    inner = indent + "  "
+    out.append("{" if is_object else "[")
+    result: Any = {} if is_object else []
+    last = len(kids) - 1
+    for i, kid in enumerate(kids):
+        out.append("\n" + inner)
+        if is_object:
+            out.append(pretty.pretty_text(kid.key)[:-1] + ": ")
+            result[kid.key] = _piece(index, kid, inner, out, cancel)
+        else:
+            result.append(_piece(index, kid, inner, out, cancel))
+        if i < last:
+            out.append(",")
+    out.append("\n" + indent + ("}" if is_object else "]"))
+    return result
+
+
+def _scan_first_rows(index: JsonIndex, cancel: Any) -> None:
+    """Scan the first rows of the body's collection in the worker, into the index's cache.
+
+    The Table reads their members for its columns right after the body is parsed, on the UI
+    thread: 0.1 s for a 7.5 MB OData page when the scan happened there.
+    """
+    try:
+        node = page_rows.collection_node(index)
+        if node is None:
+            return
+        for child in index.children(node, 0, TABLE_ROWS_READ):
+            if cancel.is_set():
+                return
+            if child.is_container:
+                index.container(child)
+    except JsonSyntaxError:
+        return  # reported by the parse itself
+
+
+RELEASE_AFTER_S = 1.0
+_releases: queue.SimpleQueue[tuple[float, list[Any]]] = queue.SimpleQueue()
+_releaser: list[threading.Thread] = []  # started once, on first use
+
+
+def _release_in_worker(*values: Any) -> None:
+    """Let the last reference to a parsed body go in a worker thread, not on the UI thread.
+
+    Freeing the parsed document of a 7.5 MB body (hundreds of thousands of objects) took
+    60 ms on the UI thread when the next Send cleared the views. One long-lived thread holds
+    the values until the views and the pane have dropped theirs, then drops them itself (a
+    queue, not a thread per release: starting a thread waits for it to run).
+    """
+    if all(v is None for v in values):
+        return
+    _releases.put((time.monotonic() + RELEASE_AFTER_S, list(values)))
+    if not _releaser:
+        thread = threading.Thread(target=_drop_when_due, daemon=True, name="workbench-release")
+        _releaser.append(thread)
+        thread.start()
+
+
+def _drop_when_due() -> None:
+    while True:
+        due, values = _releases.get()
+        time.sleep(max(0.0, due - time.monotonic()))
+        _free_gradually(values)
+        del values
+
+
+FREE_BATCH = 500
+
+
+def _free_gradually(values: list[Any]) -> None:
+    """Drop a parsed document a few hundred values at a time.
+
+    Dropping the last reference frees the whole tree in one C call that keeps the GIL (50 ms
+    for a 7.5 MB body, and the UI thread waits for the GIL): big containers are emptied in
+    batches instead, their big children first set aside so a batch never frees much.
+    """
+    stack: list[Any] = [values]
+    while stack:
+        box = stack.pop()
+        children = box.values() if isinstance(box, dict) else box
+        stack.extend(c for c in children if isinstance(c, (dict, list)) and len(c) > FREE_BATCH)
+        if isinstance(box, dict):
+            for key in list(box)[::-1]:
+                del box[key]
+                if len(box) % FREE_BATCH == 0:
+                    time.sleep(0)
+        else:
+            while box:
+                del box[-FREE_BATCH:]
+                time.sleep(0)
+
+
+class _ExpandWhenShown(QObject):
+    """Expands the Tree's first level when the Tree is first shown, not while it is a hidden tab.
+
+    Laying out the first level of a big array (500 rows fetched) took 0.1–0.2 s on the UI thread
+    right after a Send, for a tab the user had not opened.
+    """
+
+    def __init__(self, tree: JsonTreeView, parent: QObject) -> None:
+        super().__init__(parent)
+        self.tree = tree
+        self.pending = False
+
+    def expand(self) -> None:
+        if self.tree.isVisible():
+            self.pending = False
+            self.tree.expand_to_depth(0)
+            return
+        # The rows the expansion shows are fetched now (cheap, no layout), as the expansion did:
+        # code that expands a first-level item of the hidden tree finds its children.
+        model = self.tree.model
+        for row in range(model.rowCount()):
+            item = model.index(row, 0)
+            if model.canFetchMore(item):
+                model.fetchMore(item)
+        if not self.pending:
+            self.pending = True
+            self.tree.installEventFilter(self)
+
+    def cancel(self) -> None:
+        if self.pending:
+            self.pending = False
+            self.tree.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Show and self.pending:
+            self.cancel()
+            self.tree.expand_to_depth(0)  # before its first paint: no collapsed frame
+        return False
 
 
 def _cut(text: str, limit: int) -> str:
@@ -144,12 +385,15 @@ class BodyLoader(QObject):
         self._loading = False
         self._generation = 0
         self._pending_steps = 0
+        self._expander = _ExpandWhenShown(views.tree, self)
 
     # ------------------------------------------------------------------ session
     def reset(self) -> None:
         """Cancel the session's jobs and empty the views (a new response, or none)."""
         self._generation += 1
         self._pending_steps = 0
+        self._expander.cancel()
+        _release_in_worker(self.document, self.json_index)
         for job in self._jobs:
             job.cancel()
         self._jobs = []
@@ -240,14 +484,14 @@ class BodyLoader(QObject):
             QTimer.singleShot(0, self.first_view_ready.emit)
 
     # ------------------------------------------------------------------ text feeding
-    def queue_text(self, view: JsonTextView, text: str) -> None:
-        if len(text) > LONG_LINE:
-            text, pieces = _LONG_LINE.subn("\\1\n", text)  # no giant blocks (see fill_raw)
-            note = f"Lines longer than {LONG_LINE:,} characters are shown in pieces."
-            if pieces and view is not self.views.raw and note not in view.banner.text():
-                current = view.banner.text() if view.banner.isVisibleTo(view) else ""
-                view.set_banner(f"{current} {note}".strip())
-        for piece in _split_chunks(text):
+    def queue_text(self, view: JsonTextView, text: str | PreparedText) -> None:
+        """Queue text for `view`, one chunk per event-loop turn; big text comes prepared by a worker."""
+        prepared = text if isinstance(text, PreparedText) else prepare_text(text)  # a str is small: a 16 KB chunk
+        note = f"Lines longer than {LONG_LINE:,} characters are shown in pieces."
+        if prepared.pieces and view is not self.views.raw and note not in view.banner.text():
+            current = view.banner.text() if view.banner.isVisibleTo(view) else ""
+            view.set_banner(f"{current} {note}".strip())
+        for piece in prepared.chunks:
             self._feed.append((view, piece))
         if not self._feeder.isActive():
             self._feeder.start()
@@ -281,16 +525,16 @@ class BodyLoader(QObject):
         if kind == "html":
             raw.set_banner(_HTML_NOTE)
 
-        def read(job: BackgroundJob) -> tuple[str, int, int]:
+        def read(job: BackgroundJob) -> tuple[PreparedText, int, int]:
             data = open_body(response)
             size = len(data)
             text = _decode(bytes(data[:limit]), _charset(response))
             # A minified body is one giant line; Qt lays a block out whole, on every append.
             # Show long lines in pieces (Copy and Save still give the body as received).
-            cut, pieces = _LONG_LINE.subn("\\1\n", text)
-            return cut, size, pieces
+            prepared = prepare_text(text)
+            return prepared, size, prepared.pieces
 
-        def done(value: tuple[str, int, int]) -> None:
+        def done(value: tuple[PreparedText, int, int]) -> None:
             text, size, pieces = value
             notes = []
             if size > limit:
@@ -313,16 +557,24 @@ class BodyLoader(QObject):
             def parse_small(job: BackgroundJob) -> dict[str, Any]:
                 data = open_body(response)
                 try:
-                    document = pretty.parse_full(data)
-                except JsonSyntaxError as exc:
-                    return {"error": exc, "text": _decode(bytes(data[:raw_limit]), _charset(response))}
-                text = pretty.pretty_text(document)
+                    read = parse_and_print(data, job.cancel_event) if size > PIECE_BYTES else None
+                except _Stop:
+                    return {}
+                if read is not None:
+                    document, text, index = read
+                else:
+                    try:
+                        document = pretty.parse_full(data)
+                    except JsonSyntaxError as exc:
+                        return {"error": exc, "text": prepare_text(_decode(bytes(data[:raw_limit]), _charset(response)))}
+                    text = pretty.pretty_text(document)
+                    index = JsonIndex(data)
                 truncated = len(text) > limit
                 if truncated:
                     text = _cut(text, limit)
-                job.report({"text": text, "truncated": truncated})
-                index = JsonIndex(data)
+                job.report({"text": prepare_text(text), "truncated": truncated})
                 index.build(job.cancel_event)
+                _scan_first_rows(index, job.cancel_event)
                 return {"document": document, "index": index}
 
             self.start(parse_small, self._json_parsed, self._failed, self._pretty_arrived)
@@ -341,6 +593,7 @@ class BodyLoader(QObject):
             index = JsonIndex(data)
             job.report({"index": index})
             index.build(job.cancel_event)
+            _scan_first_rows(index, job.cancel_event)
             return {"index": index, "invalid": index.validate(job.cancel_event)}
 
         if size >= limit:  # pretty text is never shorter than the body: say so from the first chunk
@@ -363,6 +616,12 @@ class BodyLoader(QObject):
         progress: pretty.PrettyProgress = value["pretty_done"]
         if progress.truncated:
             self._show_pretty_truncated()
+        if progress.cut_strings:  # a 50 MB string is shown as its first 16 KB: say so
+            view = self.views.pretty
+            pieces = f"Lines longer than {LONG_LINE:,} characters are shown in pieces."
+            notes = [view.banner.text()] if progress.truncated else []
+            view.set_banner(" ".join([*notes, pretty.cut_note(progress.cut_strings),
+                                      *([pieces] if pieces in view.banner.text() and not progress.truncated else [])]))
         if progress.error is not None:
             self._mark_invalid(progress.error)
 
@@ -390,7 +649,7 @@ class BodyLoader(QObject):
         if value.get("invalid") is not None:  # structure fine, a value inside is not
             self._mark_invalid(value["invalid"])
             return
-        self.defer(lambda: tree.expand_to_depth(0))
+        self.defer(self._expander.expand)
         self.defer(lambda: self.json_ready.emit(index, document))
 
     def _failed(self, exc: BaseException) -> None:
@@ -400,7 +659,7 @@ class BodyLoader(QObject):
             message = exc.message if isinstance(exc, WorkbenchError) else f"{exc.__class__.__name__}: {exc}"
             self.banner.emit(f"The body could not be read: {message}", "error")
 
-    def _mark_invalid(self, error: WorkbenchError, text: str | None = None) -> None:
+    def _mark_invalid(self, error: WorkbenchError, text: str | PreparedText | None = None) -> None:
         """Invalid JSON with a JSON content type: say so and show the raw text, never crash."""
         precise = error.message.startswith("Invalid JSON in $")  # from validate(): names the value
         if self.parse_error is not None and not (precise and not self.parse_error.message.startswith("Invalid JSON in $")):
@@ -429,9 +688,12 @@ class BodyLoader(QObject):
             try:
                 root = xml_body.parse_xml(data)
             except WorkbenchError as exc:
-                return {"error": exc, "text": _decode(data[:raw_limit], _charset(response))}
+                return {"error": exc, "text": prepare_text(_decode(data[:raw_limit], _charset(response)))}
             text = xml_body.pretty_xml(root)
-            return {"root": root, "text": text, "raw": data, "csdl": xml_body.is_csdl(root)}
+            cut = len(text) > pretty_limit
+            if cut:
+                text = _cut(text, pretty_limit)
+            return {"root": root, "text": prepare_text(text), "cut": cut, "raw": data, "csdl": xml_body.is_csdl(root)}
 
         def done(value: dict[str, Any]) -> None:
             if "error" in value:
@@ -440,8 +702,7 @@ class BodyLoader(QObject):
                 self.queue_text(text_view, value["text"])
                 return
             text = value["text"]
-            if len(text) > pretty_limit:
-                text = _cut(text, pretty_limit)
+            if value["cut"]:
                 text_view.set_banner(
                     f"Showing the first {human_size(pretty_limit)} of the pretty text: the whole document is in the Tree.")
             self.views.xml.set_document(value["root"], value["raw"], value["csdl"], response.url)

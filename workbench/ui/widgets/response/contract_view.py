@@ -4,7 +4,9 @@ Two promises can be known: the OpenAPI operation a request was imported from (th
 keeps its descriptor as `openapi.json`) and, for OData, the entity type of the set the body
 comes from (`$metadata`, OData CSDL 4.01). The check runs in a worker as one of the loading
 session's jobs, so a new response cancels it; its violations are listed with their JSONPath,
-and activating one opens the Tree there (the pane wires that, it owns both tabs).
+and activating one opens the Tree there (the pane wires that, it owns both tabs). Without a
+promise to check against there is no tab at all (`availability_changed`): an empty "Contract"
+tab on every response only says "nothing here" at the cost of a click.
 """
 
 from __future__ import annotations
@@ -38,10 +40,13 @@ class ContractView(QWidget):
 
     #: The tab's title: "Contract", "Contract (n)" with n violations, or "Contract ✔".
     title_changed = Signal(str)
+    #: Whether there is a contract for the shown response (the pane shows the tab only then).
+    availability_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reports: list[ContractReport] | None = None
+        self.available = False
         self.summary = QLabel("", self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -60,6 +65,11 @@ class ContractView(QWidget):
         self.reports = None
         self.violations.clear()
         self.summary.setText("")
+        self._set_available(False)
+
+    def _set_available(self, available: bool) -> None:
+        self.available = available
+        self.availability_changed.emit(available)
 
     def check(self, loader: BodyLoader, response: Response, request: Any, document: Any, has_body: bool,
               body_error: str, collection_dir: str | None, model: Model | None, entity_set: str) -> None:
@@ -79,7 +89,9 @@ class ContractView(QWidget):
                       "for it, so there is no contract to check the response against.")
             self.summary.setText(reason)
             self.title_changed.emit("Contract")
+            self._set_available(False)
             return
+        self._set_available(True)
         size = response.size
         too_big = size > CONTRACT_BODY_BYTES
         self.summary.setText("Checking…")
@@ -111,6 +123,7 @@ class ContractView(QWidget):
         self.reports = reports
         if not reports:
             self.summary.setText(f"The operation {operation!r} is not in the collection's imported descriptor.")
+            self._set_available(False)
             return
         total = sum(len(r.violations) for r in reports)
         lines = []

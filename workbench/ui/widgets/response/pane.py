@@ -8,8 +8,11 @@ cancelled and error states are explicit so a user always knows what is happening
 Tabs: Error (problem+json / OData error card), Pretty, Tree, Table (any JSON array of objects:
 OData `value`, a Frends page's `data`, a top-level array; with "Next page" and "All pages"), XML,
 Preview (images), Binary, Parts ($batch), Raw, Headers, Cookies, Timing and Contract
-(the response checked against its OpenAPI operation or OData entity type). Each tab with a job
-of its own lives in its own module; the pane wires them together.
+(the response checked against its OpenAPI operation or OData entity type; shown only when there
+is such a contract). An OData collection opens on its Table, the way its rows are read. While
+no response is there (nothing sent, sending, cancelled, failed) `NoResponseView` fills the
+area instead of the tabs. Each tab with a job of its own lives in its own module; the pane
+wires them together.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from workbench.ui.widgets.response.error_card import ErrorCard
 from workbench.ui.widgets.response.header_tables import CookieTable, HeaderTable
 from workbench.ui.widgets.response.json_text_view import JsonTextView
 from workbench.ui.widgets.response.json_tree_view import JsonTreeView
+from workbench.ui.widgets.response.no_response import NoResponseView
 from workbench.ui.widgets.response.odata_table import ODataTable, collection_node
 from workbench.ui.widgets.response.status_line import Banner, StatusLine
 from workbench.ui.widgets.response.timing_chart import TimingView
@@ -61,12 +65,29 @@ if TYPE_CHECKING:
 __all__ = ["ResponsePane", "human_size"]
 
 
+def is_odata_collection(index: JsonIndex, node: JsonNode) -> bool:
+    """An OData collection response: `value` rows beside `@odata.context` (OData JSON Format 4.01
+    §12), or the v2 `{"d": {"results": [...]}}` envelope. Other JSON arrays open as text."""
+    def same(other: JsonNode | None) -> bool:
+        return other is not None and other.start == node.start
+
+    root = index.root
+    if root.kind != "o":
+        return False
+    if same(index.child(root, "value")):
+        return index.child(root, "@odata.context") is not None
+    d = index.child(root, "d")
+    return d is not None and d.kind == "o" and same(index.child(d, "results"))
+
+
 class ResponsePane(QWidget):
     """Shows one response; the main window calls show_pending/progress/cancelled/error/exchange."""
 
     first_view_ready = Signal()
     loading_finished = Signal()
     violation_selected = Signal(str)
+    #: The user pressed Cancel while a request was pending (the window cancels the send).
+    cancel_requested = Signal()
 
     #: Pretty text shown at most (chars); above, the first part and a message.
     pretty_limit_chars = 2 * 1024 * 1024
@@ -119,6 +140,8 @@ class ResponsePane(QWidget):
         self.contract_list.itemActivated.connect(self._violation_activated)
         self.contract_list.itemDoubleClicked.connect(self._violation_activated)
         self.contract_view.title_changed.connect(lambda title: self.set_tab_title("contract", title))
+        self.contract_view.availability_changed.connect(
+            lambda available: self.tabs.setTabVisible(self.tabs.indexOf(self.contract_view), available))
         self._tab_names: dict[str, tuple[QWidget, str]] = {
             "error": (self.error_card, "Error"), "pretty": (self.pretty_view, "Pretty"),
             "tree": (self.tree_view, "Tree"), "table": (self.table_view, "Table"),
@@ -132,9 +155,8 @@ class ResponsePane(QWidget):
             self.tabs.addTab(widget, title)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.empty = QLabel("No response yet.\nPick a request and press Send (Ctrl+Enter).", self)
-        self.empty.setObjectName("empty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = NoResponseView(self)
+        self.empty.cancel_requested.connect(self.cancel_requested)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -234,26 +256,36 @@ class ResponsePane(QWidget):
         self.banner.show_message("")
         self.progress.hide()
 
-    def show_pending(self, request: Any) -> None:
+    def _no_response(self) -> None:
+        """Forget the shown exchange entirely: its tabs (and their counts) go, the empty area shows."""
         self._reset()
-        self.status_line.show_pending(getattr(request, "method", ""))
+        self.exchange = None
+        self.response = None
+        self.tabs.hide()
+        self.empty.show()
+
+    def show_pending(self, request: Any) -> None:
+        """A clean "Sending … / Cancel" state: nothing of an earlier response or failure stays on screen."""
+        self._no_response()
+        method = getattr(request, "method", "")
+        self.status_line.show_pending(method)
+        self.empty.show_pending(method)
 
     def show_progress(self, received: int, total: int | None) -> None:
         """Live byte count while the body streams in (called from the send's progress callback)."""
         self.status_line.show_progress(received, total)
+        self.empty.show_progress()
 
     def show_cancelled(self) -> None:
+        self._no_response()
         self.status_line.show_cancelled()
+        self.empty.show_cancelled()
 
     def show_error(self, message: str, detail: str | None = None) -> None:
-        self._reset()
-        self.exchange = None
-        self.response = None
+        """No response arrived: core's plain sentence, with the technical detail one click away."""
+        self._no_response()
         self.status_line.show_failed(detail)
-        self.banner.show_message(message + (f"\n{detail}" if detail and detail != message else ""), "error")
-        self.tabs.hide()
-        self.empty.setText("The request failed before a response arrived.")
-        self.empty.show()
+        self.empty.show_failed(message, detail)
 
     def show_exchange(self, exchange: Exchange, request: Any = None) -> None:
         self.exchange = exchange
@@ -278,7 +310,7 @@ class ResponsePane(QWidget):
         kind = classify(response.content_type, first_bytes)
         self.body_kind = kind
         self.status_line.set_actions(copy=kind in ("json", "xml", "html", "text", "multipart"), save=kind != "empty")
-        common = ["raw", "headers", "cookies", "timing", "contract"]
+        common = ["raw", "headers", "cookies", "timing"]
         if size > self.max_view_bytes:
             self.banner.show_message(f"The body is {human_size(size)}, above the viewer limit of "
                                      f"{human_size(self.max_view_bytes)}. Save it to open it in another tool.", "warning")
@@ -340,7 +372,8 @@ class ResponsePane(QWidget):
     def _show_image(self, image: QImage) -> None:
         if image.isNull():
             self.banner.show_message("The image could not be decoded; it is offered for saving.", "warning")
-            self._set_tabs(["binary", "raw", "headers", "cookies", "timing", "contract"])
+            self._set_tabs(["binary", "raw", "headers", "cookies", "timing"])
+            self.tabs.setTabVisible(self.tabs.indexOf(self.contract_view), self.contract_view.available)
             return
         pixmap = QPixmap.fromImage(image)
         self.image_label.setPixmap(pixmap)
@@ -370,6 +403,8 @@ class ResponsePane(QWidget):
             self.table_view.page_sender = self._page_sender()
             self.table_view.show_collection(index, node, self.exchange, self.metadata_model)
             self.tabs.setTabVisible(self.tabs.indexOf(self.table_view), True)
+            if is_odata_collection(index, node) and self.tabs.currentWidget() is self.pretty_view:
+                self.tabs.setCurrentWidget(self.table_view)  # rows are read as a table, as a user expects
             self.loader.defer(lambda: self._fetch_metadata_for_table(index, node))
         self.loader.defer(lambda: self._start_contract(document, has_body=True))
 

@@ -83,10 +83,12 @@ class StatusLine(QWidget):
         self.save_btn.setVisible(save)
 
     def show_pending(self, method: str) -> None:
+        """Only the busy bar: the body area says "Sending {method} …" with its Cancel button."""
         self.set_actions(copy=False, save=False)
-        self.status.setText(f"Sending {method} … (Esc cancels)")
+        self.status.setText("")
         self.status.setStyleSheet(f"color: {current().muted};")
-        self.meta.setText("waiting for the response")
+        self.status.setToolTip(f"Sending {method}" if method else "Sending")
+        self.meta.setText("")
         self.progress.setRange(0, 0)
         self.progress.show()
 

@@ -1,7 +1,10 @@
 """The Timing tab: where the time of one exchange went, as a waterfall and in words.
 
 A slow response is either a slow network (connect, TLS), a slow server (waiting for the first
-byte) or a big body (download); one bar per phase shows which, at a glance.
+byte) or a big body (download); one bar per phase shows which, at a glance. The sentence under
+the chart repeats the chart's own numbers (one definition of each phase, `TimingChart.phases`),
+so "Waiting (TTFB)" never reads as one number in the bars and another in the words; the phases
+add up to the total.
 """
 
 from __future__ import annotations
@@ -13,7 +16,12 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from workbench.core.sending.transport import Response, Timings
 from workbench.ui.palette import current
 
-__all__ = ["TimingChart", "TimingView"]
+__all__ = ["TimingChart", "TimingView", "ms"]
+
+
+def ms(value: float) -> str:
+    """A phase's length as the chart and the sentence both write it ("—" for a phase that did not happen)."""
+    return f"{value:.1f} ms" if value > 0 else "—"
 
 
 class TimingChart(QWidget):
@@ -67,7 +75,7 @@ class TimingChart(QWidget):
             if w:
                 painter.fillRect(QRectF(x, y + 7, w, row_h - 14), QColor(colour))
             painter.setPen(QColor(pal.muted))
-            text = f"{length:.1f} ms" if length > 0 else "—"
+            text = ms(length)
             painter.drawText(margin + label_w + bar_w + 8, y, value_w, row_h, Qt.AlignmentFlag.AlignVCenter, text)
             y += row_h
         painter.setPen(QColor(pal.text))
@@ -98,9 +106,10 @@ class TimingView(QWidget):
         has = bool(t.total_ms or response.elapsed_ms)
         self.chart.set_timings(t if has else None)
         if has:
+            phases = " · ".join(f"{label} {ms(length)}" for label, _, length, _ in self.chart.phases())
             self.info.setText(
-                f"Connect {t.connect_ms:.1f} ms · TLS {t.tls_ms:.1f} ms · time to first byte {t.ttfb_ms:.1f} ms · "
-                f"download {t.download_ms:.1f} ms · total {t.total_ms:.1f} ms. Waiting is the server's time after "
-                "the request was sent; a reused connection has no connect or TLS phase.")
+                f"{phases} · Total {t.total_ms:.1f} ms. Waiting (TTFB) is the time from the connection being "
+                "ready to the first byte of the response: sending the request and the server's work. A reused "
+                "connection has no Connect or TLS phase.")
         else:
             self.info.setText("")

@@ -35,9 +35,7 @@ from workbench.core.workspace import storage
 if TYPE_CHECKING:
     from workbench.core.sending.send import SendContext
 from workbench.ui.models.collection_tree import (
-    CollectionFilterProxy,
     CollectionTreeModel,
-    KeyRole,
     KindRole,
     Node,
 )
@@ -47,6 +45,7 @@ class CollectionPanel(QWidget):
     """Emits `request_activated(collection_path, request_path)` when a request is opened."""
 
     request_activated = Signal(str, str)
+    request_previewed = Signal(str, str)  # a single click: the window shows it in its preview tab
     workspace_changed = Signal()
     item_moved = Signal(str, str)  # old key, new key (workspace-relative)
     item_deleted = Signal(str)  # key
@@ -57,20 +56,20 @@ class CollectionPanel(QWidget):
         super().__init__(parent)
         self.workspace_root = ""
         self.workspace: Workspace | None = None
+        self._reveal_next = ""  # a collection to select and expand once the next workspace is shown
         #: The window's `send_context`: the settings dialogs' token and discovery buttons resolve in it.
         self.context_for: Callable[[str], SendContext] | None = None
         self.model = CollectionTreeModel(self)
         # The model looks this hook up with getattr (it declares no attribute for it yet).
         self.model.move_requested = self.move_items  # type: ignore[attr-defined]
-        self.proxy = CollectionFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter")
         self.filter.setClearButtonEnabled(True)
         self.filter.setToolTip("Filter requests by name, method or URL")
         self.filter.textChanged.connect(self._filter_changed)
+        self._unfiltered_expanded: set[str] = set()  # what to expand again when the filter is cleared
         self.tree = QTreeView(self)
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setIconSize(QSize(40, 16))
@@ -82,7 +81,7 @@ class CollectionPanel(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.activated.connect(self._activated)
-        self.tree.clicked.connect(self._activated)
+        self.tree.clicked.connect(self._previewed)
         self.empty = QLabel("No collections yet.\nCreate one with the buttons above\nor import an API description.",
                             self)
         self.empty.setObjectName("empty")
@@ -153,34 +152,34 @@ class CollectionPanel(QWidget):
                 self._expand_key(key)
         if selected:
             self.select_key(selected)
+        if self._reveal_next and self.reveal(self._reveal_next):
+            self._reveal_next = ""
         has_any = bool(workspace.collections)
         self.tree.setVisible(has_any)
         self.empty.setVisible(not has_any)
         self._update_actions()
 
     def _expanded_keys(self) -> set[str]:
+        """Keys of the expanded collections and folders (asked of the nodes: requests never expand)."""
         keys: set[str] = set()
-        stack = [QModelIndex()]
+        stack = list(self.model.node(QModelIndex()).shown)
         while stack:
-            parent = stack.pop()
-            for row in range(self.proxy.rowCount(parent)):
-                idx = self.proxy.index(row, 0, parent)
-                if self.tree.isExpanded(idx):
-                    keys.add(idx.data(KeyRole))
-                    stack.append(idx)
+            node = stack.pop()
+            if node.kind == "request":
+                continue
+            if self.tree.isExpanded(self.model.index_for_key(node.key)):
+                keys.add(node.key)
+                stack.extend(node.shown)
         return keys
 
     def _expand_key(self, key: str) -> None:
         source = self.model.index_for_key(key)
         if source.isValid():
-            self.tree.expand(self.proxy.mapFromSource(source))
+            self.tree.expand(source)
 
     def select_key(self, key: str) -> bool:
         """Select (and reveal) the item saved at `key`; False when it is not in the tree."""
-        source = self.model.index_for_key(key)
-        if not source.isValid():
-            return False
-        index = self.proxy.mapFromSource(source)
+        index = self.model.index_for_key(key)
         if not index.isValid():
             return False
         parent = index.parent()
@@ -190,6 +189,20 @@ class CollectionPanel(QWidget):
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
         return True
+
+    def reveal(self, key: str) -> bool:
+        """Select the item at `key` and expand it (a just-imported collection shows its requests)."""
+        if not self.select_key(key):
+            return False
+        self.tree.expand(self.tree.currentIndex())
+        return True
+
+    def reveal_after_reload(self, key: str) -> None:
+        """Reveal `key` when the workspace is next shown (an import's collection, still being read)."""
+        self._reveal_next = key
+        if self.workspace is not None and self.model.index_for_key(key).isValid():
+            self.reveal(key)
+            self._reveal_next = ""
 
     def selected_node(self) -> Node | None:
         index = self.tree.currentIndex()
@@ -204,16 +217,26 @@ class CollectionPanel(QWidget):
         node = self.selected_node()
         return node.key if node else ""
 
-    def node_at(self, proxy_index: QModelIndex) -> Node:
-        return self.model.node(self.proxy.mapToSource(proxy_index))
+    def node_at(self, index: QModelIndex) -> Node:
+        return self.model.node(index)
 
     # ------------------------------------------------------------------ filter / open
     @Slot(str)
     def _filter_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        if text:
+        """Filter as the user types; what was expanded before the filter comes back when it is cleared."""
+        if text.strip() and not self.model.is_filtered():
+            self._unfiltered_expanded = self._expanded_keys()
+        selected = self.selected_key()
+        self.model.set_filter_text(text)
+        if self.model.is_filtered():
             self.tree.expandAll()
-        nothing = bool(text) and self.proxy.rowCount() == 0 and self.model.rowCount() > 0
+        else:
+            for key in self._unfiltered_expanded:
+                self._expand_key(key)
+            self._unfiltered_expanded = set()
+        if selected:
+            self.select_key(selected)
+        nothing = self.model.is_filtered() and self.model.rowCount() == 0 and self.model.has_items()
         self.no_match.setVisible(nothing)
 
     @Slot(QModelIndex)
@@ -222,6 +245,12 @@ class CollectionPanel(QWidget):
             return
         node = self.node_at(index)
         self.request_activated.emit(node.collection_path, self._rel(node))
+
+    @Slot(QModelIndex)
+    def _previewed(self, index: QModelIndex) -> None:
+        if index.data(KindRole) == "request":
+            node = self.node_at(index)
+            self.request_previewed.emit(node.collection_path, self._rel(node))
 
     @staticmethod
     def _rel(node: Node) -> str:

@@ -3,6 +3,10 @@
 Each environment is one YAML file in `environments/`; values of variables marked secret go to
 the secret store (core/workspace/secrets.py: the OS keyring, else a 0600 file) and the file holds only a `secret:` reference, so the folder
 can be committed. Every change is written at once through core storage.
+
+The environment in use for the current collection is marked ("✓ active", bold) and selected
+first, as Postman marks its active environment. Close sits on the left and Save on the right,
+Save is the primary button and stays disabled (and looks it) until something was edited.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -34,10 +38,15 @@ from workbench.ui.widgets.key_value_table import KeyValueTable
 class EnvironmentEditor(QDialog):
     """A list of environments on the left, the selected one's variables on the right."""
 
+    #: What follows the active environment's name in the list.
+    ACTIVE_MARK = "   ✓ active"
+
     def __init__(self, workspace_root: str, environments: tuple[Environment, ...] | list[Environment],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, active: str = "") -> None:
         super().__init__(parent)
         self.workspace_root = workspace_root
+        #: The environment the current collection uses ("" for none): marked, and selected first.
+        self.active = active
         self.environments: list[Environment] = list(environments)
         self.changed_on_disk = False
         self._current = -1
@@ -82,23 +91,34 @@ class EnvironmentEditor(QDialog):
         split.addWidget(right)
         split.setSizes([200, 760])
         self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("primary")
         self.save_button.setEnabled(False)
+        self.save_button.setToolTip("Write the variables of this environment (nothing to save until you edit)")
         self.save_button.clicked.connect(self.save_current)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
-        buttons.rejected.connect(self.reject)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
-        layout.addWidget(buttons)
-        self._fill_list()
+        layout.addLayout(buttons)
+        self._fill_list(active)
 
     # ------------------------------------------------------------------ list
     def _fill_list(self, select: str = "") -> None:
         self.list.blockSignals(True)
         self.list.clear()
         for env in self.environments:
-            item = QListWidgetItem(env.name)
-            item.setToolTip(env.path)
+            is_active = bool(self.active) and env.name == self.active
+            item = QListWidgetItem(env.name + (self.ACTIVE_MARK if is_active else ""))
+            item.setToolTip(env.path + ("\nIn use for the current collection" if is_active else ""))
+            if is_active:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
             self.list.addItem(item)
         self.list.blockSignals(False)
         names = [e.name for e in self.environments]
@@ -192,6 +212,8 @@ class EnvironmentEditor(QDialog):
                 storage.delete_item(self.workspace_root, env.path)
             except WorkbenchError as exc:
                 QMessageBox.warning(self, "Environments", exc.message)
+        if env.name == self.active:
+            self.active = saved.name
         self.environments[self._current] = saved
         self._fill_list(saved.name)
         return saved

@@ -1,6 +1,8 @@
 """The History tab: every request sent from this workspace, newest first, reopenable.
 
 Entries come from `core/workspace/history.py` (`.workbench/history.jsonl`, secrets already redacted).
+Each is drawn on two lines (`history_row.py`): method and path, then host, status, duration and
+time, so the part of a URL a user looks for is never the part elided in a narrow sidebar.
 Double-click (or Enter) asks the window to reopen one: the saved request it came from when
 that file still exists, else a new unsaved tab with the same method and URL.
 """
@@ -11,17 +13,17 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.core.workspace.history import HistoryEntry
 from workbench.ui.models.history import EntryRole, HistoryFilter, HistoryModel
+from workbench.ui.widgets.workspace.history_row import HistoryRowDelegate
 
 
 class HistoryPanel(QWidget):
@@ -36,26 +38,20 @@ class HistoryPanel(QWidget):
         self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by method, status or URL")
+        self.filter.setPlaceholderText("Filter history")
+        self.filter.setToolTip("Show the entries holding every word typed: method, status, URL or request path")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
         refresh = QPushButton("Refresh", self)
         refresh.setToolTip("Re-read the history file (e.g. after `workbench send`)")
         refresh.clicked.connect(self.reload)
-        self.view = QTableView(self)
+        self.view = QListView(self)
         self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setItemDelegate(HistoryRowDelegate(self.view))
+        self.view.setUniformItemSizes(True)  # every row is two lines: long histories scroll fast
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         self.empty = QLabel("No requests sent yet.\nEverything you send is listed here\n(secrets are redacted).", self)

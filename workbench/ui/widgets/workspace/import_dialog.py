@@ -1,11 +1,14 @@
-"""File → Import…: bring an OpenAPI/Swagger descriptor (file, URL, ZIP, folder) into the workspace.
+"""File → Import…: bring an API into the workspace, whatever describes it and wherever it is.
 
-A thin layer over `workbench.core.openapi`: the dialog collects the source, the root document
+It imports an OpenAPI/Swagger descriptor, an OData `$metadata` document, a Postman or
+Insomnia export and a curl command, from a file, a URL, a ZIP or a folder; the title and the
+line under it say so, since a user who does not see "Postman" will not try it. A thin layer
+over `workbench.core.openapi`, `csdl` and `interchange`: the dialog collects the source, the root document
 (when a ZIP or folder holds several), the folder grouping and, for URLs, the auth to download
 with. Reading, `$ref` bundling and conversion run in a worker thread (`workers.in_worker` on
 the qasync loop) so a 4 MB descriptor never freezes the window; Cancel stops the worker at
 the next operation and nothing is written. The summary (counts, re-import changes, warnings)
-stays on screen, and `imported` tells the main window which collection to show.
+stays on screen, and `imported` tells the main window which collection to select and expand.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class ImportDialog(QDialog):
     def __init__(self, parent: QWidget | None, workspace_root: str) -> None:
         super().__init__(parent)
         self.workspace_root = str(workspace_root)
-        self.setWindowTitle("Import an API: OpenAPI, Swagger or OData $metadata")
+        self.setWindowTitle("Import: OpenAPI/Swagger, OData $metadata, Postman, Insomnia or curl")
         #: The window's `send_context`: "Auth of a collection" downloads as a send from it would.
         self.context_for: Callable[[str], SendContext] | None = None
         self.setMinimumWidth(620)
@@ -65,8 +68,12 @@ class ImportDialog(QDialog):
         self._checked_source = ""
         self.summary: ImportSummary | None = None
 
+        self.intro = QLabel("Import an OpenAPI/Swagger descriptor, an OData $metadata document, a Postman or "
+                            "Insomnia export, or a curl command: from a file, a URL, a ZIP or a folder.", self)
+        self.intro.setObjectName("muted")
+        self.intro.setWordWrap(True)
         self.source = QLineEdit(self)
-        self.source.setPlaceholderText("OpenAPI/Swagger, $metadata, Postman, Insomnia or curl file; folder, ZIP or URL")
+        self.source.setPlaceholderText("Path of a file, folder or ZIP, or an https:// URL")
         self.source.editingFinished.connect(self._source_changed)
         browse_file = QPushButton("File…", self)
         browse_file.clicked.connect(self._choose_file)
@@ -129,6 +136,7 @@ class ImportDialog(QDialog):
         self.import_button.setDefault(True)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -146,13 +154,16 @@ class ImportDialog(QDialog):
         self._source_changed()
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import OpenAPI descriptor", "",
-                                              "Descriptors (*.json *.yaml *.yml *.zip);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a descriptor, $metadata, export or curl command", "",
+            "Importable files (*.json *.yaml *.yml *.zip *.xml *.edmx *.txt *.sh *.curl);;"
+            "OpenAPI/Swagger (*.json *.yaml *.yml *.zip);;OData $metadata (*.xml *.edmx);;"
+            "Postman or Insomnia export (*.json *.yaml *.yml);;curl command (*.txt *.sh *.curl);;All files (*)")
         if path:
             self.set_source(path)
 
     def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder holding a descriptor")
+        path = QFileDialog.getExistingDirectory(self, "Folder holding an OpenAPI/Swagger descriptor")
         if path:
             self.set_source(path)
 

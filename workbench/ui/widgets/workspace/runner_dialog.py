@@ -146,6 +146,8 @@ class RunnerDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(self._row_selected)
+        self.table.cellDoubleClicked.connect(lambda row, _column: self.open_response(row, focus=True))
+        self.table.setToolTip("Select or double-click a row to see its response")
         self._response: ResponsePane | None = None
         self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.split.addWidget(self.table)
@@ -285,8 +287,10 @@ class RunnerDialog(QDialog):
         if 0 <= row < len(self.results):
             self.open_response(row)
 
-    def open_response(self, row: int) -> None:
-        """Show the response of result `row` below the table (the response pane of the window)."""
+    def open_response(self, row: int, focus: bool = False) -> None:
+        """Show the response of result `row` below the table; `focus` (a double-click) gives it most of the room."""
+        if not 0 <= row < len(self.results):
+            return
         result = self.results[row]
         from workbench.ui.widgets.response.pane import ResponsePane
 
@@ -295,6 +299,9 @@ class RunnerDialog(QDialog):
             self.split.addWidget(pane)
             self.split.setSizes([260, 340])
             self._response = pane
+        if focus:
+            total = sum(self.split.sizes())
+            self.split.setSizes([total // 4, total - total // 4])
         if result.exchange is None:
             self._response.show_error(result.error or "No response.")
             return

@@ -1,0 +1,211 @@
+"""A 7.5 MB JSON response received through Send, in the main window: the longest UI stall.
+
+Issue 17 target: the longest gap between two event-loop turns, from pressing Send until the
+response is shown and every follow-up (history, contract check, table detection) is done, at
+most 100 ms, as `workbench view` already manages for the same body. The server is Python's
+`http.server` in its own process on 127.0.0.1 (so serving does not compete with the window for
+the GIL), the window is driven offscreen on a qasync loop as in the app, and a 5 ms QTimer
+records the gaps. The peer is `workbench view FILE --timings` on the same body, same run.
+
+Figures: `shown s` is Send → the pretty view holds the body and the loader is idle;
+`stall ms` the longest gap in that time plus 0.5 s after it.
+
+Usage: .venv/bin/python bench/window_send.py [RUNS]   (default 3)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+BODY_MB = 7.5
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).close()
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("http.server did not start")
+
+
+def _window_runs(ws: Path, runs: int) -> list[tuple[float, float]]:
+    import asyncio
+
+    import qasync  # type: ignore[import-untyped]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app, "light")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(str(ws))
+    window.resize(1280, 800)
+    window.show()
+    results: list[tuple[float, float]] = []
+
+    async def until(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the window did not get there in time")
+            await asyncio.sleep(0.002)
+
+    async def drive() -> None:
+        await until(lambda: window.startup_finished)
+        await asyncio.sleep(0.8)  # past the deferred start-up work (imports warmed after the first paint)
+        window.open_request("Bench", "Big JSON.yaml")
+        await asyncio.sleep(0.2)
+        for _ in range(runs + 1):  # the first run warms imports and the connection pool; not counted
+            gaps: list[float] = []
+            last = [time.perf_counter()]
+
+            def tick() -> None:
+                now = time.perf_counter()
+                gaps.append(now - last[0])
+                last[0] = now
+
+            meter = QTimer()
+            meter.setInterval(5)
+            meter.timeout.connect(tick)
+            meter.start()
+            if os.environ.get("BENCH_STALLS"):  # print every thread's stack while the UI thread is stuck
+                _watch_stalls(last, float(os.environ["BENCH_STALLS"]))
+            profile = None
+            if os.environ.get("BENCH_PROFILE"):  # where the UI thread spends the time (cProfile, UI thread only)
+                import cProfile
+
+                profile = cProfile.Profile()
+                profile.enable()
+            t0 = last[0] = time.perf_counter()
+            window.send_current()
+            pane = window.response
+            await until(lambda: not window.is_sending() and not pane.loader.is_loading()
+                        and bool(pane.pretty_view.text()))
+            shown = time.perf_counter() - t0
+            await asyncio.sleep(0.5)  # follow-ups after the view: history, contract, table detection
+            meter.stop()
+            if profile is not None:
+                import pstats
+
+                profile.disable()
+                pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(40)
+            results.append((shown, max(gaps or [0.0])))
+            await asyncio.sleep(0.3)
+
+    with loop:
+        loop.run_until_complete(drive())
+    window.close()
+    return results[1:]
+
+
+def _watch_stalls(last: list[float], threshold_ms: float) -> None:
+    import threading
+    import traceback
+
+    main_id = threading.main_thread().ident
+
+    def watch() -> None:
+        reported = 0.0
+        end = time.perf_counter() + 8
+        while time.perf_counter() < end:
+            time.sleep(0.01)
+            stuck = time.perf_counter() - last[0]
+            if stuck * 1000 > threshold_ms and last[0] != reported:
+                reported = last[0]
+                frames = sys._current_frames()
+                print(f"--- UI thread stuck {stuck * 1000:.0f} ms", flush=True)
+                for ident, frame in frames.items():
+                    who = "UI" if ident == main_id else str(ident)
+                    stack = "".join(traceback.format_stack(frame, limit=6))
+                    print(f"[{who}]\n{stack}", flush=True)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _peer(body: Path) -> dict[str, float] | str:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-m", "workbench", "view", str(body), "--timings"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        return f"failed: {out.stderr.strip()[-200:]}"
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> int:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    # The same realistic OData-style body as bench/viewer.py.
+    from viewer import generate
+
+    from workbench.core.collections import Collection, Request
+    from workbench.core.workspace import storage
+
+    tmp = Path(tempfile.mkdtemp(prefix="wb-send-"))
+    server = None
+    try:
+        os.environ["WORKBENCH_DATA_DIR"] = str(tmp / "data")
+        os.environ.setdefault("WORKBENCH_SECRETS", "memory")
+        served = tmp / "served"
+        served.mkdir()
+        size = generate(served / "big.json", BODY_MB)
+        server, url = _serve(served)
+        ws = tmp / "ws"
+        storage.init_workspace(ws)
+        coll = storage.save_collection_settings(ws, Collection("Bench"))
+        storage.save_request(ws, coll.path, Request("Big JSON", "GET", f"{url}/big.json"))
+        ours = _window_runs(ws, runs)
+        peers = [_peer(served / "big.json") for _ in range(runs)]
+    finally:
+        if server is not None:
+            server.kill()
+            server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    ok_peers = [p for p in peers if isinstance(p, dict)]
+    print(f"{size / 1048576:.1f} MB JSON, {runs} runs each (offscreen; server: http.server on 127.0.0.1, own process)")
+    print(f"{'':44}{'shown s':>9}{'stall ms median':>17}{'worst':>8}")
+    print(f"{'main window, Send (pooled client)':44}{statistics.median(s for s, _ in ours):>9.2f}"
+          f"{statistics.median(g for _, g in ours) * 1000:>17.0f}{max(g for _, g in ours) * 1000:>8.0f}")
+    if ok_peers:
+        print(f"{'peer: workbench view FILE --timings':44}"
+              f"{statistics.median(p['first_view_ms'] for p in ok_peers) / 1000:>9.2f}"
+              f"{statistics.median(p['max_stall_ms'] for p in ok_peers):>17.0f}"
+              f"{max(p['max_stall_ms'] for p in ok_peers):>8.0f}")
+    else:
+        print(f"peer: {peers[0]}")
+    worst = max(g for _, g in ours) * 1000
+    print(f"target: longest UI stall <= 100 ms -> {'PASS' if worst <= 100 else 'MISS'} (worst {worst:.0f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
