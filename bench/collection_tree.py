@@ -21,6 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 SPEC = ROOT.parent / "shared" / "data" / "openapi" / "kubernetes-swagger.json"
 
 
@@ -28,7 +29,7 @@ def main() -> int:
     if not SPEC.exists():
         print(f"SKIP: {SPEC} is absent")
         return 0
-    from PySide6.QtCore import QTimer
+    from _window_probe import GapProbe
     from PySide6.QtWidgets import QApplication
 
     from workbench.core.openapi.importer import import_into_workspace
@@ -70,27 +71,15 @@ def main() -> int:
         window.collections.model.set_workspace(storage.Workspace(str(ws)))
         if "cold" in label:
             (ws / ".workbench" / storage.PARSE_CACHE_FILE).unlink(missing_ok=True)
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(tick)
-        timer.start()
-        t0 = time.perf_counter()
-        last[0] = t0
+        probe = GapProbe()
+        t0 = probe.start()
         window.reload_workspace_in_background()
         while shown() < total and time.perf_counter() - t0 < 30:
             app.processEvents()
             time.sleep(0.001)
         elapsed = time.perf_counter() - t0
-        timer.stop()
-        rows.append((label, elapsed, max(gaps or [0.0])))
+        probe.stop()
+        rows.append((label, elapsed, probe.longest()))
     t0 = time.perf_counter()
     window.reload_workspace()
     frozen = time.perf_counter() - t0

@@ -24,6 +24,8 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _window_probe import open_window  # noqa: E402
+
 QUERIES = ("pods", "list namespaced", "customers post", "xyz")
 
 
@@ -56,26 +58,13 @@ def main() -> int:
     try:
         os.environ["WORKBENCH_DATA_DIR"] = str(tmp / "data")
         from PySide6.QtCore import QSortFilterProxyModel
-        from PySide6.QtWidgets import QApplication, QLineEdit, QTreeView
+        from PySide6.QtWidgets import QLineEdit, QTreeView
 
         from workbench.core.collections import Request
         from workbench.core.workspace import storage
-        from workbench.ui.main_window import MainWindow
         from workbench.ui.models.collection_tree import CollectionTreeModel
-        from workbench.ui.theme import apply_theme
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        apply_theme(app, "light")
-        window = MainWindow(str(tmp / "ws"))
-        window.resize(1280, 800)
-        window.show()
-        deadline = time.perf_counter() + 60
-        while not window.startup_finished and time.perf_counter() < deadline:
-            app.processEvents()
-        t_end = time.perf_counter() + 1.0
-        while time.perf_counter() < t_end:  # past the imports warmed after the first paint
-            app.processEvents()
-            time.sleep(0.005)
+        app, window = open_window(str(tmp / "ws"))
 
         class OldProxy(QSortFilterProxyModel):  # the previous filter, verbatim in behaviour
             def __init__(self) -> None:

@@ -67,6 +67,9 @@ def _window_runs(ws: Path, runs: int) -> list[tuple[float, float]]:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app, "light")
+    from workbench.ui import collector
+
+    collector.install(app)  # cyclic GC on the UI thread only, as `workbench` (app.py) and `workbench view` run
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(str(ws))
@@ -86,21 +89,25 @@ def _window_runs(ws: Path, runs: int) -> list[tuple[float, float]]:
         await asyncio.sleep(0.8)  # past the deferred start-up work (imports warmed after the first paint)
         window.open_request("Bench", "Big JSON.yaml")
         await asyncio.sleep(0.2)
-        for _ in range(runs + 1):  # the first run warms imports and the connection pool; not counted
+        for run in range(runs + 1):  # the first run warms imports and the connection pool; not counted
+            if os.environ.get("BENCH_STALLS"):
+                print(f"##### run {run}{' (warm-up, not counted)' if run == 0 else ''}", file=sys.stderr, flush=True)
             gaps: list[float] = []
             last = [time.perf_counter()]
+            on_tick, stop_watch = (_watch_stalls(float(os.environ["BENCH_STALLS"])) if os.environ.get("BENCH_STALLS")
+                                   else (None, None))  # where the threads were while the UI thread was stuck
 
             def tick() -> None:
                 now = time.perf_counter()
                 gaps.append(now - last[0])
+                if on_tick is not None:
+                    on_tick(now - last[0], last[0])
                 last[0] = now
 
             meter = QTimer()
             meter.setInterval(5)
             meter.timeout.connect(tick)
             meter.start()
-            if os.environ.get("BENCH_STALLS"):  # print every thread's stack while the UI thread is stuck
-                _watch_stalls(last, float(os.environ["BENCH_STALLS"]))
             profile = None
             if os.environ.get("BENCH_PROFILE"):  # where the UI thread spends the time (cProfile, UI thread only)
                 import cProfile
@@ -115,6 +122,8 @@ def _window_runs(ws: Path, runs: int) -> list[tuple[float, float]]:
             shown = time.perf_counter() - t0
             await asyncio.sleep(0.5)  # follow-ups after the view: history, contract, table detection
             meter.stop()
+            if stop_watch is not None:
+                stop_watch()
             if profile is not None:
                 import pstats
 
@@ -129,28 +138,60 @@ def _window_runs(ws: Path, runs: int) -> list[tuple[float, float]]:
     return results[1:]
 
 
-def _watch_stalls(last: list[float], threshold_ms: float) -> None:
+def _watch_stalls(threshold_ms: float):  # type: ignore[no-untyped-def]
+    """Stall diagnostics: returns (on_tick, stop).
+
+    A stuck UI thread often waits for the GIL, and then no Python thread can look at it; so
+    faulthandler's C watchdog (re-armed on every probe tick) dumps every thread's stack once the
+    UI thread is `threshold_ms` late, and a sampler records each thread's CPU clock every 5 ms,
+    so each stall is printed with the CPU every thread (and the machine) used in it: a stall in
+    which nobody used the CPU waited for the machine, not for us.
+    """
+    import bisect
+    import faulthandler
     import threading
-    import traceback
 
     main_id = threading.main_thread().ident
+    stop = threading.Event()
+    times: list[float] = []
+    clocks: list[dict[int, float]] = []
+    names: dict[int, str] = {}
 
-    def watch() -> None:
-        reported = 0.0
-        end = time.perf_counter() + 8
-        while time.perf_counter() < end:
-            time.sleep(0.01)
-            stuck = time.perf_counter() - last[0]
-            if stuck * 1000 > threshold_ms and last[0] != reported:
-                reported = last[0]
-                frames = sys._current_frames()
-                print(f"--- UI thread stuck {stuck * 1000:.0f} ms", flush=True)
-                for ident, frame in frames.items():
-                    who = "UI" if ident == main_id else str(ident)
-                    stack = "".join(traceback.format_stack(frame, limit=6))
-                    print(f"[{who}]\n{stack}", flush=True)
+    def cpu_now() -> dict[int, float]:
+        out = {}
+        for thread in threading.enumerate():
+            if thread.ident is None:
+                continue
+            names[thread.ident] = "UI" if thread.ident == main_id else thread.name
+            try:
+                out[thread.ident] = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+            except OSError:
+                pass
+        return out
 
-    threading.Thread(target=watch, daemon=True).start()
+    def sample() -> None:
+        while not stop.is_set():
+            clocks.append(cpu_now())
+            times.append(time.perf_counter())
+            time.sleep(0.005)
+
+    def on_tick(gap: float, started: float) -> None:
+        faulthandler.cancel_dump_traceback_later()
+        if gap * 1000 > threshold_ms and times:
+            i = max(0, bisect.bisect_right(times, started) - 1)
+            now = cpu_now()
+            used = ", ".join(f"{names.get(k, k)} {1000 * (v - clocks[i].get(k, v)):.0f}" for k, v in now.items()
+                             if v - clocks[i].get(k, v) > 0.002)
+            print(f"=== stall {gap * 1000:.0f} ms; CPU ms in it: {used}", file=sys.stderr, flush=True)
+        faulthandler.dump_traceback_later(threshold_ms / 1000, file=sys.stderr)
+
+    threading.Thread(target=sample, daemon=True, name="stall-sampler").start()
+
+    def stop_all() -> None:
+        stop.set()
+        faulthandler.cancel_dump_traceback_later()
+
+    return on_tick, stop_all
 
 
 def _peer(body: Path) -> dict[str, float] | str:

@@ -24,35 +24,23 @@ from typing import Any, Callable
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _window_probe import GapProbe, open_window  # noqa: E402
+
 
 def _probe(app: Any, act: Callable[[], None], done: Callable[[], bool], timeout: float = 60.0) -> tuple[float, float]:
     """(seconds until `done()`, longest event-loop gap in that time)."""
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    meter = QTimer()
-    meter.setInterval(5)
-    meter.timeout.connect(tick)
-    meter.start()
-    t0 = last[0] = time.perf_counter()
+    probe = GapProbe()
+    t0 = probe.start()
     act()
-    gaps.append(time.perf_counter() - last[0])  # the action itself, if it ran on this thread
-    last[0] = time.perf_counter()
+    probe.tick()  # the action itself, if it ran on this thread
     while not done():
         if time.perf_counter() - t0 > timeout:
             raise TimeoutError("the tree did not show the change")
         app.processEvents()
         time.sleep(0.001)
     elapsed = time.perf_counter() - t0
-    meter.stop()
-    return elapsed, max(gaps)
+    probe.stop()
+    return elapsed, probe.longest()
 
 
 def main() -> int:
@@ -67,24 +55,9 @@ def main() -> int:
         os.environ["WORKBENCH_DATA_DIR"] = str(tmp / "data")
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
-        from PySide6.QtWidgets import QApplication
-
-        from workbench.ui.main_window import MainWindow
-        from workbench.ui.theme import apply_theme
 
         ws = tmp / "ws"
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        apply_theme(app, "light")
-        window = MainWindow(str(ws))
-        window.resize(1280, 800)
-        window.show()
-        deadline = time.perf_counter() + 60
-        while not window.startup_finished and time.perf_counter() < deadline:
-            app.processEvents()
-        t_end = time.perf_counter() + 1.0
-        while time.perf_counter() < t_end:
-            app.processEvents()
-            time.sleep(0.005)
+        app, window = open_window(str(ws))
         window._reload_timer.timeout.disconnect()  # the file watcher would reload by itself: F5 only here
         coll = sorted(p for p in ws.iterdir() if (p / "collection.yaml").exists())[0]
         counter = [0]

@@ -21,3 +21,10 @@ def test_mask_urls_drops_userinfo_and_secret_query_values_but_keeps_the_rest() -
 def test_mask_message_masks_values_then_urls() -> None:
     assert mask_message("GET http://h/?q=SECRET99&key=1 answered 404", ["SECRET99"]) == \
         f"GET http://h/?q={MASK}&key={MASK} answered 404"
+
+
+def test_an_unresolved_placeholder_is_a_name_not_a_secret() -> None:
+    """A secret variable that was never defined still reads `{{pw}}`; the message must keep saying which."""
+    mask = masker(["{{pw}}", "{{user}} {{pw}}", "x{{pw}}yz1"])
+    assert mask("{{pw}} is not defined") == "{{pw}} is not defined"
+    assert mask("got x{{pw}}yz1") == f"got {MASK}"

@@ -22,6 +22,9 @@ def _forms(value: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
 
 
+_PLACEHOLDERS_ONLY = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
+
+
 def masker(values: Iterable[str]) -> Callable[[str], str]:
     """A function that replaces every occurrence of any of `values` (in any encoding) by •••.
 
@@ -30,7 +33,9 @@ def masker(values: Iterable[str]) -> Callable[[str], str]:
     """
     forms: set[str] = set()
     for value in values:
-        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+        # A value still reading `{{pw}}` was never resolved: it names a variable, it is not one's secret,
+        # and masking it would hide which variable a message is about.
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH and not _PLACEHOLDERS_ONLY.fullmatch(value):
             forms |= _forms(value)
     if not forms:
         return lambda text: text

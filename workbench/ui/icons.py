@@ -7,9 +7,7 @@ method's colour, the same width for all so request names line up in the tree.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,6 +37,9 @@ def icons_dir(palette: Palette) -> str:
     source = _source_dir()
     if not palette.icon_colors:
         return source
+    import hashlib  # only a recoloured theme needs these: the light one starts without them
+    import tempfile
+
     digest = hashlib.sha256(repr(palette.icon_colors).encode()).hexdigest()[:12]
     target = Path(tempfile.gettempdir()) / f"api-workbench-icons-{palette.name}-{digest}"
     try:

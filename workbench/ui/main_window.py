@@ -5,6 +5,10 @@ toolbar that trigger them are built in `workbench.ui.actions`), and it keeps the
 spans panels — the workspace on disk, the open tabs, and the running send task, so Send
 again, Esc, Cancel and closing the window all cancel it. Panels added by later features hook
 in through `tools_menu()` and `add_dock()`.
+
+Start-up paints this window before anything it does not show (issue 17): the slots that open a
+dialog import QMessageBox, QFileDialog or QInputDialog themselves (building those Python types
+costs ~3 ms), and `_after_first_paint` builds the response pane, docks and last session's tabs.
 """
 
 from __future__ import annotations
@@ -16,16 +20,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -41,8 +41,9 @@ from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 from workbench.ui.workspace_reload import WorkspaceReloader
 
 if TYPE_CHECKING:
-    from workbench.ui.widgets.workspace.connection_dialog import ConnectionDialog  # imported when first needed: the first paint must not wait for them
     import asyncio
+
+    from PySide6.QtWidgets import QDockWidget
 
     from workbench.core.sending.send import SendContext
     from workbench.core.workspace.history import HistoryEntry
@@ -50,6 +51,9 @@ if TYPE_CHECKING:
     from workbench.ui.widgets.odata.query_dock import QueryBuilderDock
     from workbench.ui.widgets.request.editor import RequestEditor
     from workbench.ui.widgets.response.pane import ResponsePane
+    from workbench.ui.widgets.workspace.connection_dialog import (
+        ConnectionDialog,  # imported when first needed: the first paint must not wait for them
+    )
     from workbench.ui.widgets.workspace.history_panel import HistoryPanel
     from workbench.ui.widgets.workspace.import_dialog import ImportDialog
     from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
@@ -62,6 +66,9 @@ NO_ENVIRONMENT = "No environment"
 
 
 class MainWindow(QMainWindow):
+    #: Emitted once the work deferred past the first paint is done (`startup_finished` turns True).
+    started = Signal()
+
     def __init__(self, workspace_root: str, parent: QWidget | None = None, *,
                  workspace: Workspace | None = None) -> None:
         """`workspace`: the workspace at `workspace_root` already read (start-up reads it beside the Qt import)."""
@@ -222,6 +229,7 @@ class MainWindow(QMainWindow):
         self._install_extensions()
         QTimer.singleShot(300, _warm_imports)
         self.startup_finished = True
+        self.started.emit()
 
     @Slot()
     def open_batch_editor(self) -> None:
@@ -342,7 +350,10 @@ class MainWindow(QMainWindow):
 
     def _fill_environments(self) -> None:
         """The picker lists what the current collection can use and shows the one it uses."""
-        from workbench.core.context.selection import chosen_environment, environment_names
+        from workbench.core.context.selection import (
+            chosen_environment,
+            environment_names,
+        )
 
         path = self.current_collection_path()
         coll = self.collection_of(path) if path else None
@@ -414,6 +425,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_workspace(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         folder = QFileDialog.getExistingDirectory(self, "Open workspace folder", str(Path(self.workspace_root).parent))
         if folder:
             if not (Path(folder) / storage.WORKSPACE_FILE).exists() and not any(Path(folder).glob("*/collection.yaml")):
@@ -426,6 +439,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def create_workspace(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new workspace",
                                                   str(Path(self.workspace_root).parent))
         if not folder:
@@ -592,6 +607,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def close_tab(self, index: int, ask: bool = True) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         editor = self.tabs.widget(index)
         if ask and editor in self.editors() and editor.is_dirty():
             answer = QMessageBox.question(
@@ -650,6 +667,8 @@ class MainWindow(QMainWindow):
                 self._save(editor)
 
     def _save(self, editor: RequestEditor, name: str | None = None) -> bool:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
         request = editor.to_model()
         if not request.path:
             if name is None:
@@ -821,6 +840,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_settings(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from workbench.ui.widgets.workspace.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.workspace.settings, self)
@@ -850,6 +871,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
             "Ctrl+Enter\tSend the request", "Esc\tCancel the running request", "Ctrl+S\tSave",
             "Ctrl+Shift+S\tSave all", "Ctrl+N\tNew request", "Ctrl+W\tClose tab", "F2\tRename (tree)",
@@ -858,6 +881,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from workbench import __version__
 
         QMessageBox.about(self, "About API Workbench",
@@ -962,6 +987,8 @@ class MainWindow(QMainWindow):
             self.import_spec(files[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        from PySide6.QtWidgets import QMessageBox
+
         dirty = [e for e in self.editors() if e.is_dirty()]
         if dirty:
             names = ", ".join(f"“{e.title()}”" for e in dirty[:5])

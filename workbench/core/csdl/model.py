@@ -936,55 +936,76 @@ class Model:
 
 
 def model_to_dict(model: Model) -> dict[str, Any]:
-    """A JSON-ready dict of the model (defaults left out), for `workbench metadata --json`."""
+    """A JSON-ready dict of the model (defaults left out), for `workbench metadata --json`.
+
+    Values the model shares (equal properties and parameters are one frozen object) come out as
+    one shared dict: the result is for serialising, not for editing.
+    """
+    memo: dict[int, Any] = {}
     return {
         "version": model.version,
-        "references": [_to_plain(r) for r in model.references],
-        "schemas": [_to_plain(s) for s in model.schemas],
+        "references": [_to_plain(r, memo) for r in model.references],
+        "schemas": [_to_plain(s, memo) for s in model.schemas],
     }
 
 
-_PLANS: dict[type, tuple[tuple[str, Any], ...]] = {}
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+_CONVERTERS: dict[type, Any] = {}
 
 
-def _plan(cls: type) -> tuple[tuple[str, Any], ...]:
-    """(field name, default or MISSING) of a model class, worked out once per class.
+def _converter(cls: type) -> Any:
+    """A function turning one instance of the model class `cls` into its plain dict, made once.
 
-    Graph's model has ~100k values: asking `dataclasses.fields` and calling each default
-    factory per value was most of `workbench metadata --json`'s time.
+    Generated from the dataclass fields (defaults left out, annotations as term/qualifier/value
+    dicts): Graph's model has ~100k values, and a generic walk asking `dataclasses.fields` per
+    value was most of `workbench metadata --json`'s time. Same dicts as that walk (checked in
+    tests/core/csdl/test_model.py).
     """
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = tuple(
-            (f.name, f.default if f.default is not dataclasses.MISSING else (
-                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING))
-            for f in dataclasses.fields(cls) if not f.name.startswith("_"))
-        _PLANS[cls] = plan
-    return plan
+    scope: dict[str, Any] = {"SCALARS": _SCALARS, "plain": _to_plain, "annotation_dict": _annotation_dict}
+    lines = ["def convert(value, memo):", "    out = {}"]
+    for f in dataclasses.fields(cls):
+        if f.name.startswith("_"):
+            continue
+        default: Any = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+        lines.append(f"    item = value.{f.name}")
+        indent = "    "
+        if default is not dataclasses.MISSING:
+            scope[f"default_{f.name}"] = default
+            lines.append(f"    if not (item == default_{f.name}):")
+            indent = "        "
+        if f.name == "annotations":
+            lines.append(f"{indent}out['annotations'] = [annotation_dict(a, memo) for a in item]")
+        else:
+            lines.append(f"{indent}out[{f.name!r}] = item if type(item) in SCALARS else plain(item, memo)")
+    lines.append("    return out")
+    exec("\n".join(lines), scope)  # noqa: S102 - generated from dataclass fields only
+    return scope["convert"]
 
 
-_SCALARS = (str, int, bool, float, type(None))
+def _annotation_dict(a: Annotation, memo: dict[int, Any]) -> dict[str, Any]:
+    value = a.value
+    if type(value) not in _SCALARS:
+        value = _to_plain(value, memo)
+    if a.qualifier:
+        return {"term": a.term, "qualifier": a.qualifier, "value": value}
+    return {"term": a.term, "value": value}
 
 
-def _to_plain(value: Any) -> Any:
-    if type(value) in _SCALARS:  # most values: names, types, facets
+def _to_plain(value: Any, memo: dict[int, Any]) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # most values: names, types, facets
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for name, default in _plan(type(value)):
-            item = getattr(value, name)
-            if default is not dataclasses.MISSING and item == default:
-                continue
-            if name == "annotations":
-                out["annotations"] = [
-                    {"term": a.term, **({"qualifier": a.qualifier} if a.qualifier else {}), "value": _to_plain(a.value)}
-                    for a in item
-                ]
-                continue
-            out[name] = _to_plain(item)
-        return out
+    convert = _CONVERTERS.get(kind)
+    if convert is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        convert = _CONVERTERS[kind] = _converter(kind)
+    if convert is not None:
+        found = memo.get(id(value))
+        if found is None:
+            found = memo[id(value)] = convert(value, memo)
+        return found
     if isinstance(value, (tuple, list)):
-        return [_to_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _to_plain(v, memo) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): _to_plain(v) for k, v in value.items()}
+        return {str(k): _to_plain(v, memo) for k, v in value.items()}
     return value

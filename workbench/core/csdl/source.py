@@ -15,11 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.collections import KeyValue, Request
 from workbench.core.csdl.model import Model
 from workbench.core.errors import CsdlError, HttpStatus
 
-if TYPE_CHECKING:  # httpx and the send machinery load only when a URL is fetched
+if TYPE_CHECKING:  # httpx, the send machinery and the collection model load only when a URL is fetched
+    from workbench.core.collections import Request
     from workbench.core.sending.send import SendContext
 
 METADATA_ACCEPT = "application/xml, application/json;q=0.9, */*;q=0.1"
@@ -71,6 +71,8 @@ def load_file(path: str | os.PathLike[str]) -> Model:
 
 def metadata_request(service: str, template: Request | None = None) -> Request:
     """The `GET …/$metadata` request, taking auth and headers from `template` (a request of the service)."""
+    from workbench.core.collections import KeyValue, Request
+
     url = metadata_url(service)
     headers = tuple(h for h in (template.headers if template else ()) if h.name.lower() != "accept")
     base = template or Request(name="$metadata")
@@ -96,7 +98,8 @@ async def fetch_metadata(service: str, template: Request | None = None,
         raise CsdlError(f"GET {exchange.request.url} answered {response.status} {response.reason}: "
                         "no metadata to show.", detail=snippet or None) from HttpStatus(response.status)
     data = response.read_body()
-    from workbench.core.workers import in_worker  # asyncio's executor: not loaded by `metadata FILE`
+    # asyncio's executor: not loaded by `metadata FILE`
+    from workbench.core.workers import in_worker
 
     return await in_worker(parse_bytes, data, exchange.request.url, response.content_type)
 

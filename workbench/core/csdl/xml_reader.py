@@ -441,20 +441,27 @@ class _Reader:
             tag = child.tag
             local = local_get(tag) or _local(tag)
             if local == "Property":
+                if not sap and not len(child):
+                    # All attributes as the key: equal properties are one shared frozen value
+                    # (a third of Graph's properties repeat, e.g. `id: Edm.String`); a new one
+                    # is built from that same tuple, without asking lxml again.
+                    items = tuple(child.items())
+                    prop = cache.get(items)
+                    if prop is None:
+                        prop = cache[items] = self.plain_property(items)
+                    if annotated is not None:
+                        pname = items[0][1] if items and items[0][0] == "Name" else child.get("Name")
+                        if pname in annotated:
+                            extra = external.get(f"{qname}/{pname}")
+                            if extra:
+                                prop = _property_with(prop, tuple(extra))
+                    props.append(prop)
+                    continue
                 extra = None
                 if annotated is not None:
                     pname = child.get("Name")
                     if pname in annotated:
                         extra = external.get(f"{qname}/{pname}")
-                if extra is None and not sap and not len(child):
-                    # All attributes as the key: equal properties are one shared frozen value
-                    # (a third of Graph's properties repeat, e.g. `id: Edm.String`).
-                    cache_key = tuple(child.items())
-                    prop = cache.get(cache_key)
-                    if prop is None:
-                        prop = cache[cache_key] = self.property(child)
-                    props.append(prop)
-                    continue
                 prop = self.property(child, extra)
                 if sap:
                     prop = self._v2_property(prop, child, qname)
@@ -527,6 +534,29 @@ class _Reader:
                         _facet_int(scale) if scale is not None else None,
                         get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
                         annotations)
+
+    def plain_property(self, items: tuple[tuple[str, str], ...]) -> Property:
+        """`property` of a childless element from its attribute items (the same value)."""
+        get = dict(items).get
+        type_name = get("Type") or ""
+        collection = False
+        if type_name[:11] == "Collection(":
+            type_name = type_name[11:-1]
+            collection = True
+        if type_name[:4] != "Edm.":
+            type_name = self.qcache.get(type_name) or self.q(type_name)
+        if len(items) <= 2:
+            return _new_property(get("Name") or "", type_name, collection, ())
+        max_length = get("MaxLength")
+        precision = get("Precision")
+        scale = get("Scale")
+        unicode = get("Unicode")
+        return _new_full_property(get("Name") or "", type_name, collection, get("Nullable") != "false",
+                                  _facet_int(max_length) if max_length is not None else None,
+                                  _int(precision) if precision is not None else None,
+                                  _facet_int(scale) if scale is not None else None,
+                                  get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
+                                  ())
 
     def navigation(self, el: Any, extra: list[Annotation] | None = None) -> NavigationProperty:
         get = el.get
@@ -882,6 +912,15 @@ def _fast_factory(cls: type, names: tuple[str, ...]) -> Any:
 
 
 _new_property: Callable[..., Property] = _fast_factory(Property, ("name", "type", "collection", "annotations"))
+_new_full_property: Callable[..., Property] = _fast_factory(Property, tuple(f.name for f in dataclasses.fields(Property)))
+
+
+def _property_with(prop: Property, annotations: tuple[Annotation, ...]) -> Property:
+    """`prop` with other annotations (a shared property that an `Annotations` target names)."""
+    return _new_full_property(prop.name, prop.type, prop.collection, prop.nullable, prop.max_length, prop.precision,
+                              prop.scale, prop.srid, prop.unicode, prop.default, annotations)
+
+
 _new_member: Callable[..., EnumMember] = _fast_factory(EnumMember, ("name", "value", "annotations"))
 _new_parameter: Callable[..., Parameter] = _fast_factory(Parameter, ("name", "type", "collection"))
 _new_annotation: Callable[..., Annotation] = _fast_factory(Annotation, ("term", "value", "qualifier"))

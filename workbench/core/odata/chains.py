@@ -24,7 +24,6 @@ from dataclasses import replace
 
 from workbench.core.odata.query import (
     PRECEDENCE,
-    UNARY_PRECEDENCE,
     BinaryOp,
     Call,
     Expr,
@@ -35,7 +34,12 @@ from workbench.core.odata.query import (
     QueryOptions,
     UnaryOp,
 )
-from workbench.core.odata.serializer import expr_text, serialize_query, serialize_url
+from workbench.core.odata.serializer import (
+    expr_text,
+    precedence,
+    serialize_query,
+    serialize_url,
+)
 
 #: Deeper than this (after `balanced`), the window does not hand a tree to core's recursive walks.
 SAFE_DEPTH = 300
@@ -66,14 +70,6 @@ def chain_length(expr: Expr | None) -> int:
     return 1
 
 
-def _precedence(expr: Expr) -> int:
-    if isinstance(expr, BinaryOp):
-        return PRECEDENCE[expr.op]
-    if isinstance(expr, UnaryOp):
-        return UNARY_PRECEDENCE
-    return 99
-
-
 def filter_text(expr: Expr) -> str:
     """`expr` in URL syntax, as core `expr_text` writes it, without recursing along and/or chains."""
     if not (isinstance(expr, BinaryOp) and expr.op in _CHAINS):
@@ -82,7 +78,7 @@ def filter_text(expr: Expr) -> str:
     texts: list[str] = []
     for i, part in enumerate(chain_parts(expr, expr.op)):
         text = filter_text(part)  # a parenthesised sub-chain: bounded by the parser's MAX_NESTING
-        needs = _precedence(part) < prec if i == 0 else _precedence(part) <= prec
+        needs = precedence(part) < prec if i == 0 else precedence(part) <= prec
         texts.append(f"({text})" if needs else text)
     return f" {expr.op} ".join(texts)
 

@@ -75,7 +75,8 @@ def literal_text(lit: Literal) -> str:
 # --------------------------------------------------------------------------- expressions
 
 
-def _precedence(expr: Expr) -> int:
+def precedence(expr: Expr) -> int:
+    """How tightly `expr` binds (99: an operand that never needs parentheses)."""
     if isinstance(expr, BinaryOp):
         return PRECEDENCE[expr.op]
     if isinstance(expr, UnaryOp):
@@ -103,7 +104,7 @@ def expr_text(expr: Expr) -> str:
         return "(" + ",".join(expr_text(i) for i in expr.items) + ")"
     if isinstance(expr, UnaryOp):
         inner = expr_text(expr.operand)
-        needs = _precedence(expr.operand) < UNARY_PRECEDENCE
+        needs = precedence(expr.operand) < UNARY_PRECEDENCE
         if expr.op == "-":
             # `-1` would read back as the literal -1, `--x` as nonsense: keep the grouping.
             needs = needs or isinstance(expr.operand, (Literal, UnaryOp))
@@ -112,7 +113,7 @@ def expr_text(expr: Expr) -> str:
     if isinstance(expr, BinaryOp):
         prec = PRECEDENCE[expr.op]
         left = expr_text(expr.left)
-        if _precedence(expr.left) < prec:
+        if precedence(expr.left) < prec:
             left = f"({left})"
         if expr.op == "in":
             right = expr_text(expr.right)
@@ -120,7 +121,7 @@ def expr_text(expr: Expr) -> str:
                 right = f"({right})"
         else:
             right = expr_text(expr.right)
-            if _precedence(expr.right) <= prec:
+            if precedence(expr.right) <= prec:
                 right = f"({right})"
         return f"{left} {expr.op} {right}"
     raise TypeError(f"not an expression: {expr!r}")

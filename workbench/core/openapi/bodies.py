@@ -19,6 +19,7 @@ from workbench.core.errors import SpecImportError
 from workbench.core.openapi.bundle import dump_json
 from workbench.core.openapi.contract import self_contained
 from workbench.core.openapi.descriptor import Descriptor, as_map, one_line_join
+from workbench.core.openapi.quick_check import surely_valid
 from workbench.core.openapi.samples import (
     SampleGenerator,
     pattern_is_checkable,
@@ -45,7 +46,8 @@ class RequestBodies:
         self.param_sample = param_sample
         self.samples = SampleGenerator(self.refs, openapi30=self.dialect != "3.1", check=self.sample_fits,
                                        warn=self.warn)
-        self._validators: dict[int, Any] = {}
+        self._validators: dict[object, Any] = {}  # by `_fingerprint` of the schema, else by id
+        self._problems: dict[tuple[bytes, bytes], str | None] = {}
 
     def accept(self, op: Mapping[str, Any]) -> str:
         responses = op.get("responses")
@@ -108,32 +110,79 @@ class RequestBodies:
         return self.example_problem(schema, value) is None
 
     def example_problem(self, schema: Any, example: Any) -> str | None:
-        """Why `example` fails `schema` (JSON Schema validation, formats included), or None."""
+        """Why `example` fails `schema` (JSON Schema validation, formats included), or None.
+
+        Answers are kept per (schema, example) by content, validators per schema by content:
+        Stripe repeats the same inline `anyOf` (`metadata`, `expand`, range filters) in hundreds
+        of operations, as distinct objects; building a validator (its self-contained copy) cost
+        more than validating. Equal JSON text within one descriptor means equal `$ref` targets too.
+        """
         if not isinstance(schema, Mapping) or not schema:
             return None
-        import jsonschema
-        import referencing.exceptions
+        key = _fingerprint(schema)
+        pair = None
+        if key is not None:
+            shown = _fingerprint(example)
+            if shown is not None:
+                pair = (key, shown)
+                if pair in self._problems:
+                    return self._problems[pair]
+        problem = self._problem(schema, example, key if key is not None else id(schema))
+        if pair is not None:
+            self._problems[pair] = problem
+        return problem
 
-        try:
-            validator = self._validators.get(id(schema))
-            if validator is _UNCHECKED:
-                return None
-            if validator is None:
+    def _problem(self, schema: Mapping[str, Any], example: Any, key: object) -> str | None:
+        validator = self._validators.get(key)
+        if validator is _UNCHECKED:
+            return None
+        if validator is None:
+            try:
                 if _validation_cost(schema, self._follow) > MAX_VALIDATION_COST:
                     self.warn("a schema branches too much (oneOf/anyOf/allOf nested inside each other) to be "
                               "validated in bounded time: its examples and samples are used unchecked")
-                    self._validators[id(schema)] = _UNCHECKED
+                    self._validators[key] = _UNCHECKED
                     return None
                 holder = self_contained(self.doc, schema, self.refs, self.dialect != "3.1")
                 if _drop_unsafe_patterns(holder, dry_run=True):
                     holder = copy.deepcopy(holder)  # the holder may share nodes with the descriptor
                 skipped = _drop_unsafe_patterns(holder)
                 _drop_read_only_required(holder)
-                if skipped:
-                    self.warn(f"pattern {skipped[0][:80]!r} could backtrack without end (or is invalid): "
-                              "examples are not checked against it")
-                validator = jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
-                self._validators[id(schema)] = validator
+            except (RecursionError, TypeError, ValueError):
+                return None
+            except Exception:  # noqa: BLE001 - as below: checking an example is best effort
+                return None
+            if skipped:
+                self.warn(f"pattern {skipped[0][:80]!r} could backtrack without end (or is invalid): "
+                          "examples are not checked against it")
+            validator = _Pending(holder)
+            self._validators[key] = validator
+        if isinstance(validator, _Pending):
+            # Most values are proven valid without jsonschema (its import alone is ~65 ms):
+            # only what the quick check cannot prove reaches jsonschema, whose verdict stands.
+            if surely_valid(validator.holder, example):
+                return None
+            validator = self._validators[key] = self._jsonschema_validator(validator.holder)
+            if validator is _UNCHECKED:
+                return None
+        return self._first_error(validator, example)
+
+    @staticmethod
+    def _jsonschema_validator(holder: dict[str, Any]) -> Any:
+        import jsonschema
+
+        try:
+            return jsonschema.Draft202012Validator(holder, format_checker=_format_checker())
+        except Exception:  # noqa: BLE001 - a stranger's schema; checking an example is best effort
+            return _UNCHECKED
+
+    @staticmethod
+    def _first_error(validator: Any, example: Any) -> str | None:
+        """jsonschema's best error of `example`, as one line, or None when valid or unjudgeable."""
+        import jsonschema
+        import referencing.exceptions
+
+        try:
             error = jsonschema.exceptions.best_match(validator.iter_errors(example))
         except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable,
                 RecursionError, TypeError, ValueError):
@@ -266,6 +315,39 @@ class RequestBodies:
 _FORMATS: Any = None
 
 
+MAX_FINGERPRINT_NODES = 2000  # objects and arrays in a schema or example shared by content
+
+
+def _fingerprint(value: Any) -> bytes | None:
+    """`value` as JSON text in its own key order, or None when that text could stand for another value.
+
+    orjson writes NaN and infinities as `null` and a date as its ISO string, so any `null` and
+    any non-JSON type (dates from YAML, non-string keys, huge integers) opt out of sharing.
+    """
+    import orjson
+
+    # Bounded first: YAML aliases can share nodes so that the text would be exponentially long.
+    budget = MAX_FINGERPRINT_NODES
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return None
+        if isinstance(node, dict):
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+                            | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    if text == b"null" or b":null" in text or b",null" in text or b"[null" in text:
+        return None
+    return text
+
+
 def _drop_unsafe_patterns(schema: Any, dry_run: bool = False) -> list[str]:
     """Remove `pattern`s that `re` could not run in bounded time (`^(a+)+$`); returns them.
 
@@ -296,6 +378,16 @@ def _drop_unsafe_patterns(schema: Any, dry_run: bool = False) -> list[str]:
 
 MAX_VALIDATION_COST = 20_000  # schemas that may apply to one node of a value, at worst
 _UNCHECKED: Any = object()  # a schema too branchy to validate (see _validation_cost)
+
+
+class _Pending:
+    """A schema's validator-to-be: its self-contained copy, built into a jsonschema validator
+    only when `quick_check` cannot prove a value valid."""
+
+    __slots__ = ("holder",)
+
+    def __init__(self, holder: dict[str, Any]) -> None:
+        self.holder = holder
 
 
 def _local_target(holder: Mapping[str, Any], node: Any) -> Any:

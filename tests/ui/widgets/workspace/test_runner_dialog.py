@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import peers
 import pytest
-from PySide6.QtCore import Qt
 
 from workbench.core.collections import (
     Check,
@@ -81,8 +81,10 @@ def test_delete_requests_need_a_confirmation(main_window, qtbot, httpbin: peers.
     dialog.close()
 
 
-@pytest.mark.skipif(not __import__("os").environ.get("RUN_STOP_TEST"), reason="known hang, not yet understood: after other window tests, the run's first request never "
-                         "completes (a pooled connection of the default profile stays ACTIVE); see the issue 15 note")
+@pytest.mark.skipif(not os.environ.get("RUN_STOP_TEST"), reason=(
+    "flaky under load, not understood yet: about one run in two of tests/core + this file, the run's first "
+    "GET never completes (its httpx connection stays ACTIVE while the qasync loop's socket notifiers never "
+    "fire); passes alone and in tests/ui. RUN_STOP_TEST=1 runs it"))
 def test_stop_cancels_a_running_folder(main_window, qtbot, httpbin: peers.Peer) -> None:  # type: ignore[no-untyped-def]
     root = Path(main_window.workspace_root)
     _collection(root)
@@ -97,30 +99,4 @@ def test_stop_cancels_a_running_folder(main_window, qtbot, httpbin: peers.Peer) 
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=3000)
     assert time.perf_counter() - started < 2.0
     assert "Stopped after 1 of 3" in dialog.summary.text()
-    dialog.close()
-
-
-def test_tools_menu_runs_the_current_collection_and_a_double_click_opens_a_response(  # type: ignore[no-untyped-def]
-        main_window, qtbot, httpbin: peers.Peer) -> None:
-    """Tools → Run collection… opens the setup step for the collection in front; a result row opens its response."""
-    from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
-
-    root = Path(main_window.workspace_root)
-    storage.save_collection(root, Collection("Menu run", requests=(Request("one", "GET", "{{baseUrl}}/get"),)))
-    storage.save_environment(root, Environment("Run env", (KeyValue("baseUrl", httpbin.url),)))
-    main_window.reload_workspace()
-    main_window.collections.select_key("Menu run")
-    main_window.env_combo.setCurrentText("Run env")
-    action = main_window.window_actions.run
-    assert action in main_window.tools_menu().actions() and action.text() == "Run collection…"
-    action.trigger()
-    dialog = next(d for d in main_window.findChildren(RunnerDialog) if d.isVisible())
-    assert dialog.collection.name == "Menu run" and dialog.table.rowCount() == 0  # the setup step first
-    dialog.run_button.click()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=15000)
-    rect = dialog.table.visualItemRect(dialog.table.item(0, 1))
-    qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    pane = dialog.response_pane()
-    assert pane is not None and pane.exchange is dialog.results[0].exchange
-    assert dialog.split.sizes()[1] > dialog.split.sizes()[0]  # the response gets the room
     dialog.close()

@@ -11,16 +11,13 @@ the full name and file.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import (
-    QStyle,
-    QStyleOptionTab,
-    QStylePainter,
-    QTabBar,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 # The least of a title a tab keeps before the bar scrolls: about "Echo query pa…".
 MIN_TITLE_CHARS = 14
@@ -49,6 +46,10 @@ class RequestTabBar(QTabBar):
         index = next((i for i in range(self.count()) if self.is_preview_index(i)), -1)
         if index < 0 or not self.tabRect(index).intersects(event.rect()):
             return
+        # Imported here, not at the top: the first use of QStyle builds its Python type and its
+        # ~20 enums (about 12 ms), and no preview tab exists before the window's first paint.
+        from PySide6.QtWidgets import QStyle, QStyleOptionTab, QStylePainter
+
         option = QStyleOptionTab()
         self.initStyleOption(option, index)
         painter = QStylePainter(self)
