@@ -10,7 +10,14 @@ records the gaps. The peer is `workbench view FILE --timings` on the same body, 
 Figures: `shown s` is Send → the pretty view holds the body and the loader is idle;
 `stall ms` the longest gap in that time plus 0.5 s after it.
 
+The window runs with the app's UI-thread garbage collector installed (`ui/collector.py`, as
+`workbench` and `workbench view` install it): without it Python collected in whichever worker
+allocated, and the figure measured collections the app never runs there.
+
 Usage: .venv/bin/python bench/window_send.py [RUNS]   (default 3)
+  BENCH_STALLS=MS   every stall longer than MS: each thread's stack (faulthandler, which needs
+                    no GIL) and each thread's CPU time in it
+  BENCH_PROFILE=KEY cProfile of the UI thread, sorted by KEY (e.g. cumulative)
 """
 
 from __future__ import annotations

@@ -83,6 +83,9 @@ def screens(window, size: tuple[int, int]) -> Iterator[tuple[str, QWidget]]:  # 
     window.env_combo.setCurrentText("Local echo")
     editor = window.open_request(ECHO, "Echo query parameters.yaml")
     assert editor is not None
+    # A reopened request shows its last response; its body is parsed off the UI thread: wait for it.
+    wait_until(lambda: not window.response.is_loading())
+    settle(60)
     for index in range(editor.sections.count()):
         editor.sections.setCurrentIndex(index)
         settle()

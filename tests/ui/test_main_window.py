@@ -177,6 +177,37 @@ def test_open_tabs_are_restored_from_ui_json(qtbot, qasync_loop, workspace_dir: 
     assert second.current_editor().key == (ECHO, "Echo query parameters.yaml")
 
 
+def test_splitter_positions_are_remembered(qtbot, qasync_loop, workspace_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The dividers stay where the user dragged them, across restarts (`.workbench/ui.json`)."""
+    from workbench.ui.main_window import MainWindow
+
+    first = MainWindow(str(workspace_dir))
+    qtbot.addWidget(first)
+    first.resize(1200, 800)
+    first.show()
+    qtbot.waitUntil(lambda: first.startup_finished, timeout=10000)
+    first.main_split.setSizes([420, 780])
+    first.centre.setSizes([600, 150])  # most of the height for the editor
+    main, centre = first.main_split.sizes(), first.centre.sizes()
+    first.close()
+    second = MainWindow(str(workspace_dir))
+    qtbot.addWidget(second)
+    second.resize(1200, 800)
+    second.show()
+    qtbot.waitUntil(lambda: second.startup_finished, timeout=10000)
+    assert second.main_split.sizes() == main and second.centre.sizes() == centre
+    # A stranger's ui.json (negative sizes) falls back to the default split instead of failing.
+    state = workspace_dir / ".workbench" / "ui.json"
+    state.write_text('{"splitters": {"main": [-5, "x"], "centre": [0, 0]}}', encoding="utf-8")
+    third = MainWindow(str(workspace_dir))
+    qtbot.addWidget(third)
+    third.resize(1200, 800)
+    third.show()
+    qtbot.waitUntil(lambda: third.startup_finished, timeout=10000)
+    editor_h, response_h = third.centre.sizes()
+    assert editor_h > 0 and response_h > 0
+
+
 def test_history_entry_reopens_a_request(main_window, qtbot, httpbin: peers.Peer) -> None:  # type: ignore[no-untyped-def]
     from workbench.core.workspace.history import HistoryEntry
 

@@ -81,6 +81,10 @@ class MainWindow(QMainWindow):
         self._sending_editor: RequestEditor | None = None
         self._history_panel: HistoryPanel | None = None
         self._sized = False
+        self._splitter_save = QTimer(self)  # a divider drag saves once it rests, not on every pixel
+        self._splitter_save.setSingleShot(True)
+        self._splitter_save.setInterval(500)
+        self._splitter_save.timeout.connect(self._save_ui_state)
         self.setWindowTitle("API Workbench")
         self.setWindowIcon(icons.icon("app"))
 
@@ -898,7 +902,9 @@ class MainWindow(QMainWindow):
         tabs = [[e.collection_path, e.saved_request.path] for e in self.editors() if e.saved_request.path]
         current = self.current_editor()
         state = {"tabs": tabs,
-                 "current": [current.collection_path, current.saved_request.path] if current else None}
+                 "current": [current.collection_path, current.saved_request.path] if current else None,
+                 # Where the user put the dividers (tree | editor, editor / response), as Postman keeps them.
+                 "splitters": {"main": self.main_split.sizes(), "centre": self.centre.sizes()}}
         try:
             storage.write_atomic(storage.state_dir(self.workspace_root) / UI_STATE_FILE, json.dumps(state, indent=1))
         except OSError:
@@ -925,8 +931,26 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            height = max(self.centre.height(), 400)
-            self.centre.setSizes([height * 11 // 20, height * 9 // 20])
+            saved = self._pending_tabs.get("splitters") if isinstance(self._pending_tabs, dict) else None
+            if not self._restore_splitters(saved):
+                height = max(self.centre.height(), 400)
+                self.centre.setSizes([height * 11 // 20, height * 9 // 20])
+            for splitter in (self.main_split, self.centre):
+                splitter.splitterMoved.connect(lambda *_: self._splitter_save.start())
+
+    def _restore_splitters(self, saved: Any) -> bool:
+        """The divider positions of the last session (`.workbench/ui.json`), when they are usable here."""
+        if not isinstance(saved, dict):
+            return False
+        restored = False
+        for key, splitter in (("main", self.main_split), ("centre", self.centre)):
+            sizes = saved.get(key)
+            # A stranger's file: two non-negative integers, not all zero, or nothing.
+            if (isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(v, int) and 0 <= v < 100_000 for v in sizes)
+                    and any(sizes)):
+                splitter.setSizes(sizes)
+                restored = True
+        return restored
 
     def event(self, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:

@@ -6,8 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.csdl.model import EnumType, Property, TypeDefinition
-from workbench.core.csdl.xml_reader import _new_property, parse_xml
+from workbench.core.csdl.model import (
+    Annotation,
+    EnumType,
+    NavigationProperty,
+    Property,
+    TypeDefinition,
+)
+from workbench.core.csdl.xml_reader import (
+    _new_full_property,
+    _new_navigation,
+    _new_property,
+    parse_xml,
+)
 from workbench.core.errors import CsdlError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "csdl"
@@ -224,6 +235,42 @@ def test_shared_msgraph(shared_data: Path) -> None:
 
 def test_fast_property_factory_matches_constructor() -> None:
     assert _new_property("a", "Edm.String", True, ()) == Property("a", "Edm.String", collection=True)
+    note = (Annotation("Core.Description", "x"),)
+    assert _new_full_property("a", "Edm.Int32", False, False, 5, 2, "variable", "4326", True, "0", note) == Property(
+        "a", "Edm.Int32", False, False, 5, 2, "variable", "4326", True, "0", note)
+    assert _new_navigation("n", "N.T", True, False, "p", True, "Cascade", (), note, "") == NavigationProperty(
+        "n", "N.T", True, False, "p", True, "Cascade", (), note)
+
+
+def test_properties_read_from_attribute_items_in_any_shape() -> None:
+    """Shared properties built from attribute items match those read attribute by attribute.
+
+    The fast path reads `Name Type [Nullable]` from one tuple; other orders and facets take the
+    general one; an external annotation on one use of a shared property stays on that use.
+    """
+    xml = EDMX4.format(
+        '<ComplexType Name="A"><Property Name="id" Type="Edm.String"/>'
+        '<Property Type="Edm.Int32" Name="n" Nullable="false"/>'
+        '<Property Name="m" Type="Collection(A.B)" Nullable="false"/>'
+        '<Property Name="s" Type="Edm.String" MaxLength="max" Unicode="false"/>'
+        '<Property Name="d" Type="Edm.Decimal" Nullable="true" Precision="10" Scale="variable"/>'
+        '<Property Name="t" Type="self.B" DefaultValue="x"/></ComplexType>'
+        '<ComplexType Name="B"><Property Name="id" Type="Edm.String"/></ComplexType>'
+        '<Annotations Target="self.B/id"><Annotation Term="Core.Description" String="B id"/></Annotations>'
+        '<EntityType Name="E"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String"/>'
+        '<NavigationProperty Type="Collection(self.B)" Name="bs" Partner="e" ContainsTarget="true"/></EntityType>'
+    ).replace('Namespace="N"', 'Namespace="N" Alias="self"')
+    schema = parse_xml(xml).schemas[0]
+    a, b = schema.complex_types
+    assert a.properties == (
+        Property("id", "Edm.String"), Property("n", "Edm.Int32", nullable=False),
+        Property("m", "A.B", collection=True, nullable=False),
+        Property("s", "Edm.String", max_length="max", unicode=False),
+        Property("d", "Edm.Decimal", precision=10, scale="variable"), Property("t", "N.B", default="x"))
+    assert b.properties == (Property("id", "Edm.String", annotations=(Annotation("Core.Description", "B id"),)),)
+    assert a.properties[0].annotations == () and schema.entity_types[0].properties[0].annotations == ()
+    assert schema.entity_types[0].navigation_properties == (
+        NavigationProperty("bs", "N.B", True, True, "e", True),)
 
 
 XXE = b"""<?xml version="1.0"?>

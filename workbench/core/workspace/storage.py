@@ -166,12 +166,166 @@ def _plain_emitter() -> Callable[[Any], str]:
             raise _NotPlain
 
     def emit(data: Any) -> str:
+        try:
+            return _block_text(data, plain_ok)
+        except _NotPlain:
+            pass  # a scalar whose text needs libyaml's care (folding, escapes): its events, below
         out: list[Any] = [StreamStartEvent(), DocumentStartEvent(explicit=False)]
         events(data, out, set())
         out += [DocumentEndEvent(explicit=False), StreamEndEvent()]
         return str(yaml.emit(out, Dumper=dumper, allow_unicode=True, width=120))
 
     return emit
+
+
+# Characters libyaml writes as they are in any style (printable, not a tab, not a line break
+# but `\n`, not a BOM, nothing past U+FFFF); anything else may need escapes or quoting rules.
+_EASY_TEXT = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+_LINE_WIDTH = 120  # dump_yaml's `width`: no scalar written here reaches it (libyaml would fold it)
+_FIRST_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+_PLAIN, _SINGLE, _LITERAL = 0, 1, 2
+
+
+def _scalar_style(text: str, plain_ok: Callable[[str], bool]) -> int:
+    """How libyaml's emitter writes `text` in block context (its scalar analysis and style choice,
+    for the characters of `_EASY_TEXT`), or `_NotPlain` for what this short cut does not write."""
+    if not _EASY_TEXT.fullmatch(text):
+        raise _NotPlain
+    if not text:
+        return _SINGLE
+    space_break, break_space = " \n" in text, "\n " in text
+    if "\n" in text:
+        # dump_yaml's representer asks for `|` exactly when there is no tab, CR or trailing space.
+        if space_break or text[0] in " \n" or text.endswith("\n\n") or text.endswith(" "):
+            raise _NotPlain  # double-quoted, an indentation hint, or `|+`: left to libyaml
+        return _LITERAL
+    indicators = text.startswith(("---", "...")) or text[0] in _FIRST_INDICATORS or (
+        text[0] in "?:-" and (len(text) == 1 or text[1] == " ")) or ": " in text or " #" in text \
+        or text.endswith(":")
+    if not indicators and text[0] != " " and text[-1] != " " and not break_space and plain_ok(text):
+        return _PLAIN
+    return _SINGLE
+
+
+def _folded(text: str, column: int, indent: int, quote: int) -> str:
+    """A one-line plain (`quote` 0) or single-quoted (`quote` 1, `text` quoted) scalar as libyaml
+    folds it: a lone space, not the scalar's first or last character, met past the line width
+    becomes a line break and the scalar's indentation."""
+    out: list[str] = []
+    start = 0  # of the current output line's text
+    base = column  # the column `text[start]` is written at
+    end = len(text) - quote
+    i = text.find(" ", quote + 1)
+    while 0 <= i < end:
+        if text[i - 1] != " " and text[i + 1] != " " and base + (i - start) > _LINE_WIDTH and i != end - 1:
+            out.append(text[start:i])
+            start, base = i + 1, indent
+        i = text.find(" ", i + 1)
+    out.append(text[start:])
+    return ("\n" + " " * indent).join(out)
+
+
+def _block_text(data: Any, plain_ok: Callable[[str], bool]) -> str:
+    """The YAML libyaml's emitter writes for `data` (block style, indent 2, width 120, unicode),
+    written directly: a mapping of plain data whose every scalar is plain, single-quoted on one
+    line, or a clipped/stripped `|` block, none reaching the line width. Anything else (a folded
+    line, an escape, a shared object, a float) raises `_NotPlain` and goes through libyaml.
+    tests/core/workspace/test_storage_text.py compares the two on every shared descriptor.
+    """
+    if type(data) is not dict or not data:
+        raise _NotPlain
+    parts: list[str] = []
+    seen: set[int] = set()
+    styles: dict[str, int] = {}
+
+    def scalar(value: Any, column: int, indent: int) -> str:
+        kind = type(value)
+        if kind is str:
+            style = styles.get(value)
+            if style is None:
+                style = styles[value] = _scalar_style(value, plain_ok)
+            if style == _PLAIN:
+                return value if column + len(value) <= _LINE_WIDTH else _folded(value, column, indent + 2, 0)
+            if style == _SINGLE:
+                quoted = "'" + value.replace("'", "''") + "'"
+                return quoted if column + len(quoted) <= _LINE_WIDTH else _folded(quoted, column, indent + 2, 1)
+            pad = " " * (indent + 2)
+            body = value[:-1] if value.endswith("\n") else value
+            lines = "\n".join(pad + line if line else "" for line in body.split("\n"))
+            return ("|\n" if value.endswith("\n") else "|-\n") + lines
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return str(value)
+        if value is None:
+            return "null"
+        raise _NotPlain
+
+    def key_text(key: Any) -> str:
+        if type(key) is not str or len(key) > 32:
+            raise _NotPlain  # a longer key may pass libyaml's 128-byte limit of a simple key
+        style = styles.get(key)
+        if style is None:
+            style = styles[key] = _scalar_style(key, plain_ok)
+        if style == _PLAIN:
+            return key
+        if style == _SINGLE:
+            return "'" + key.replace("'", "''") + "'"
+        raise _NotPlain
+
+    def mapping(value: dict[Any, Any], indent: int, first_inline: bool) -> None:
+        pad = " " * indent
+        first = True
+        for key, item in value.items():
+            label = key_text(key)
+            if not (first and first_inline):
+                parts.append(pad)
+            first = False
+            node(item, label, indent, indent + len(label) + 2)
+
+    def node(item: Any, label: str, indent: int, column: int) -> None:
+        """`label:` then `item`, as the value of a mapping at `indent`."""
+        kind = type(item)
+        if kind is dict or kind is list:
+            if id(item) in seen:
+                raise _NotPlain  # libyaml writes an anchor and an alias (an empty one too)
+            seen.add(id(item))
+        if (kind is dict or kind is list) and item:
+            parts.append(label + ":\n")
+            if kind is dict:
+                mapping(item, indent + 2, False)
+            else:
+                sequence(item, indent)
+            return
+        parts.append(label + ": " + flow_or_scalar(item, column, indent) + "\n")
+
+    def flow_or_scalar(item: Any, column: int, indent: int) -> str:
+        if type(item) is dict:
+            return "{}"
+        if type(item) is list:
+            return "[]"
+        return scalar(item, column, indent)
+
+    def sequence(value: list[Any], indent: int) -> None:
+        pad = " " * indent
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                if id(item) in seen:
+                    raise _NotPlain
+                seen.add(id(item))
+            if (kind is dict or kind is list) and item:
+                if kind is dict:
+                    parts.append(pad + "- ")
+                    mapping(item, indent + 2, True)
+                else:
+                    raise _NotPlain  # a list in a list: not in our files
+            else:
+                parts.append(pad + "- " + flow_or_scalar(item, indent + 2, indent) + "\n")
+
+    seen.add(id(data))
+    mapping(data, 0, False)
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- low level

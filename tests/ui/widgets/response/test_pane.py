@@ -575,8 +575,14 @@ def test_contract_tab_only_when_there_is_a_contract(qtbot, pane: ResponsePane, h
     show(qtbot, pane, fetch(f"{httpbin.url}/json"), imported)
     assert pane.tab_visible("contract") and pane.tabs.tabText(pane.tabs.indexOf(pane.contract_view)) == "Contract ✔"
     unknown = Request("gone", "GET", f"{httpbin.url}/json", meta={"openapi_operation": "get /gone"})
+    show(qtbot, pane, fetch(f"{httpbin.url}/json"), imported)
+    pane.tabs.setCurrentWidget(pane.contract_view)  # the user was reading the contract
     show(qtbot, pane, fetch(f"{httpbin.url}/json"), unknown)  # an operation the descriptor no longer has
     assert not pane.tab_visible("contract")
+    # A hidden tab never stays current (an empty pane with no tab underlined), however it was chosen.
+    assert pane.tabs.isTabVisible(pane.tabs.currentIndex())
+    pane.tabs.setCurrentWidget(pane.error_card)  # hidden: a 200 has no error card
+    assert pane.tabs.isTabVisible(pane.tabs.currentIndex()) and pane.tabs.currentWidget() is pane.pretty_view
 
 
 def test_timing_words_repeat_the_chart_numbers(qtbot, pane: ResponsePane, httpbin) -> None:  # type: ignore[no-untyped-def]

@@ -65,6 +65,15 @@ def test_bad_input_is_shown_as_one_line(dialog: ImportDialog, qtbot, tmp_path: P
     assert dialog.import_button.isEnabled()
 
 
+def test_a_failed_download_does_not_show_the_key_in_its_url(dialog: ImportDialog, qtbot, httpbin) -> None:  # type: ignore[no-untyped-def]
+    """The dialog masks what the CLI masks: a message repeats the URL, and dialogs get screenshotted."""
+    dialog.set_source(f"{httpbin.url}/status/404?api_key=SeCrEt-12345")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled() and "404" in dialog.status.text(), timeout=10000)
+    shown = dialog.status.text() + dialog.details.toPlainText()
+    assert "SeCrEt-12345" not in shown and "api_key=•••" in shown
+
+
 def test_cancel_stops_and_writes_nothing(dialog: ImportDialog, qtbot, shared_data: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog.set_source(str(shared_data / "openapi" / "kubernetes-swagger.json"))
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

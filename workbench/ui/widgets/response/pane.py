@@ -141,7 +141,7 @@ class ResponsePane(QWidget):
         self.contract_list.itemDoubleClicked.connect(self._violation_activated)
         self.contract_view.title_changed.connect(lambda title: self.set_tab_title("contract", title))
         self.contract_view.availability_changed.connect(
-            lambda available: self.tabs.setTabVisible(self.tabs.indexOf(self.contract_view), available))
+            lambda available: self._tab_visible(self.contract_view, available))
         self._tab_names: dict[str, tuple[QWidget, str]] = {
             "error": (self.error_card, "Error"), "pretty": (self.pretty_view, "Pretty"),
             "tree": (self.tree_view, "Tree"), "table": (self.table_view, "Table"),
@@ -182,6 +182,7 @@ class ResponsePane(QWidget):
         self.send_context: SendContext | None = None
         self.body_kind = ""
         self._set_tabs(())
+        self.tabs.currentChanged.connect(lambda _index: self._keep_current_visible())
 
     # ------------------------------------------------------------------ what the loader found
     @property
@@ -213,9 +214,26 @@ class ResponsePane(QWidget):
         pane.copy_btn.hide()
         return pane
 
+    def _tab_visible(self, widget: QWidget, visible: bool) -> None:
+        """Show or hide one tab; hiding the current one moves to the first visible tab.
+
+        QTabWidget keeps a hidden tab current, which leaves an empty pane with no tab underlined
+        (seen when a reopened request had no contract to check while Contract was the tab shown).
+        """
+        self.tabs.setTabVisible(self.tabs.indexOf(widget), visible)
+        self._keep_current_visible()
+
+    def _keep_current_visible(self) -> None:
+        current = self.tabs.currentIndex()
+        if current >= 0 and self.tabs.isTabVisible(current):
+            return
+        shown = [i for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
+        if shown:
+            self.tabs.setCurrentIndex(shown[0])
+
     def _set_tabs(self, names: tuple[str, ...] | list[str], current: str | None = None) -> None:
         for key, (widget, _) in self._tab_names.items():
-            self.tabs.setTabVisible(self.tabs.indexOf(widget), key in names)
+            self._tab_visible(widget, key in names)
         if current is not None:
             self.tabs.setCurrentWidget(self._tab_names[current][0])
         elif names:
@@ -373,7 +391,7 @@ class ResponsePane(QWidget):
         if image.isNull():
             self.banner.show_message("The image could not be decoded; it is offered for saving.", "warning")
             self._set_tabs(["binary", "raw", "headers", "cookies", "timing"])
-            self.tabs.setTabVisible(self.tabs.indexOf(self.contract_view), self.contract_view.available)
+            self._tab_visible(self.contract_view, self.contract_view.available)
             return
         pixmap = QPixmap.fromImage(image)
         self.image_label.setPixmap(pixmap)
@@ -383,7 +401,7 @@ class ResponsePane(QWidget):
 
     def _json_invalid(self, error: WorkbenchError, shown_raw: bool, first: bool) -> None:
         if shown_raw:
-            self.tabs.setTabVisible(self.tabs.indexOf(self.tree_view), False)
+            self._tab_visible(self.tree_view, False)
         if first:
             self.tabs.setCurrentWidget(self.pretty_view)
             self._start_contract(None, has_body=True, body_error=error.message)
@@ -395,14 +413,14 @@ class ResponsePane(QWidget):
         details = error_bodies.error_details(response.content_type, document) if document is not None else None
         if details is not None:
             self.error_card.show_details(details, response.status)
-            self.tabs.setTabVisible(self.tabs.indexOf(self.error_card), True)
+            self._tab_visible(self.error_card, True)
             self.tabs.setCurrentWidget(self.error_card)
             self.loader.first_view()
         node = collection_node(index)
         if node is not None and details is None:
             self.table_view.page_sender = self._page_sender()
             self.table_view.show_collection(index, node, self.exchange, self.metadata_model)
-            self.tabs.setTabVisible(self.tabs.indexOf(self.table_view), True)
+            self._tab_visible(self.table_view, True)
             if is_odata_collection(index, node) and self.tabs.currentWidget() is self.pretty_view:
                 self.tabs.setCurrentWidget(self.table_view)  # rows are read as a table, as a user expects
             self.loader.defer(lambda: self._fetch_metadata_for_table(index, node))
@@ -471,7 +489,7 @@ class ResponsePane(QWidget):
     # ------------------------------------------------------------------ $batch
     def _parts_listed(self, count: int) -> None:
         self.set_tab_title("parts", f"Parts ({count})")
-        self.tabs.setTabVisible(self.tabs.indexOf(self.parts_view), True)
+        self._tab_visible(self.parts_view, True)
         if count:
             self.parts_list.setCurrentRow(0)
             self.tabs.setCurrentWidget(self.parts_view)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.collections import Auth, Request
 from workbench.core.errors import SpecImportError, WorkbenchError
+from workbench.core.masking import mask_urls
 from workbench.core.workers import in_worker
 
 if TYPE_CHECKING:  # the importers load when an import starts, not with the window
@@ -65,6 +66,7 @@ class ImportDialog(QDialog):
         self._roots_task: asyncio.Task[None] | None = None
         self._stop = threading.Event()
         self._writing = False
+        self._download: tuple[Request, SendContext] | None = None  # the running import's auth, for masking
         self._checked_source = ""
         self.summary: ImportSummary | None = None
 
@@ -260,13 +262,14 @@ class ImportDialog(QDialog):
         root = self.root_choice.currentText() if self.root_choice.count() > 1 else None
         self._stop = threading.Event()
         self._set_busy(True)
-        self.status.setText(f"Importing {source} …")
+        self.status.setText(f"Importing {mask_urls(source)} …")
         self.details.clear()
         self._task = asyncio.ensure_future(self._run(source, root, self.group_by.currentData(),
                                                      self.download_auth(), self._stop, self.download_context()))
 
     async def _run(self, source: str, root: str | None, group_by: GroupBy, auth: Auth | None,
                    stop: threading.Event, download: tuple[Request, SendContext] | None = None) -> None:
+        self._download = download
         from workbench.core.csdl.to_collection import (
             import_metadata_into_workspace,
             looks_like_csdl,
@@ -353,9 +356,19 @@ class ImportDialog(QDialog):
         self.imported.emit(summary.collection_path)
 
     def _fail(self, message: str, detail: str | None) -> None:
+        """Show why the import failed, with the download's secrets masked: a message may repeat the
+        URL as sent (`{{apiKey}}` resolved, `user:pass@`), and a dialog is often screenshotted."""
+        from workbench.core.masking import mask_message
+
+        secrets: tuple[str, ...] = ()
+        if self._download is not None:
+            from workbench.core.workspace.history import context_secrets
+
+            template, context = self._download
+            secrets = tuple(context_secrets(context, template))
         self._set_busy(False)
-        self.status.setText(message)
-        self.details.setPlainText(detail or "")
+        self.status.setText(mask_message(message, secrets))
+        self.details.setPlainText(mask_message(detail, secrets) if detail else "")
 
     @Slot()
     def cancel_import(self) -> None:
