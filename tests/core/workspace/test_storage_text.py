@@ -54,8 +54,8 @@ def test_direct_writer_matches_libyaml_on_fuzzed_documents(monkeypatch: pytest.M
     written = storage._block_text
     direct = []
 
-    def counted(data: Any, plain_ok: Callable[[str], bool]) -> str:
-        text = written(data, plain_ok)
+    def counted(data: Any, plain_ok: Callable[[str], bool], styles: dict[str, int]) -> str:
+        text = written(data, plain_ok, styles)
         direct.append(1)
         return text
 

@@ -27,11 +27,12 @@ import shutil
 import sys
 import tempfile
 from dataclasses import replace
-from stat import S_ISDIR, S_ISLNK, S_ISREG
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from workbench.core import safe_yaml
+from workbench.core.checks import codec as checks_yaml
 from workbench.core.collections import (
     Auth,
     Body,
@@ -45,10 +46,9 @@ from workbench.core.collections import (
     SettingsOverrides,
     Workspace,
 )
-from workbench.core.checks import codec as checks_yaml
 from workbench.core.errors import StorageError
-from workbench.core.workspace import settings as settings_yaml
 from workbench.core.workspace import secrets
+from workbench.core.workspace import settings as settings_yaml
 
 if TYPE_CHECKING:
     import yaml
@@ -165,9 +165,11 @@ def _plain_emitter() -> Callable[[Any], str]:
         else:
             raise _NotPlain
 
+    styles: dict[str, int] = {}  # `_scalar_style` of short strings (names, keys, media types)
+
     def emit(data: Any) -> str:
         try:
-            return _block_text(data, plain_ok)
+            return _block_text(data, plain_ok, styles)
         except _NotPlain:
             pass  # a scalar whose text needs libyaml's care (folding, escapes): its events, below
         out: list[Any] = [StreamStartEvent(), DocumentStartEvent(explicit=False)]
@@ -178,9 +180,20 @@ def _plain_emitter() -> Callable[[Any], str]:
     return emit
 
 
-# Characters libyaml writes as they are in any style (printable, not a tab, not a line break
-# but `\n`, not a BOM, nothing past U+FFFF); anything else may need escapes or quoting rules.
-_EASY_TEXT = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+@functools.cache
+def _easy_non_ascii() -> re.Pattern[str]:
+    """Characters libyaml writes as they are in any style (printable, not a tab, not a line break
+    but `\\n`, not a BOM, nothing past U+FFFF); anything else may need escapes or quoting rules.
+    Compiled on first need (~4 ms: its ranges span the whole plane); ASCII text never needs it."""
+    return re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+
+
+def _easy_text(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable() or text.replace("\n", "").isprintable()
+    return _easy_non_ascii().fullmatch(text) is not None
+
+
 _LINE_WIDTH = 120  # dump_yaml's `width`: no scalar written here reaches it (libyaml would fold it)
 _FIRST_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
 _PLAIN, _SINGLE, _LITERAL = 0, 1, 2
@@ -189,7 +202,7 @@ _PLAIN, _SINGLE, _LITERAL = 0, 1, 2
 def _scalar_style(text: str, plain_ok: Callable[[str], bool]) -> int:
     """How libyaml's emitter writes `text` in block context (its scalar analysis and style choice,
     for the characters of `_EASY_TEXT`), or `_NotPlain` for what this short cut does not write."""
-    if not _EASY_TEXT.fullmatch(text):
+    if not _easy_text(text):
         raise _NotPlain
     if not text:
         return _SINGLE
@@ -215,35 +228,45 @@ def _folded(text: str, column: int, indent: int, quote: int) -> str:
     start = 0  # of the current output line's text
     base = column  # the column `text[start]` is written at
     end = len(text) - quote
-    i = text.find(" ", quote + 1)
+    i = text.find(" ", max(quote + 1, start + _LINE_WIDTH - base + 1))  # the first space past the width
     while 0 <= i < end:
-        if text[i - 1] != " " and text[i + 1] != " " and base + (i - start) > _LINE_WIDTH and i != end - 1:
+        if text[i - 1] != " " and text[i + 1] != " " and i != end - 1:
             out.append(text[start:i])
             start, base = i + 1, indent
-        i = text.find(" ", i + 1)
+            i = text.find(" ", start + _LINE_WIDTH - base + 1)
+        else:
+            i = text.find(" ", i + 1)
     out.append(text[start:])
     return ("\n" + " " * indent).join(out)
 
 
-def _block_text(data: Any, plain_ok: Callable[[str], bool]) -> str:
+def _block_text(data: Any, plain_ok: Callable[[str], bool], styles: dict[str, int]) -> str:
     """The YAML libyaml's emitter writes for `data` (block style, indent 2, width 120, unicode),
-    written directly: a mapping of plain data whose every scalar is plain, single-quoted on one
-    line, or a clipped/stripped `|` block, none reaching the line width. Anything else (a folded
-    line, an escape, a shared object, a float) raises `_NotPlain` and goes through libyaml.
-    tests/core/workspace/test_storage_text.py compares the two on every shared descriptor.
+    written directly: building ~50 event objects per request and handing them to the C emitter
+    cost more than the text. Covers a mapping of plain data whose every scalar is plain or
+    single-quoted on one line (folded at the width as libyaml folds), or a clipped/stripped `|`
+    block. Anything else (an escape, a multi-line quoted scalar, `|+`, a long key, a shared
+    object, a float) raises `_NotPlain` and goes through libyaml. tests/core/workspace/
+    test_storage_text.py compares the two on fuzzed documents; every shared descriptor's import
+    was compared byte for byte.
     """
     if type(data) is not dict or not data:
         raise _NotPlain
     parts: list[str] = []
     seen: set[int] = set()
-    styles: dict[str, int] = {}
+
+    def style_of(text: str) -> int:
+        style = styles.get(text)
+        if style is None:
+            style = _scalar_style(text, plain_ok)
+            if len(text) < 200 and len(styles) < 100_000:
+                styles[text] = style
+        return style
 
     def scalar(value: Any, column: int, indent: int) -> str:
         kind = type(value)
         if kind is str:
-            style = styles.get(value)
-            if style is None:
-                style = styles[value] = _scalar_style(value, plain_ok)
+            style = style_of(value)
             if style == _PLAIN:
                 return value if column + len(value) <= _LINE_WIDTH else _folded(value, column, indent + 2, 0)
             if style == _SINGLE:
@@ -264,9 +287,7 @@ def _block_text(data: Any, plain_ok: Callable[[str], bool]) -> str:
     def key_text(key: Any) -> str:
         if type(key) is not str or len(key) > 32:
             raise _NotPlain  # a longer key may pass libyaml's 128-byte limit of a simple key
-        style = styles.get(key)
-        if style is None:
-            style = styles[key] = _scalar_style(key, plain_ok)
+        style = style_of(key)
         if style == _PLAIN:
             return key
         if style == _SINGLE:
