@@ -128,6 +128,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _with_facets(get: Callable[[str], str | None], type_name: str, collection: bool,
+                 annotations: tuple[Annotation, ...]) -> Property:
+    """A property with whatever facets its attributes carry (the uncommon shapes)."""
+    max_length = get("MaxLength")
+    precision = get("Precision")
+    scale = get("Scale")
+    unicode = get("Unicode")
+    return _new_full_property(get("Name") or "", type_name, collection, get("Nullable") != "false",
+                              _facet_int(max_length) if max_length is not None else None,
+                              _int(precision) if precision is not None else None,
+                              _facet_int(scale) if scale is not None else None,
+                              get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
+                              annotations)
+
+
 def _split_type(type_name: str) -> tuple[str, bool]:
     if type_name.startswith("Collection(") and type_name.endswith(")"):
         return type_name[11:-1], True
@@ -529,67 +544,39 @@ class _Reader:
     def property(self, el: Any, extra: list[Annotation] | None = None) -> Property:
         # The hottest function (10k calls on Graph): attributes read once, facets only when present.
         attrib = el.attrib
-        type_name = attrib.get("Type") or ""
-        collection = False
-        if type_name[:11] == "Collection(":
-            type_name = type_name[11:-1]
-            collection = True
-        if type_name[:4] != "Edm.":
-            type_name = self.q(type_name)
+        type_name, collection = self.typed(attrib.get("Type") or "")
         annotations: tuple[Annotation, ...] = tuple(self.annotations_of(el)) if len(el) else ()
         if extra:
             annotations = (*annotations, *extra)
         if len(attrib) <= 2:
             return _new_property(attrib.get("Name") or "", type_name, collection, annotations)
-        get = attrib.get
-        max_length = get("MaxLength")
-        precision = get("Precision")
-        scale = get("Scale")
-        unicode = get("Unicode")
-        return Property(get("Name") or "", type_name, collection, get("Nullable") != "false",
-                        _facet_int(max_length) if max_length is not None else None,
-                        _int(precision) if precision is not None else None,
-                        _facet_int(scale) if scale is not None else None,
-                        get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
-                        annotations)
+        return _with_facets(attrib.get, type_name, collection, annotations)
 
     def plain_property(self, items: tuple[tuple[str, str], ...]) -> Property:
         """`property` of a childless element from its attribute items (the same value)."""
         if len(items) <= 3 and items[0][0] == "Name" and items[1][0] == "Type":
             # The common shapes (Graph: 7.5k `Name Type`, 3k `Name Type Nullable`).
-            name = items[0][1]
-            type_name = items[1][1]
-            collection = False
-            if type_name[:11] == "Collection(":
-                type_name = type_name[11:-1]
-                collection = True
-            if type_name[:4] != "Edm.":
-                type_name = self.q(type_name)
+            type_name, collection = self.typed(items[1][1])
             if len(items) == 2:
-                return _new_property(name, type_name, collection, ())
+                return _new_property(items[0][1], type_name, collection, ())
             if items[2][0] == "Nullable":
-                return _new_full_property(name, type_name, collection, items[2][1] != "false",
+                return _new_full_property(items[0][1], type_name, collection, items[2][1] != "false",
                                           None, None, None, None, None, None, ())
         get = dict(items).get
-        type_name = get("Type") or ""
+        type_name, collection = self.typed(get("Type") or "")
+        if len(items) <= 2:
+            return _new_property(get("Name") or "", type_name, collection, ())
+        return _with_facets(get, type_name, collection, ())
+
+    def typed(self, type_name: str) -> tuple[str, bool]:
+        """A property's `Type` split into (qualified type, is a collection)."""
         collection = False
         if type_name[:11] == "Collection(":
             type_name = type_name[11:-1]
             collection = True
         if type_name[:4] != "Edm.":
             type_name = self.q(type_name)
-        if len(items) <= 2:
-            return _new_property(get("Name") or "", type_name, collection, ())
-        max_length = get("MaxLength")
-        precision = get("Precision")
-        scale = get("Scale")
-        unicode = get("Unicode")
-        return _new_full_property(get("Name") or "", type_name, collection, get("Nullable") != "false",
-                                  _facet_int(max_length) if max_length is not None else None,
-                                  _int(precision) if precision is not None else None,
-                                  _facet_int(scale) if scale is not None else None,
-                                  get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
-                                  ())
+        return type_name, collection
 
     def navigation(self, el: Any, extra: list[Annotation] | None = None) -> NavigationProperty:
         get = dict(el.items()).get  # one lxml call for the five attributes read below
