@@ -9,13 +9,14 @@ to call and tests can reach every action by name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
+    QMainWindow,
     QMenu,
     QSizePolicy,
     QToolBar,
@@ -25,10 +26,37 @@ from PySide6.QtWidgets import (
 
 from workbench.ui import icons
 
-if TYPE_CHECKING:  # a type-only back reference: main_window imports this module
-    from workbench.ui.main_window import MainWindow
+if TYPE_CHECKING:
+    from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
 
 Shortcut = str | QKeySequence.StandardKey
+
+
+class ActionSlots(Protocol):
+    """The window's slots the actions trigger: `main_window` imports this module, never the reverse."""
+
+    collections: CollectionPanel
+
+    def save_current(self) -> object: ...
+    def save_all(self) -> object: ...
+    def close_current_tab(self) -> object: ...
+    def choose_workspace(self) -> object: ...
+    def create_workspace(self) -> object: ...
+    def reload_workspace_in_background(self) -> object: ...
+    def edit_settings(self) -> object: ...
+    def send_current(self) -> object: ...
+    def cancel_send(self) -> object: ...
+    def edit_environments(self) -> object: ...
+    def show_code(self) -> object: ...
+    def show_history(self) -> object: ...
+    def import_spec(self) -> object: ...
+    def new_connection(self) -> object: ...
+    def open_metadata_browser(self) -> object: ...
+    def open_batch_editor(self) -> object: ...
+    def show_shortcuts(self) -> object: ...
+    def show_about(self) -> object: ...
+    def current_collection_path(self) -> str: ...
+    def run_collection(self, collection_path: str) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +90,7 @@ class WindowActions:
     tools_menu: QMenu
 
 
-def _act(window: MainWindow, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None) -> QAction:
+def _act(window: QMainWindow, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None) -> QAction:
     act = QAction(text, window)
     if shortcut is not None:
         act.setShortcut(QKeySequence(shortcut))
@@ -70,14 +98,14 @@ def _act(window: MainWindow, text: str, slot: Callable[[], object], shortcut: Sh
     return act
 
 
-def _run_current_collection(window: MainWindow) -> None:
+def _run_current_collection(window: QMainWindow, slots: ActionSlots) -> None:
     """Tools → Run collection…: the runner's setup step for the current tab's collection (else the tree's)."""
-    path = window.current_collection_path()
-    if not path or window.run_collection(path) is None:
+    path = slots.current_collection_path()
+    if not path or slots.run_collection(path) is None:
         window.statusBar().showMessage("Select a collection (or open one of its requests) to run it.", 5000)
 
 
-def _build_toolbar(window: MainWindow) -> tuple[QToolBar, QLabel, QComboBox]:
+def _build_toolbar(window: QMainWindow) -> tuple[QToolBar, QLabel, QComboBox]:
     """Workspace name on the left, the environment picker on the right."""
     bar = QToolBar("Main", window)
     bar.setObjectName("main-toolbar")
@@ -101,28 +129,29 @@ def _build_toolbar(window: MainWindow) -> tuple[QToolBar, QLabel, QComboBox]:
     return bar, title, env_combo
 
 
-def build_actions(window: MainWindow) -> WindowActions:
-    """Build the toolbar, the menu bar and their actions, wired to the window's slots."""
+def build_actions(window: QMainWindow, slots: ActionSlots) -> WindowActions:
+    """Build the toolbar, the menu bar and their actions, wired to the window's slots (`slots` is the
+    window itself, seen through `ActionSlots`)."""
     bar, title, env_combo = _build_toolbar(window)
-    panel = window.collections
+    panel = slots.collections
     new = panel.act_new_request
-    save = _act(window, "Save", window.save_current, QKeySequence.StandardKey.Save)
-    save_all = _act(window, "Save all", window.save_all, "Ctrl+Shift+S")
-    close_tab = _act(window, "Close tab", window.close_current_tab, QKeySequence.StandardKey.Close)
-    open_ws = _act(window, "Open workspace…", window.choose_workspace, QKeySequence.StandardKey.Open)
-    new_ws = _act(window, "New workspace…", window.create_workspace)
-    reload = _act(window, "Reload workspace", window.reload_workspace_in_background, "F5")
-    settings = _act(window, "Settings…", window.edit_settings, "Ctrl+,")
+    save = _act(window, "Save", slots.save_current, QKeySequence.StandardKey.Save)
+    save_all = _act(window, "Save all", slots.save_all, "Ctrl+Shift+S")
+    close_tab = _act(window, "Close tab", slots.close_current_tab, QKeySequence.StandardKey.Close)
+    open_ws = _act(window, "Open workspace…", slots.choose_workspace, QKeySequence.StandardKey.Open)
+    new_ws = _act(window, "New workspace…", slots.create_workspace)
+    reload = _act(window, "Reload workspace", slots.reload_workspace_in_background, "F5")
+    settings = _act(window, "Settings…", slots.edit_settings, "Ctrl+,")
     quit_ = _act(window, "Quit", window.close, QKeySequence.StandardKey.Quit)
-    send = _act(window, "Send", window.send_current, "Ctrl+Return")
+    send = _act(window, "Send", slots.send_current, "Ctrl+Return")
     send.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-    cancel = _act(window, "Cancel request", window.cancel_send, "Esc")
+    cancel = _act(window, "Cancel request", slots.cancel_send, "Esc")
     cancel.setEnabled(False)
-    environments = _act(window, "Manage environments…", window.edit_environments, "Ctrl+E")
+    environments = _act(window, "Manage environments…", slots.edit_environments, "Ctrl+E")
     environments.setIcon(icons.icon("environment"))
-    code = _act(window, "Generate code…", window.show_code, "Ctrl+Shift+C")
+    code = _act(window, "Generate code…", slots.show_code, "Ctrl+Shift+C")
     code.setIcon(icons.icon("code"))
-    history = _act(window, "History", window.show_history, "Ctrl+H")
+    history = _act(window, "History", slots.show_history, "Ctrl+H")
     history.setIcon(icons.icon("history"))
     env_button = QToolButton(window)
     env_button.setDefaultAction(environments)
@@ -134,9 +163,9 @@ def build_actions(window: MainWindow) -> WindowActions:
     file_menu.addAction(new)
     file_menu.addAction(panel.act_new_folder)
     file_menu.addAction(panel.act_new_collection)
-    import_openapi = _act(window, "Import…", window.import_spec, "Ctrl+I")  # issue 4: OpenAPI import
+    import_openapi = _act(window, "Import…", slots.import_spec, "Ctrl+I")  # issue 4: OpenAPI import
     file_menu.addAction(import_openapi)
-    new_connection = _act(window, "New connection…", window.new_connection)
+    new_connection = _act(window, "New connection…", slots.new_connection)
     new_connection.setToolTip("A platform's connection from a template: auth, headers and environments")
     file_menu.addAction(new_connection)
     file_menu.addSeparator()
@@ -162,18 +191,18 @@ def build_actions(window: MainWindow) -> WindowActions:
     view_menu.addAction(history)
     tools_menu = menu.addMenu("&Tools")
     # The runner from the menu too, not only from the tree's context menu (Postman: Runner).
-    run = _act(window, "Run collection…", lambda: _run_current_collection(window), "Ctrl+Shift+R")
+    run = _act(window, "Run collection…", lambda: _run_current_collection(window, slots), "Ctrl+Shift+R")
     run.setToolTip("Run the requests of the current collection, with checks, iterations and a data file")
     tools_menu.addAction(run)
     tools_menu.addSeparator()
-    metadata = _act(window, "Metadata browser…", window.open_metadata_browser)  # issue 6
+    metadata = _act(window, "Metadata browser…", slots.open_metadata_browser)  # issue 6
     tools_menu.addAction(metadata)
     # OData $batch editor (its code loads when used).
-    batch = _act(window, "$batch editor…", window.open_batch_editor)
+    batch = _act(window, "$batch editor…", slots.open_batch_editor)
     tools_menu.addAction(batch)
     help_menu = menu.addMenu("&Help")
-    help_menu.addAction("Keyboard shortcuts", window.show_shortcuts)
-    help_menu.addAction("About API Workbench", window.show_about)
+    help_menu.addAction("Keyboard shortcuts", slots.show_shortcuts)
+    help_menu.addAction("About API Workbench", slots.show_about)
     # These work wherever the focus is in the window, not only when a menu could take them.
     for act in (send, cancel, save, close_tab):
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.main_split.setSizes([300, 980])
         self.setCentralWidget(self.main_split)
 
-        self.window_actions = acts = build_actions(self)
+        self.window_actions = acts = build_actions(self, self)
         self._workspace_title = acts.workspace_title
         self.env_combo = acts.env_combo
         self.env_combo.currentTextChanged.connect(self._environment_chosen)

@@ -3,13 +3,13 @@
 A `$batch` answer (OData 4.01 Part 1 §11.7, JSON or multipart/mixed) holds one response per
 request; a list shows their ids and statuses, and the selected one is shown by a nested
 response pane, so a part gets the same Pretty, Tree, Table and Error views as any response.
-The nested pane comes from a factory the outer pane passes in: this module cannot import the
-pane that imports it.
+The outer pane makes that nested pane and shows the chosen part in it (`part_chosen`,
+`set_detail`): this module cannot import the pane that imports it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -28,7 +28,6 @@ from workbench.ui.widgets.response.body_loader import BodyLoader
 
 if TYPE_CHECKING:
     from workbench.core.odata.batch import BatchResult
-    from workbench.ui.widgets.response.pane import ResponsePane
 
 __all__ = ["BatchParts", "is_batch_response"]
 
@@ -46,12 +45,12 @@ class BatchParts(QSplitter):
     listed = Signal(int)
     #: Why the body could not be split.
     failed = Signal(str)
+    #: The response of the part picked in the list (the outer pane shows it in its nested pane).
+    part_chosen = Signal(object)
 
-    def __init__(self, make_pane: Callable[[], ResponsePane], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
-        self._make_pane = make_pane
         self.parts: list[BatchResult] = []
-        self.part_pane: ResponsePane | None = None
         self.part_list = QListWidget(self)
         self.part_list.setMinimumWidth(200)
         self.part_list.currentRowChanged.connect(self._show_part)
@@ -86,10 +85,10 @@ class BatchParts(QSplitter):
             self.part_list.addItem(item)
         self.listed.emit(len(results))
 
+    def set_detail(self, widget: QWidget) -> None:
+        """Put the widget that shows a chosen part beside the list."""
+        self._part_layout.addWidget(widget)
+
     def _show_part(self, row: int) -> None:
-        if row < 0 or row >= len(self.parts):
-            return
-        if self.part_pane is None:
-            self.part_pane = self._make_pane()
-            self._part_layout.addWidget(self.part_pane)
-        self.part_pane.show_response(self.parts[row].response)
+        if 0 <= row < len(self.parts):
+            self.part_chosen.emit(self.parts[row].response)

@@ -122,7 +122,9 @@ class ResponsePane(QWidget):
         self.binary_view.save_requested.connect(self.save_body_as)
         self.binary_label = self.binary_view.label
         self.hex_view = self.binary_view.hex_view
-        self.parts_view = BatchParts(self._make_part_pane, self)
+        self.parts_view = BatchParts(self)
+        self._part_pane: ResponsePane | None = None  # made when a part is first chosen
+        self.parts_view.part_chosen.connect(self._show_part)
         self.parts_list = self.parts_view.part_list
         self.parts_view.listed.connect(self._parts_listed)
         self.parts_view.failed.connect(
@@ -203,16 +205,14 @@ class ResponsePane(QWidget):
     def contract_report(self) -> list[ContractReport] | None:
         return self.contract_view.reports
 
-    @property
-    def _part_pane(self) -> ResponsePane | None:
-        return self.parts_view.part_pane
-
     # ------------------------------------------------------------------ building
-    def _make_part_pane(self) -> ResponsePane:
+    def _show_part(self, response: Response) -> None:
         """A `$batch` part is shown by a pane of its own (its copy button would copy the part only)."""
-        pane = ResponsePane(self)
-        pane.copy_btn.hide()
-        return pane
+        if self._part_pane is None:
+            self._part_pane = ResponsePane(self)
+            self._part_pane.copy_btn.hide()
+            self.parts_view.set_detail(self._part_pane)
+        self._part_pane.show_response(response)
 
     def _tab_visible(self, widget: QWidget, visible: bool) -> None:
         """Show or hide one tab; hiding the current one moves to the first visible tab.
