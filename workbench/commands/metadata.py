@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 from typing import TextIO
 
@@ -59,12 +58,10 @@ def run(args: argparse.Namespace) -> int:
     except (SendError, AuthError) as exc:
         return fail(masked(exc.message, template, context), EXIT_FAILED)
     if args.json:
-        from workbench.core.csdl.model import model_to_dict
+        from workbench.core.csdl.model import model_json
 
-        # `json.dumps`, not `json.dump`: only the one-shot form uses the C encoder (5x faster on
-        # Graph's 2.7 MB); the text is the same. The dict shares values but has no cycles.
-        sys.stdout.write(json.dumps({"version": model.version, "counts": model.counts(),
-                                     "model": model_to_dict(model)}, ensure_ascii=False, check_circular=False) + "\n")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(model_json(model) + b"\n")
     else:
         write_summary(model, sys.stdout)
     return EXIT_OK

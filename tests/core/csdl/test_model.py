@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from workbench.core.csdl.model import (
@@ -18,7 +20,7 @@ from workbench.core.csdl.model import (
     annotation,
     capabilities_of,
     expand_term,
-    model_to_dict,
+    model_json,
 )
 from workbench.core.csdl.xml_reader import parse_xml
 
@@ -138,7 +140,7 @@ def test_model_built_in_code_and_dict() -> None:
     model = Model("4.0", (Schema("NS", "n", entity_types=(
         EntityType("A", "NS", key=("ID",), properties=(Property("ID", "Edm.Int32", nullable=False),)),)),))
     assert model.find_type("n.A") is not None
-    plain = model_to_dict(model)
+    plain = json.loads(model_json(model))["model"]
     assert plain["schemas"][0]["entity_types"][0] == {
         "name": "A", "namespace": "NS", "key": ["ID"], "properties": [{"name": "ID", "type": "Edm.Int32",
                                                                        "nullable": False}]}
@@ -157,24 +159,16 @@ def test_base_type_cycle_is_cut() -> None:
 
 
 def _reference_plain(value: Any) -> Any:
-    """The straightforward walk `model_to_dict` must equal: fields minus defaults, annotations as dicts."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    """Every field whose value *equals* its default left out, the rest as JSON values."""
+    if isinstance(value, msgspec.Struct):
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            if f.name.startswith("_"):
-                continue
+        for f in msgspec.structs.fields(value):
             item = getattr(value, f.name)
-            default = f.default if f.default is not dataclasses.MISSING else (
-                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
-            if default is not dataclasses.MISSING and item == default:
+            default = f.default if f.default is not msgspec.NODEFAULT else (
+                f.default_factory() if f.default_factory is not msgspec.NODEFAULT else msgspec.NODEFAULT)
+            if default is not msgspec.NODEFAULT and item == default:
                 continue
-            if f.name == "annotations":
-                out["annotations"] = [{"term": a.term, **({"qualifier": a.qualifier} if a.qualifier else {}),
-                                       "value": _reference_plain(a.value)} for a in item]
-            else:
-                out[f.name] = _reference_plain(item)
+            out[f.name] = _reference_plain(item)
         return out
     if isinstance(value, (tuple, list)):
         return [_reference_plain(v) for v in value]
@@ -184,13 +178,16 @@ def _reference_plain(value: Any) -> Any:
 
 
 @pytest.mark.parametrize("name", ["constructs-v4.xml", "sap-v2.xml"])
-def test_model_to_dict_matches_a_plain_walk(name: str) -> None:
-    """The generated per-class converters (and their sharing of equal values) change nothing."""
-    import json
-
+def test_json_leaves_out_every_default(name: str) -> None:
+    """msgspec leaves a field out only when it *is* its default object; the readers must hand over
+    the model's own default objects (`EDM_INT32`, `GET`, ...) so nothing equal to a default is kept."""
     model = parse_xml((DATA / name).read_bytes())
     expected = {"version": model.version, "references": _reference_plain(model.references),
                 "schemas": _reference_plain(model.schemas)}
-    plain = model_to_dict(model)
-    assert plain == expected
-    assert json.dumps(plain, ensure_ascii=False, check_circular=False) == json.dumps(expected, ensure_ascii=False)
+    assert json.loads(model_json(model)) == {"version": model.version, "counts": model.counts(), "model": expected}
+
+
+def test_annotation_without_value_still_says_true() -> None:
+    """A bare `<Annotation Term="Core.Computed"/>` is `true`, and its JSON must keep the value."""
+    model = Model("4.0", (Schema("NS", annotations=(Annotation("Org.OData.Core.V1.Computed", True),)),))
+    assert json.loads(model_json(model))["model"]["schemas"][0]["annotations"] == [{"term": "Org.OData.Core.V1.Computed", "value": True}]

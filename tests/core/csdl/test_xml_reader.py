@@ -13,12 +13,7 @@ from workbench.core.csdl.model import (
     Property,
     TypeDefinition,
 )
-from workbench.core.csdl.xml_reader import (
-    _new_full_property,
-    _new_navigation,
-    _new_property,
-    parse_xml,
-)
+from workbench.core.csdl.xml_reader import parse_xml
 from workbench.core.errors import CsdlError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "csdl"
@@ -231,15 +226,6 @@ def test_shared_msgraph(shared_data: Path) -> None:
     assert model.key_of(user) == ("id",)  # inherited from microsoft.graph.entity
     assert model.find_type("graph.user") is user
     assert model.entity_set("users").capabilities.skip_supported is False  # type: ignore[union-attr]
-
-
-def test_fast_property_factory_matches_constructor() -> None:
-    assert _new_property("a", "Edm.String", True, ()) == Property("a", "Edm.String", collection=True)
-    note = (Annotation("Core.Description", "x"),)
-    assert _new_full_property("a", "Edm.Int32", False, False, 5, 2, "variable", "4326", True, "0", note) == Property(
-        "a", "Edm.Int32", False, False, 5, 2, "variable", "4326", True, "0", note)
-    assert _new_navigation("n", "N.T", True, False, "p", True, "Cascade", (), note, "") == NavigationProperty(
-        "n", "N.T", True, False, "p", True, "Cascade", (), note)
 
 
 def test_properties_read_from_attribute_items_in_any_shape() -> None:

@@ -13,6 +13,7 @@ import json
 from typing import Any, Mapping
 
 from workbench.core.csdl.model import (
+    EDM_INT32,
     Action,
     ActionImport,
     Annotation,
@@ -242,7 +243,9 @@ class _JsonReader:
             if not member.startswith("$") and not member.startswith("@") and "@" not in member
         )
         inline = [a for a in self.annotations(item)]
-        return EnumType(name, ns, members, bool(item.get("$IsFlags")), self.q(item.get("$UnderlyingType", "Edm.Int32")),
+        underlying = item.get("$UnderlyingType")
+        return EnumType(name, ns, members, bool(item.get("$IsFlags")),
+                        self.q(underlying) if underlying and underlying != EDM_INT32 else EDM_INT32,
                         self.merged(inline, qname))
 
     def operation(self, ns: str, name: str, item: dict[str, Any], is_function: bool) -> Function | Action:

@@ -21,13 +21,17 @@ element classes and `remove_blank_text` were measured slower or no faster on Mic
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import re
 from typing import Any, Callable, cast
 
+import msgspec
+
 from workbench.core import safe_xml
 from workbench.core.csdl.model import (
+    EDM_INT32,
+    GET,
+    POST,
     Action,
     ActionImport,
     Annotation,
@@ -135,7 +139,7 @@ def _with_facets(get: Callable[[str], str | None], type_name: str, collection: b
     precision = get("Precision")
     scale = get("Scale")
     unicode = get("Unicode")
-    return _new_full_property(get("Name") or "", type_name, collection, get("Nullable") != "false",
+    return Property(get("Name") or "", type_name, collection, get("Nullable") != "false",
                               _facet_int(max_length) if max_length is not None else None,
                               _int(precision) if precision is not None else None,
                               _facet_int(scale) if scale is not None else None,
@@ -337,13 +341,13 @@ class _Reader:
         if len(items) == 2:  # the common case (`Term` and `String`: Core.Description) in one lxml call
             (first, term), (second, text) = items
             if first == "Term" and second == "String":
-                return _new_annotation(self.q(term), text, qualifier)
+                return Annotation(self.q(term), text, qualifier)
         get = el.get
         term = self.q(get("Term") or "")
         text = get("String")
         if text is not None:  # the common case (Core.Description), without the generic walk
-            return _new_annotation(term, text, get("Qualifier") or qualifier)
-        return _new_annotation(term, self.value_of(el), get("Qualifier") or qualifier)
+            return Annotation(term, text, get("Qualifier") or qualifier)
+        return Annotation(term, self.value_of(el), get("Qualifier") or qualifier)
 
     def value_of(self, el: Any) -> Any:
         """The value of an annotation or property value: an attribute, else the child expression."""
@@ -536,9 +540,9 @@ class _Reader:
             open_type = el.get("OpenType") == "true"
             has_stream = (el.get("HasStream") or el.get(f"{{{M_NS}}}HasStream")) == "true"
         if entity:
-            return _new_entity_type(name, ns, tuple(key), tuple(props), tuple(navs), self.q(base) if base else "",
+            return EntityType(name, ns, tuple(key), tuple(props), tuple(navs), self.q(base) if base else "",
                                     abstract, open_type, has_stream, annotations, key_aliases)
-        return _new_complex_type(name, ns, tuple(props), tuple(navs), self.q(base) if base else "",
+        return ComplexType(name, ns, tuple(props), tuple(navs), self.q(base) if base else "",
                                  abstract, open_type, annotations)
 
     def property(self, el: Any, extra: list[Annotation] | None = None) -> Property:
@@ -549,7 +553,7 @@ class _Reader:
         if extra:
             annotations = (*annotations, *extra)
         if len(attrib) <= 2:
-            return _new_property(attrib.get("Name") or "", type_name, collection, annotations)
+            return Property(attrib.get("Name") or "", type_name, collection, annotations=annotations)
         return _with_facets(attrib.get, type_name, collection, annotations)
 
     def plain_property(self, items: tuple[tuple[str, str], ...]) -> Property:
@@ -558,14 +562,14 @@ class _Reader:
             # The common shapes (Graph: 7.5k `Name Type`, 3k `Name Type Nullable`).
             type_name, collection = self.typed(items[1][1])
             if len(items) == 2:
-                return _new_property(items[0][1], type_name, collection, ())
+                return Property(items[0][1], type_name, collection)
             if items[2][0] == "Nullable":
-                return _new_full_property(items[0][1], type_name, collection, items[2][1] != "false",
+                return Property(items[0][1], type_name, collection, items[2][1] != "false",
                                           None, None, None, None, None, None, ())
         get = dict(items).get
         type_name, collection = self.typed(get("Type") or "")
         if len(items) <= 2:
-            return _new_property(get("Name") or "", type_name, collection, ())
+            return Property(get("Name") or "", type_name, collection)
         return _with_facets(get, type_name, collection, ())
 
     def typed(self, type_name: str) -> tuple[str, bool]:
@@ -593,7 +597,7 @@ class _Reader:
                 on_delete = child.get("Action") or ""
             elif local == "Annotation":
                 annotations.append(self.annotation(child))
-        return _new_navigation(get("Name") or "", self.q(type_name), collection, get("Nullable") != "false",
+        return NavigationProperty(get("Name") or "", self.q(type_name), collection, get("Nullable") != "false",
                                get("Partner") or "", get("ContainsTarget") == "true", on_delete,
                                tuple(constraints), tuple(annotations), "")
 
@@ -702,11 +706,13 @@ class _Reader:
                 annotations = tuple(self.annotations_of(child)) if len(child) else ()
                 if mname in annotated:
                     annotations = self.merged(annotations, f"{qname}/{mname}")
-                members.append(_new_member(mname, value, annotations))
+                members.append(EnumMember(mname, value, annotations))
             elif local == "Annotation":
                 inline.append(self.annotation(child))
+        underlying = el.get("UnderlyingType")
         return EnumType(name, ns, tuple(members), el.get("IsFlags") == "true",
-                        self.q(el.get("UnderlyingType") or "Edm.Int32"), self.merged(inline, qname))
+                        self.q(underlying) if underlying and underlying != EDM_INT32 else EDM_INT32,
+                        self.merged(inline, qname))
 
     def type_definition(self, el: Any, ns: str) -> TypeDefinition:
         name = el.get("Name") or ""
@@ -726,7 +732,7 @@ class _Reader:
     def parameter(self, el: Any) -> Parameter:
         type_name, collection = _split_type(el.get("Type") or "")
         if len(el.attrib) == 2 and not len(el):
-            return _new_parameter(el.get("Name") or "", self.q(type_name), collection)
+            return Parameter(el.get("Name") or "", self.q(type_name), collection)
         return Parameter(el.get("Name") or "", self.q(type_name), collection, el.get("Nullable") != "false",
                          _facet_int(el.get("MaxLength")), _int(el.get("Precision")), _facet_int(el.get("Scale")),
                          tuple(self.annotations_of(el)) if len(el) else ())
@@ -891,7 +897,8 @@ class _Reader:
             returns = ReturnType(self.q(type_name), collection)
         annotations = self.merged(self.annotations_of(el), target)
         entity_set = el.get("EntitySet") or ""
-        http = (method or ("GET" if is_function else "POST")).upper()
+        http = (method or (GET if is_function else POST)).upper()
+        http = GET if http == GET else POST if http == POST else http  # the defaults' own objects
         op: Function | Action
         if is_function:
             op = Function(name, ns, params, returns, bindable, el.get("IsComposable") == "true", "", annotations)
@@ -907,49 +914,11 @@ class _Reader:
 _NO_VALUE = object()
 
 
-def _fast_factory(cls: type, names: tuple[str, ...]) -> Any:
-    """A constructor for a frozen slots dataclass that sets the given fields and defaults the rest.
-
-    Frozen dataclasses pay `object.__setattr__` per field; setting slots through their member
-    descriptors halves the cost, which matters for Graph's 10k properties. Same result as
-    `cls(...)` (checked in tests/core/csdl/test_xml_reader.py).
-    """
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = [f"def make({', '.join(names)}):", "    obj = new(cls)"]
-    for f in dataclasses.fields(cls):
-        scope[f"set_{f.name}"] = cls.__dict__[f.name].__set__
-        if f.name in names:
-            lines.append(f"    set_{f.name}(obj, {f.name})")
-        elif f.default is not dataclasses.MISSING:
-            scope[f"default_{f.name}"] = f.default
-            lines.append(f"    set_{f.name}(obj, default_{f.name})")
-        else:
-            raise TypeError(f"{cls.__name__}.{f.name} has no plain default")
-    lines.append("    return obj")
-    exec("\n".join(lines), scope)  # noqa: S102 - generated from dataclass fields only
-    return scope["make"]
-
-
-_new_property: Callable[..., Property] = _fast_factory(Property, ("name", "type", "collection", "annotations"))
-_new_full_property: Callable[..., Property] = _fast_factory(Property, tuple(f.name for f in dataclasses.fields(Property)))
-
-
 def _property_with(prop: Property, annotations: tuple[Annotation, ...]) -> Property:
     """`prop` with other annotations (a shared property that an `Annotations` target names)."""
-    return _new_full_property(prop.name, prop.type, prop.collection, prop.nullable, prop.max_length, prop.precision,
-                              prop.scale, prop.srid, prop.unicode, prop.default, annotations)
+    return msgspec.structs.replace(prop, annotations=annotations)
 
 
-_new_navigation: Callable[..., NavigationProperty] = _fast_factory(
-    NavigationProperty, tuple(f.name for f in dataclasses.fields(NavigationProperty)))
-_new_member: Callable[..., EnumMember] = _fast_factory(EnumMember, ("name", "value", "annotations"))
-_new_parameter: Callable[..., Parameter] = _fast_factory(Parameter, ("name", "type", "collection"))
-_new_annotation: Callable[..., Annotation] = _fast_factory(Annotation, ("term", "value", "qualifier"))
-_new_entity_type: Callable[..., EntityType] = _fast_factory(EntityType, ("name", "namespace", "key", "properties", "navigation_properties",
-                                              "base_type", "abstract", "open_type", "has_stream", "annotations",
-                                              "key_aliases"))
-_new_complex_type: Callable[..., ComplexType] = _fast_factory(ComplexType, ("name", "namespace", "properties", "navigation_properties",
-                                                "base_type", "abstract", "open_type", "annotations"))
 _NOT_VALUE_ATTRS = frozenset({"Term", "Qualifier", "Property", "Target"})
 
 
@@ -994,7 +963,7 @@ def _v2_set_annotations(el: Any) -> list[Annotation]:
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
-    return dataclasses.replace(obj, **changes)
+    return msgspec.structs.replace(obj, **changes)
 
 
 def _with_annotations(obj: Any, extra: Any, replace_terms: set[str] | None = None) -> Any:
