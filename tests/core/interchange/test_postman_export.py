@@ -36,6 +36,22 @@ def test_export_has_no_clear_secret() -> None:
     assert "{{client_secret}}" in text and "{{password}}" in text
 
 
+def test_oauth2_settings_survive_a_round_trip() -> None:
+    """Every OAuth 2.0 setting comes back from our own Postman import; secrets come back as `{{name}}`."""
+    from workbench.core.interchange.postman import import_collection
+
+    params = {"grant_type": "password", "token_url": "https://login/token", "auth_url": "https://login/auth",
+              "refresh_url": "https://login/refresh", "client_id": "cid", "client_secret": "s3cret",
+              "scope": "api", "username": "ann", "password": "pw", "header_prefix": "Token",
+              "audience": "https://api", "resource": "urn:api", "client_auth": "body"}
+    collection = Collection("C", requests=(Request("R", "GET", "https://api/x", path="R.yaml"),),
+                            auth=Auth("oauth2", params))
+    imported = import_collection(to_postman(collection))
+    assert imported.collection is not None
+    back = dict(imported.collection.auth.params)
+    assert back == {**params, "client_secret": "{{client_secret}}", "password": "{{password}}"}
+
+
 def test_export_loads_in_postman_sdk(tmp_path: Path) -> None:
     if shutil.which("node") is None:
         pytest.skip("node is not installed")

@@ -34,8 +34,9 @@ MAX_DEPTH = 64  # folders nested deeper are a hostile file, not a collection
 _GRANTS = {"client_credentials": "client_credentials", "password_credentials": "password",
            "authorization_code": "authorization_code", "authorization_code_with_pkce": "authorization_code",
            "implicit": "authorization_code"}
-# Postman's auth keys -> our Auth.params names (see collections.Auth and auth/oauth2.OAuth2Config).
-_AUTH_KEYS: dict[str, dict[str, str]] = {
+#: Postman's auth keys -> our Auth.params names (see collections.Auth and auth/oauth2.OAuth2Config);
+#: the export (`postman_export`) writes the same table backwards, so a round trip keeps every key.
+AUTH_KEYS: dict[str, dict[str, str]] = {
     "basic": {"username": "username", "password": "password"},
     "bearer": {"token": "token"},
     "apikey": {"key": "name", "value": "value", "in": "in"},
@@ -105,10 +106,10 @@ class _Reader:
             params = {str(r.get("key")): _text(r.get("value")) for r in raw if isinstance(r, Mapping)}
         elif isinstance(raw, Mapping):  # v2.0: {key: value}
             params = {str(k): _text(v) for k, v in raw.items()}
-        if kind not in _AUTH_KEYS:
+        if kind not in AUTH_KEYS:
             self.warnings.append(f"{where}: Postman auth {kind!r} is not supported here; it was left out")
             return Auth(default)  # type: ignore[arg-type]
-        ours = {mine: params[theirs] for theirs, mine in _AUTH_KEYS[kind].items() if params.get(theirs)}
+        ours = {mine: params[theirs] for theirs, mine in AUTH_KEYS[kind].items() if params.get(theirs)}
         if kind == "apikey":
             where_to = params.get("in", "header")
             ours["in"] = where_to if where_to in ("header", "query") else "header"

@@ -11,21 +11,16 @@ import re
 from typing import Any, Mapping
 
 from workbench.core.collections import Auth, Body, Collection, Folder, KeyValue, Request
+from workbench.core.interchange.postman import AUTH_KEYS
 from workbench.core.path_variables import PLACEHOLDER, encode_path_value
 from workbench.core.urls import join_url
 from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
-# Our Auth.params name -> Postman's key, per scheme.
+# Our Auth.params name -> Postman's key, per scheme: the import's table read backwards.
 _AUTH_KEYS: dict[str, dict[str, str]] = {
-    "basic": {"username": "username", "password": "password"},
-    "bearer": {"token": "token"},
-    "apikey": {"name": "key", "value": "value", "in": "in"},
-    "oauth2": {"token_url": "accessTokenUrl", "auth_url": "authUrl", "client_id": "clientId",
-               "client_secret": "clientSecret", "scope": "scope", "username": "username", "password": "password",
-               "header_prefix": "headerPrefix", "audience": "audience", "resource": "resource"},
-}
+    kind: {ours: theirs for theirs, ours in keys.items()} for kind, keys in AUTH_KEYS.items()}
 _GRANTS = {"client_credentials": "client_credentials", "password": "password_credentials",
            "authorization_code": "authorization_code_with_pkce", "refresh_token": "client_credentials"}
 
