@@ -93,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             module.configure(parser)
             ns = parser.parse_args(args[1:])
             return int(module.run(ns))
+        if not args:
+            # The plain `workbench` (the desktop launcher's command): nothing to parse, and building
+            # the parser (argparse's gettext look-ups) would cost ~4 ms before the window.
+            from workbench.ui.app import run_app
+
+            return run_app()
         if args and not args[0].startswith("-") and _looks_like_unknown_command(args[0]):
             return fail(f"{args[0]!r} is neither a sub-command nor a workspace folder "
                         f"(sub-commands: {', '.join(SUBCOMMANDS)}; a new workspace needs a path such as ./{args[0]})")

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from workbench.ui.palette import Palette, current
+from workbench.ui.resource_files import resources_dir
 
 BADGE_WIDTH, BADGE_HEIGHT = 40, 16
 _SHORT = {"DELETE": "DEL", "OPTIONS": "OPT", "PATCH": "PATCH", "TRACE": "TRC"}
 
 
 def _source_dir() -> str:
-    return str(resources.files("workbench.resources") / "icons").replace("\\", "/")
+    return f"{resources_dir()}/icons"
 
 
 @lru_cache(maxsize=None)

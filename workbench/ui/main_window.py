@@ -20,8 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -38,11 +37,17 @@ from workbench.core.workspace import storage
 from workbench.ui import icons
 from workbench.ui.actions import build_actions
 from workbench.ui.widgets.workspace.collection_panel import CollectionPanel
-from workbench.ui.workspace_reload import WorkspaceReloader
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # event classes are only named here: their Python types are built when an event arrives
     import asyncio
 
+    from PySide6.QtGui import (
+        QCloseEvent,
+        QDragEnterEvent,
+        QDropEvent,
+        QPaintEvent,
+        QShowEvent,
+    )
     from PySide6.QtWidgets import QDockWidget
 
     from workbench.core.sending.send import SendContext
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
     from workbench.ui.background import BackgroundJob
     from workbench.ui.widgets.odata.query_dock import QueryBuilderDock
     from workbench.ui.widgets.request.editor import RequestEditor
+    from workbench.ui.widgets.request.request_tabs import RequestTabs
     from workbench.ui.widgets.response.pane import ResponsePane
     from workbench.ui.widgets.workspace.connection_dialog import (
         ConnectionDialog,  # imported when first needed: the first paint must not wait for them
@@ -58,6 +64,7 @@ if TYPE_CHECKING:
     from workbench.ui.widgets.workspace.import_dialog import ImportDialog
     from workbench.ui.widgets.workspace.runner_dialog import RunnerDialog
     from workbench.ui.window_api import WindowApi
+    from workbench.ui.workspace_reload import WorkspaceReloader
 
 UI_STATE_FILE = "ui.json"
 EMPTY_HINT = ("Select a request on the left, or press Ctrl+N for a new one.\n\n"
@@ -88,49 +95,42 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("API Workbench")
         self.setWindowIcon(icons.icon("app"))
 
-        # -- left: collections | history
+        # -- left: collections | history. The panel is made first: it leads the focus chain (its
+        # filter has the focus at start), so creation order is tab order here.
         self.collections = CollectionPanel(self)
-        self.left = QTabWidget(self)
+        # The other widgets are made inside the container they end up in: moving a built subtree into
+        # a splitter re-resolves its style sheet, fonts and palette (~1 ms for the left pane alone).
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.left = QTabWidget(self.main_split)
         self.left.setDocumentMode(True)
         self.left.addTab(self.collections, "Collections")
-        self._history_placeholder = QWidget(self)
+        self._history_placeholder = QWidget(self.left)
         self.left.addTab(self._history_placeholder, "History")
         self.left.currentChanged.connect(self._left_tab_changed)
 
-        # -- centre: request tabs over the response
-        from workbench.ui.widgets.request.request_tabs import RequestTabs
-
-        self.tabs = RequestTabs(self)  # one preview tab for single clicks in the tree
-        self.tabs.setTabsClosable(True)
-        self.tabs.setMovable(True)
-        self.tabs.setDocumentMode(True)
-        self.tabs.setIconSize(QSize(icons.BADGE_WIDTH, icons.BADGE_HEIGHT))
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.setStyleSheet(
-            f"QTabBar::close-button {{ image: url({icons.icon_path('close')}); }}"
-            f"QTabBar::close-button:hover {{ image: url({icons.icon_path('close-hover')}); }}")
-        self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.tabs.currentChanged.connect(self._current_tab_changed)
+        # -- centre: request tabs over the response. The tabs are hidden until one opens (the hint,
+        # or a blank while last session's tabs come back, is shown instead), so they are built on
+        # first use, right after the first paint at the latest (see `tabs`).
+        self.centre = QSplitter(Qt.Orientation.Vertical, self.main_split)
+        self._tabs: RequestTabs | None = None
+        self._editor_stack = QStackedWidget(self.centre)
+        self._empty = QLabel(EMPTY_HINT, self._editor_stack)
+        self._empty.setObjectName("empty")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._editor_stack.addWidget(self._empty)
         # The response pane (JSON/XML viewers, tables) is built right after the first paint;
         # until then a label with its empty state stands in (see `response`).
         self._response: ResponsePane | None = None
-        self._response_placeholder = QLabel("No response yet.\nPick a request and press Send (Ctrl+Enter).", self)
+        self._response_placeholder = QLabel("No response yet.\nPick a request and press Send (Ctrl+Enter).",
+                                            self.centre)
         self._response_placeholder.setObjectName("empty")
         self._response_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty = QLabel(EMPTY_HINT, self)
-        self._empty.setObjectName("empty")
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._editor_stack = QStackedWidget(self)
-        self._editor_stack.addWidget(self._empty)
-        self._editor_stack.addWidget(self.tabs)
-        self.centre = QSplitter(Qt.Orientation.Vertical, self)
         self.centre.addWidget(self._editor_stack)
         self.centre.addWidget(self._response_placeholder)
         self.centre.setStretchFactor(0, 1)
         self.centre.setStretchFactor(1, 1)
         self.centre.setChildrenCollapsible(True)  # issue 14: the editor or the response can be folded away
 
-        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_split.addWidget(self.left)
         self.main_split.addWidget(self.centre)
         self.main_split.setStretchFactor(0, 0)
@@ -166,9 +166,7 @@ class MainWindow(QMainWindow):
         # window reload at once (`reload_workspace`), the watch list is then refreshed in a worker.
         self._watcher: QFileSystemWatcher | None = None
         self._watch_job: BackgroundJob | None = None
-        self._reloader = WorkspaceReloader(self)
-        self._reloader.loaded.connect(self._background_reload_done)
-        self._reloader.failed.connect(self._background_reload_failed)
+        self._reloader_instance: WorkspaceReloader | None = None  # see `_reloader`
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(400)
@@ -190,6 +188,37 @@ class MainWindow(QMainWindow):
             self._empty.setText("")
 
     # ------------------------------------------------------------------ lazily built parts
+    @property
+    def _reloader(self) -> WorkspaceReloader:
+        """The background reader of the workspace (F5, the file watcher), made on first use."""
+        if self._reloader_instance is None:
+            from workbench.ui.workspace_reload import WorkspaceReloader
+
+            reloader = WorkspaceReloader(self)
+            reloader.loaded.connect(self._background_reload_done)
+            reloader.failed.connect(self._background_reload_failed)
+            self._reloader_instance = reloader
+        return self._reloader_instance
+
+    @property
+    def tabs(self) -> RequestTabs:
+        """The request tabs (one preview tab for single clicks in the tree), built on first use."""
+        if self._tabs is None:
+            from workbench.ui.widgets.request.request_tabs import RequestTabs
+
+            tabs = RequestTabs(self)
+            tabs.setTabsClosable(True)
+            tabs.setMovable(True)
+            tabs.setDocumentMode(True)
+            tabs.setIconSize(QSize(icons.BADGE_WIDTH, icons.BADGE_HEIGHT))
+            tabs.setElideMode(Qt.TextElideMode.ElideRight)
+            tabs.tabCloseRequested.connect(self.close_tab)
+            tabs.currentChanged.connect(self._current_tab_changed)
+            self._editor_stack.addWidget(tabs)
+            QWidget.setTabOrder(self.left.tabBar(), tabs)  # Tab order as if made with the window
+            self._tabs = tabs
+        return self._tabs
+
     @property
     def response(self) -> ResponsePane:
         """The response pane, built on first use (or right after the first paint)."""
@@ -226,6 +255,8 @@ class MainWindow(QMainWindow):
         self._query_builder = install_query_builder(self)
 
     def _after_first_paint(self) -> None:
+        self.tabs  # noqa: B018 - build them now that the window is on screen
+        self.collections.finish_after_first_paint()
         self._start_watching()
         self._restore_ui_state(self._pending_tabs)
         self._empty.setText(EMPTY_HINT)
@@ -266,7 +297,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def reload_workspace(self) -> None:
         """Re-read the workspace from disk now (after an edit made in this window)."""
-        self._reloader.cancel()  # an older read still running must not land over this one
+        if self._reloader_instance is not None:
+            self._reloader_instance.cancel()  # an older read still running must not land over this one
         try:
             workspace = storage.load_workspace(self.workspace_root)
         except WorkbenchError as exc:
@@ -288,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def reload_pending(self) -> bool:
         """Whether a background reload is reading or queued."""
-        return self._reloader.is_busy()
+        return self._reloader_instance is not None and self._reloader_instance.is_busy()
 
     @Slot(object)
     def _background_reload_done(self, workspace: Workspace) -> None:
@@ -504,7 +536,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ tabs
     def editors(self) -> list[RequestEditor]:
         editor_type = _editor_type()
-        if editor_type is None:
+        if editor_type is None or self._tabs is None:
             return []
         widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
         return [w for w in widgets if isinstance(w, editor_type)]
@@ -594,6 +626,8 @@ class MainWindow(QMainWindow):
         self.collections.new_request()
 
     def current_editor(self) -> RequestEditor | None:
+        if self._tabs is None:
+            return None
         widget = self.tabs.currentWidget()
         return widget if widget is not None and widget in self.editors() else None
 
@@ -952,11 +986,13 @@ class MainWindow(QMainWindow):
                 restored = True
         return restored
 
-    def event(self, event: QEvent) -> bool:
-        if not self._painted and event.type() == QEvent.Type.Paint:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        # paintEvent, not event(): an `event` override hands every event of the window to Python
+        # while it is built and shown (each new event class builds its Python type: ~2 ms).
+        super().paintEvent(event)
+        if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self._after_first_paint)
-        return super().event(event)
 
     # ------------------------------------------------------------------ OpenAPI import (issue 4)
     def new_connection(self, template_id: str = "") -> ConnectionDialog:
@@ -1037,7 +1073,8 @@ class MainWindow(QMainWindow):
         self._reload_timer.stop()
         if self._watcher is not None:
             self._watcher.blockSignals(True)
-        self._reloader.cancel()
+        if self._reloader_instance is not None:
+            self._reloader_instance.cancel()
         if self._watch_job is not None:
             self._watch_job.cancel()
             self._watch_job = None

@@ -10,7 +10,7 @@ are built or painted, so switching theme fully takes effect at the next start.
 from __future__ import annotations
 
 import re
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import Qt
@@ -26,6 +26,7 @@ from workbench.ui.palette import (
     set_current,
     status_color,
 )
+from workbench.ui.resource_files import resources_dir
 
 ThemeMode = Literal["light", "dark", "system"]
 THEME_MODES: tuple[ThemeMode, ...] = ("light", "dark", "system")
@@ -47,7 +48,7 @@ def palette_for(mode: str) -> Palette:
 
 def style_sheet(palette: Palette) -> str:
     """The style sheet template filled from `palette` (unknown `@names@` are left as they are)."""
-    template = (resources.files("workbench.resources") / "theme.qss").read_text(encoding="utf-8")
+    template = (Path(resources_dir()) / "theme.qss").read_text(encoding="utf-8")
     template = template.replace("@ICONS@", icons.icons_dir(palette))
 
     def fill(match: re.Match[str]) -> str:

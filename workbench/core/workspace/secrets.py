@@ -8,7 +8,6 @@ the same file (small diffs) and two workspaces never share a slot.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -181,6 +180,8 @@ def set_backend(new: SecretBackend) -> None:
 
 def reference_for(workspace_root: str, field_id: str) -> str:
     """The stable reference written to YAML for one secret field of one workspace."""
+    import hashlib  # only saving a secret needs it; the window's start-up reads the workspace without it
+
     digest = hashlib.sha256(os.path.abspath(workspace_root).encode()).hexdigest()[:12]
     return f"{REF_PREFIX}{digest}/{field_id}"
 

@@ -13,7 +13,6 @@ decides what is shown, and the view gets one reset: a few ms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from PySide6.QtCore import (
@@ -37,26 +36,31 @@ MethodRole = Qt.ItemDataRole.UserRole + 3
 _Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(eq=False)
 class Node:
     """One row of the tree; `key` is the item's path relative to the workspace.
 
     `children` is the whole tree; `shown` the children the filter lets through (the same list
     when no filter is set) and `position` this node's row among its parent's `shown`, so the
-    model answers `index`/`parent` without searching.
+    model answers `index`/`parent` without searching. A plain class with slots, not a
+    dataclass: it is defined before the first paint (a dataclass compiles its `__init__` there).
     """
 
-    kind: NodeKind
-    name: str
-    key: str
-    value: Collection | Folder | Request | None = None
-    parent: "Node | None" = None
-    children: list["Node"] = field(default_factory=list)
-    collection_path: str = ""
-    shown: list["Node"] = field(default_factory=list)
-    position: int = 0
-    visible: bool = True
-    haystack: str = ""
+    __slots__ = ("kind", "name", "key", "value", "parent", "children", "collection_path", "shown", "position",
+                 "visible", "haystack")
+
+    def __init__(self, kind: NodeKind, name: str, key: str, value: Collection | Folder | Request | None = None,
+                 parent: Node | None = None, *, collection_path: str = "", haystack: str = "") -> None:
+        self.kind = kind
+        self.name = name
+        self.key = key
+        self.value = value
+        self.parent = parent
+        self.children: list[Node] = []
+        self.collection_path = collection_path
+        self.shown: list[Node] = []
+        self.position = 0
+        self.visible = True
+        self.haystack = haystack
 
     def row(self) -> int:
         return self.position

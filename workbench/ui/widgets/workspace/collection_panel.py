@@ -17,11 +17,9 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -64,7 +62,6 @@ class CollectionPanel(QWidget):
         self.model.move_requested = self.move_items  # type: ignore[attr-defined]
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter")
-        self.filter.setClearButtonEnabled(True)
         self.filter.setToolTip("Filter requests by name, method or URL")
         self.filter.textChanged.connect(self._filter_changed)
         self._unfiltered_expanded: set[str] = set()  # what to expand again when the filter is cleared
@@ -124,6 +121,14 @@ class CollectionPanel(QWidget):
         layout.addWidget(self.no_match)
         self.tree.selectionModel().currentChanged.connect(self._update_actions)
         self._update_actions()
+
+    def finish_after_first_paint(self) -> None:
+        """What the first frame does not show, set up once it is on screen (the window calls this).
+
+        The filter's clear button appears only over typed text, and the first one made loads its
+        icon (~1 ms): the user cannot have typed yet.
+        """
+        self.filter.setClearButtonEnabled(True)
 
     def _action(self, text: str, icon: QIcon | None, slot: Callable[[], object],
                 shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
@@ -281,11 +286,16 @@ class CollectionPanel(QWidget):
         return node.collection_path, self._rel(node)
 
     def _ask(self, title: str, label: str, text: str) -> str | None:
+        # The dialogs' Python types are built when first used, not before the first paint.
+        from PySide6.QtWidgets import QInputDialog
+
         name, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
         name = name.strip()
         return name if ok and name else None
 
     def _report(self, title: str, exc: WorkbenchError | OSError) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, getattr(exc, "message", None) or str(exc))
 
     def new_request(self, name: str | None = None) -> str:
@@ -402,6 +412,8 @@ class CollectionPanel(QWidget):
         if node is None:
             return False
         if confirm:
+            from PySide6.QtWidgets import QMessageBox
+
             what = {"request": "request", "folder": "folder and everything in it",
                     "collection": "collection and every request in it"}[node.kind]
             answer = QMessageBox.question(
