@@ -191,28 +191,29 @@ async def _postman_validity(spec: Path, converter: str, tmp: str) -> tuple[int, 
 def validity() -> None:
     import asyncio
 
-    sys.path.insert(0, str(ROOT / "tests" / "core"))
-    from test_openapi_prism import (  # the test's own harness for our side
+    sys.path.insert(0, str(ROOT / "tests" / "core" / "openapi"))
+    from test_prism_acceptance import (  # the test's own harness for our side
+        Target,
         run_spec,
-        shared_specs,
+        shared_targets,
     )
 
-    specs = shared_specs(SHARED.parent)
     converter = peers.node_bin("openapi2postmanv2")
 
-    async def both(spec: Path, tmp: str) -> tuple[Path, tuple[int, int], tuple[int, int]]:
-        ours = await run_spec(spec)
-        theirs = await _postman_validity(spec, converter, tmp)
-        return spec, (ours.ok, ours.sent), theirs
+    async def both(target: Target, tmp: str) -> tuple[Path, tuple[int, int], tuple[int, int]]:
+        ours = await run_spec(target)
+        theirs = await _postman_validity(target.prism_spec, converter, tmp)
+        return target.source, (ours.ok, ours.sent), theirs
 
-    async def run_all(tmp: str) -> list[tuple[Path, tuple[int, int], tuple[int, int]]]:
+    async def run_all(targets: list[Target], tmp: str) -> list[tuple[Path, tuple[int, int], tuple[int, int]]]:
         results = []
-        for i in range(0, len(specs), 4):  # four Prism mocks at a time on two cores
-            results += await asyncio.gather(*(both(s, tmp) for s in specs[i:i + 4]))
+        for i in range(0, len(targets), 4):  # four Prism mocks at a time on two cores
+            results += await asyncio.gather(*(both(t, tmp) for t in targets[i:i + 4]))
         return results
 
     with tempfile.TemporaryDirectory() as tmp:
-        results = asyncio.run(run_all(tmp))
+        targets = shared_targets(SHARED.parent, Path(tmp))
+        results = asyncio.run(run_all(targets, tmp))
     print(f"\n{'spec (Prism 2xx / sent)':40} {'workbench':>14} {'openapi2postmanv2':>20}")
     totals = [0, 0, 0, 0]
     for spec, (ok, sent), (pok, psent) in results:
