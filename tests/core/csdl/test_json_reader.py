@@ -120,6 +120,23 @@ def test_json_defaults() -> None:
     assert model.entity_container is not None and model.entity_container.is_default
 
 
+@pytest.mark.parametrize("raw", [b"1e999", b'"x"', b"1.5", b"true", b"[1]"])
+def test_an_enum_value_that_is_no_integer_is_named(raw: bytes) -> None:
+    """CSDL JSON §10.2: member values are integers; anything else is reported against the member, in words."""
+    doc = b'{"$Version": "4.01", "N": {"E": {"$Kind": "EnumType", "Red": 0, "Blue": ' + raw + b"}}}"
+    with pytest.raises(CsdlError) as caught:
+        parse_json(doc)
+    message = caught.value.message
+    assert message.startswith("Malformed CSDL JSON: N.E/Blue: the value ") and message.endswith("is not an integer")
+    assert "Error" not in message
+
+
+def test_enum_values_written_as_strings_or_whole_floats_are_read() -> None:
+    model = parse_json(b'{"$Version": "4.01", "N": {"E": {"$Kind": "EnumType", "Red": "2", "Blue": 3.0}}}')
+    enum = model.find_type("N.E")
+    assert [(m.name, m.value) for m in enum.members] == [("Red", 2), ("Blue", 3)]  # type: ignore[union-attr]
+
+
 def test_malformed_json_documents() -> None:
     with pytest.raises(CsdlError, match="Malformed CSDL JSON"):
         parse_json(b"{not json")

@@ -125,8 +125,8 @@ class _JsonReader:
             if body.get("$Alias"):
                 self.aliases[body["$Alias"]] = ns
         for ns, body in schema_docs:
-            for target, annotations in (body.get("$Annotations") or {}).items():
-                self.external.setdefault(self.target(target), []).extend(self.annotations(annotations))
+            for target, applied in (body.get("$Annotations") or {}).items():
+                self.external.setdefault(self.target(target), []).extend(self.annotations(applied))
         default_container = str(doc.get("$EntityContainer") or "")
         schemas = tuple(self.schema(ns, body, self.q(default_container)) for ns, body in schema_docs)
         return Model(version=str(doc["$Version"]), schemas=schemas, references=tuple(references), source=self.source)
@@ -238,7 +238,8 @@ class _JsonReader:
     def enum_type(self, ns: str, name: str, item: dict[str, Any]) -> EnumType:
         qname = f"{ns}.{name}"
         members = tuple(
-            EnumMember(member, int(value), self.merged(self.annotations(item, member), f"{qname}/{member}"))
+            EnumMember(member, _member_value(qname, member, value),
+                       self.merged(self.annotations(item, member), f"{qname}/{member}"))
             for member, value in item.items()
             if not member.startswith("$") and not member.startswith("@") and "@" not in member
         )
@@ -305,3 +306,16 @@ def _default(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _member_value(qname: str, member: str, value: Any) -> int:
+    """An enum member's value (CSDL JSON §10.2: an integer), or a message naming the member."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer")
+    try:
+        number = int(value)
+    except (ValueError, OverflowError):
+        raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer") from None
+    if isinstance(value, float) and number != value:
+        raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer")
+    return number
