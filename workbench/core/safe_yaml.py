@@ -38,7 +38,7 @@ def load(text: str, loader_cls: Any, max_alias_nodes: int = DEFAULT_MAX_ALIAS_NO
         node = loader.get_single_node()
         if node is None:
             return None
-        if _ANCHOR.search(text):
+        if "&" in text and _ANCHOR.search(text):  # `in` first: the pattern's look-behind is slow
             check_expansion(node, max_alias_nodes)
         return loader.construct_document(node)
     finally:

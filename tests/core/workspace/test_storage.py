@@ -250,6 +250,22 @@ def test_unchanged_workspace_loads_without_the_yaml_parser(tmp_path: Path) -> No
     assert storage.load_workspace(ws) == first
 
 
+def test_values_only_the_json_module_writes_load_the_same_from_the_cache(tmp_path: Path) -> None:
+    """An integer beyond 64 bits (orjson refuses it: the json module's path), dates (text either way):
+    the cached load equals the parsed one."""
+    ws = _cache_ws(tmp_path)
+    (ws / "C" / "one.yaml").write_text(
+        'name: one\nmethod: GET\nurl: http://a/1\ndocs: "é ✓"\n'
+        "meta: {big: 123456789012345678901234567890, when: 2024-01-02, at: 2024-01-02 10:00:00}\n")
+    parsed = storage.load_workspace(ws)
+    (request,) = parsed.collections[0].all_requests()
+    assert request.docs == "é ✓"
+    assert dict(request.meta) == {"big": "123456789012345678901234567890", "when": "2024-01-02",
+                                  "at": "2024-01-02 10:00:00"}
+    assert (ws / ".workbench" / storage.PARSE_CACHE_FILE).exists()
+    assert storage.load_workspace(ws) == parsed
+
+
 def test_cache_never_hides_an_external_edit_or_a_broken_file(tmp_path: Path) -> None:
     ws = _cache_ws(tmp_path)
     storage.load_workspace(ws)
