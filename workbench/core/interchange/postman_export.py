@@ -18,9 +18,10 @@ from workbench.core.workspace.secrets import SECRET_PARAMS, is_template
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
-# Our Auth.params name -> Postman's key, per scheme: the import's table read backwards.
+# Our Auth.params name -> Postman's key, per scheme: the import's table read backwards, less a
+# stored access token (state, not settings: the import drops it as stale, and it is a secret).
 _AUTH_KEYS: dict[str, dict[str, str]] = {
-    kind: {ours: theirs for theirs, ours in keys.items()} for kind, keys in AUTH_KEYS.items()}
+    kind: {ours: theirs for theirs, ours in keys.items() if ours != "access_token"} for kind, keys in AUTH_KEYS.items()}
 _GRANTS = {"client_credentials": "client_credentials", "password": "password_credentials",
            "authorization_code": "authorization_code_with_pkce", "refresh_token": "client_credentials"}
 
