@@ -405,24 +405,35 @@ def write_atomic(path: Path, text: str) -> None:
     if batch is not None and batch.takes(path):
         batch.write(path, text)
         return
+    tmp, _ = _temp_beside(path, text, durable=True)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def _temp_beside(path: Path, text: str, *, durable: bool) -> tuple[str, int]:
+    """`text` in a hidden temp file next to `path`, with `path`'s mode (0644 for a new file).
+
+    Returns the temp file and its filesystem's device. `durable` flushes it to disk first (a
+    lone write); a batch flushes all its files at once instead. A temp file left by a crash is
+    swept by `remove_stale_temp_files`.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+            device = os.fstat(fh.fileno()).st_dev
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink_quietly(tmp)
         raise
+    return tmp, device
 
 
 class _Batch:
@@ -450,17 +461,7 @@ class _Batch:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                device = os.fstat(fh.fileno()).st_dev
-            os.chmod(tmp, 0o644)
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
-        self.pending[path] = (tmp, device)
+        self.pending[path] = _temp_beside(path, text, durable=False)  # a new file: mode 0644
 
     def commit(self) -> None:
         _flush([tmp for tmp, _ in self.pending.values()], {dev for _, dev in self.pending.values()})
@@ -835,7 +836,7 @@ class _ParseCache:
         if isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
             self.used[key] = hit
             return hit[1]
-        data = _as_json_values(read_yaml(path))
+        data = json.loads(_json_text(read_yaml(path)))  # what the cache will give back next time
         self.used[key] = [stamp, data]
         self.changed = True
         return data
@@ -854,28 +855,20 @@ class _ParseCache:
             return
         try:
             state_dir(self.root)
-            import orjson  # not on the warm start's path: only a changed workspace writes the cache
-
-            document = {"version": _PARSE_CACHE_VERSION, "entries": self.used}
-            try:
-                text = orjson.dumps(document).decode("utf-8")
-                if "null" in text:  # a NaN would be null here (see `_as_json_values`)
-                    raise TypeError("null")
-            except TypeError:
-                text = json.dumps(document, separators=(",", ":"))
-            write_atomic(self.path, text)
+            write_atomic(self.path, _json_text({"version": _PARSE_CACHE_VERSION, "entries": self.used}))
         except OSError:
             pass  # a read-only workspace still loads; it just parses every time
 
 
-def _as_json_values(value: Any) -> Any:
-    """`value` as JSON gives it back (dates and other scalars as text): what the cache will hold.
+def _json_text(value: Any) -> str:
+    """`value` as the json module writes it (dates and other scalars as text), for the parse cache.
 
-    orjson, ~5x faster than the json module (a tenth of a cold load of 1,000 request files);
-    the json module where orjson would differ: it refuses an integer beyond 64 bits or a date
-    as a key, and writes a NaN or infinity (`.nan`, `.inf`) as null, which the settings check
-    must still see as the bad number it is. A null in the output may be either, so it takes
-    the json module's path too.
+    Through orjson where the text reads back the same, ~5x faster (a tenth of a cold load of
+    1,000 request files); through the json module where orjson would differ: it refuses an
+    integer beyond 64 bits or a date as a key, and writes a NaN or infinity (`.nan`, `.inf`) as
+    null, which the settings check must still see as the bad number it is. A null in orjson's
+    text may be either, so it takes the json module's path too. orjson is imported here, off a
+    warm start's path: only a parse or a changed cache gets here.
     """
     import orjson
 
@@ -884,8 +877,8 @@ def _as_json_values(value: Any) -> Any:
     except TypeError:
         text = b"null"
     if b"null" not in text:
-        return orjson.loads(text)
-    return json.loads(json.dumps(value, default=str))
+        return text.decode("utf-8")
+    return json.dumps(value, default=str, separators=(",", ":"))
 
 
 class _Reader:
