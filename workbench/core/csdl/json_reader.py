@@ -9,6 +9,7 @@ properties, and annotations are `@Term#Qualifier` members next to what they anno
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any, Mapping
 
@@ -39,6 +40,7 @@ from workbench.core.csdl.model import (
     Singleton,
     Term,
     TypeDefinition,
+    default_object,
 )
 from workbench.core.errors import CsdlError
 
@@ -244,10 +246,8 @@ class _JsonReader:
             if not member.startswith("$") and not member.startswith("@") and "@" not in member
         )
         inline = [a for a in self.annotations(item)]
-        underlying = item.get("$UnderlyingType")
         return EnumType(name, ns, members, bool(item.get("$IsFlags")),
-                        self.q(underlying) if underlying and underlying != EDM_INT32 else EDM_INT32,
-                        self.merged(inline, qname))
+                        default_object(self.q(item.get("$UnderlyingType") or EDM_INT32)), self.merged(inline, qname))
 
     def operation(self, ns: str, name: str, item: dict[str, Any], is_function: bool) -> Function | Action:
         params = tuple(Parameter(p["$Name"], self.q(p.get("$Type", "Edm.String")), bool(p.get("$Collection")),
@@ -310,12 +310,10 @@ def _default(value: Any) -> str:
 
 def _member_value(qname: str, member: str, value: Any) -> int:
     """An enum member's value (CSDL JSON §10.2: an integer), or a message naming the member."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer")
-    try:
-        number = int(value)
-    except (ValueError, OverflowError):
-        raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer") from None
-    if isinstance(value, float) and number != value:
+    number = None
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError, OverflowError):  # "x", `1e999`
+            number = int(value)
+    if number is None or isinstance(value, float) and number != value:  # 1.5 is no member value
         raise CsdlError(f"Malformed CSDL JSON: {qname}/{member}: the value {value!r} is not an integer")
     return number

@@ -57,15 +57,22 @@ class Element(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     of its time here otherwise); defining the classes costs microseconds instead of ~1 ms each at
     import. `gc=False`: the values hold only strings, tuples and plain dicts, never a cycle, so
     the cyclic collector need not walk them. `omit_defaults` leaves a field out when it *is* its
-    default object (empty containers, None, booleans, ""); readers pass the model's own constants
-    for the few non-empty string defaults (`EDM_INT32`, `GET`, `POST`).
+    default object (empty containers, None, booleans, ""); readers pass the few non-empty string
+    defaults through `default_object`.
     """
 
 
-#: Non-empty string defaults, shared by the readers so `omit_defaults` (an identity check) sees them.
+#: The non-empty string defaults. `omit_defaults` is an identity check, so readers pass what
+#: they read through `default_object`.
 EDM_INT32 = "Edm.Int32"
 GET = "GET"
 POST = "POST"
+_STRING_DEFAULTS = {text: text for text in (EDM_INT32, GET, POST)}
+
+
+def default_object(text: str) -> str:
+    """The model's own default object for `text` when it equals one, else `text` unchanged."""
+    return _STRING_DEFAULTS.get(text, text)
 
 
 class Annotation(Element, frozen=True):

@@ -57,6 +57,7 @@ from workbench.core.csdl.model import (
     Singleton,
     Term,
     TypeDefinition,
+    default_object,
 )
 from workbench.core.errors import CsdlError
 
@@ -140,11 +141,11 @@ def _with_facets(get: Callable[[str], str | None], type_name: str, collection: b
     scale = get("Scale")
     unicode = get("Unicode")
     return Property(get("Name") or "", type_name, collection, get("Nullable") != "false",
-                              _facet_int(max_length) if max_length is not None else None,
-                              _int(precision) if precision is not None else None,
-                              _facet_int(scale) if scale is not None else None,
-                              get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
-                              annotations)
+                    _facet_int(max_length) if max_length is not None else None,
+                    _int(precision) if precision is not None else None,
+                    _facet_int(scale) if scale is not None else None,
+                    get("SRID"), None if unicode is None else unicode != "false", get("DefaultValue"),
+                    annotations)
 
 
 def _split_type(type_name: str) -> tuple[str, bool]:
@@ -541,9 +542,9 @@ class _Reader:
             has_stream = (el.get("HasStream") or el.get(f"{{{M_NS}}}HasStream")) == "true"
         if entity:
             return EntityType(name, ns, tuple(key), tuple(props), tuple(navs), self.q(base) if base else "",
-                                    abstract, open_type, has_stream, annotations, key_aliases)
+                              abstract, open_type, has_stream, annotations, key_aliases)
         return ComplexType(name, ns, tuple(props), tuple(navs), self.q(base) if base else "",
-                                 abstract, open_type, annotations)
+                           abstract, open_type, annotations)
 
     def property(self, el: Any, extra: list[Annotation] | None = None) -> Property:
         # The hottest function (10k calls on Graph): attributes read once, facets only when present.
@@ -565,7 +566,7 @@ class _Reader:
                 return Property(items[0][1], type_name, collection)
             if items[2][0] == "Nullable":
                 return Property(items[0][1], type_name, collection, items[2][1] != "false",
-                                          None, None, None, None, None, None, ())
+                                None, None, None, None, None, None, ())
         get = dict(items).get
         type_name, collection = self.typed(get("Type") or "")
         if len(items) <= 2:
@@ -598,8 +599,8 @@ class _Reader:
             elif local == "Annotation":
                 annotations.append(self.annotation(child))
         return NavigationProperty(get("Name") or "", self.q(type_name), collection, get("Nullable") != "false",
-                               get("Partner") or "", get("ContainsTarget") == "true", on_delete,
-                               tuple(constraints), tuple(annotations), "")
+                                  get("Partner") or "", get("ContainsTarget") == "true", on_delete,
+                                  tuple(constraints), tuple(annotations), "")
 
     def v2_navigation(self, el: Any, owner: str) -> NavigationProperty:
         """A v2/v3 navigation property resolved through its association (CSDL 1.0 §NavigationProperty)."""
@@ -709,10 +710,8 @@ class _Reader:
                 members.append(EnumMember(mname, value, annotations))
             elif local == "Annotation":
                 inline.append(self.annotation(child))
-        underlying = el.get("UnderlyingType")
         return EnumType(name, ns, tuple(members), el.get("IsFlags") == "true",
-                        self.q(underlying) if underlying and underlying != EDM_INT32 else EDM_INT32,
-                        self.merged(inline, qname))
+                        default_object(self.q(el.get("UnderlyingType") or EDM_INT32)), self.merged(inline, qname))
 
     def type_definition(self, el: Any, ns: str) -> TypeDefinition:
         name = el.get("Name") or ""
@@ -897,8 +896,7 @@ class _Reader:
             returns = ReturnType(self.q(type_name), collection)
         annotations = self.merged(self.annotations_of(el), target)
         entity_set = el.get("EntitySet") or ""
-        http = (method or (GET if is_function else POST)).upper()
-        http = GET if http == GET else POST if http == POST else http  # the defaults' own objects
+        http = default_object((method or (GET if is_function else POST)).upper())
         op: Function | Action
         if is_function:
             op = Function(name, ns, params, returns, bindable, el.get("IsComposable") == "true", "", annotations)
