@@ -56,22 +56,26 @@ def test_oauth2_settings_survive_a_round_trip() -> None:
     assert back == {**settings, "client_secret": "{{client_secret}}", "password": "{{password}}"}
 
 
-def test_export_loads_in_postman_sdk(tmp_path: Path) -> None:
+def _in_postman_sdk(tmp_path: Path, collection: Collection, script: str) -> str:
+    """Run `script` under node with `c`, our export of `collection` loaded by Postman's SDK; its output."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
     peers.ensure_npm()
-    out = tmp_path / "c.json"
-    out.write_text(json.dumps(to_postman(COLLECTION)))
-    script = (
-        "const {Collection} = require('postman-collection');"
-        f"const c = new Collection(require({json.dumps(str(out))}));"
+    out = tmp_path / "collection.json"
+    out.write_text(json.dumps(to_postman(collection)))
+    prelude = ("const {Collection} = require('postman-collection');"
+               f"const c = new Collection(require({json.dumps(str(out))}));")
+    result = subprocess.run(["node", "-e", prelude + script], capture_output=True, text=True,
+                            env={"NODE_PATH": str(peers.NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_export_loads_in_postman_sdk(tmp_path: Path) -> None:
+    data = json.loads(_in_postman_sdk(tmp_path, COLLECTION, (
         "const items = []; c.forEachItem(i => items.push([i.name, i.request.method, i.request.url.toString(),"
         " i.request.headers.get('x-tenant-id'), i.request.url.query.count()]));"
-        "console.log(JSON.stringify({items, auth: c.auth && c.auth.type}));"
-    )
-    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, env={"NODE_PATH": str(peers.NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+        "console.log(JSON.stringify({items, auth: c.auth && c.auth.type}));")))
     assert data["auth"] == "oauth2"
     assert data["items"] == [["List", "GET", "{{baseUrl}}/Orders?$top=5", "t1", 2],
                              ["Create", "POST", "{{baseUrl}}/Orders", "t1", 0]]
@@ -100,17 +104,5 @@ def test_path_variables_become_postman_url_variables() -> None:
 
 def test_path_variables_resolve_in_postman_sdk(tmp_path: Path) -> None:
     """Postman's own SDK fills `:petId` from the exported `url.variable` (as newman sends it)."""
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed")
-    peers.ensure_npm()
-    out = tmp_path / "p.json"
-    out.write_text(json.dumps(to_postman(PATHS)))
-    script = (
-        "const {Collection} = require('postman-collection');"
-        f"const c = new Collection(require({json.dumps(str(out))}));"
-        "c.forEachItem(i => console.log(i.request.url.getPath()));"
-    )
-    result = subprocess.run(["node", "-e", script], capture_output=True, text=True,
-                            env={"NODE_PATH": str(peers.NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "/pets/{{pet}}/photos/a%20b.jpg"
+    output = _in_postman_sdk(tmp_path, PATHS, "c.forEachItem(i => console.log(i.request.url.getPath()));")
+    assert output.strip() == "/pets/{{pet}}/photos/a%20b.jpg"
