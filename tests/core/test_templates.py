@@ -17,7 +17,13 @@ from workbench.core.context.resolve import auth_for, resolve_context
 from workbench.core.context.target import open_target
 from workbench.core.errors import StorageError
 from workbench.core.sending.send import send
-from workbench.core.templates import apply_template, fact, find_template, list_templates, parse_assignments
+from workbench.core.templates import (
+    apply_template,
+    fact,
+    find_template,
+    list_templates,
+    parse_assignments,
+)
 from workbench.core.workspace import storage
 
 

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import peers
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 

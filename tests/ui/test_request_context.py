@@ -90,7 +90,9 @@ def test_an_unresolved_variable_is_refused_with_its_name(main_window, qtbot) -> 
 def test_collection_settings_token_button_resolves_variables(main_window, qtbot, oidc_server) -> None:  # type: ignore[no-untyped-def]
     """Issue 12: the token server saw a Basic header decoding to `%7B%7BclientId%7D%7D:…`."""
     from workbench.core.auth import jwt
-    from workbench.ui.widgets.workspace.collection_settings import CollectionSettingsDialog
+    from workbench.ui.widgets.workspace.collection_settings import (
+        CollectionSettingsDialog,
+    )
 
     root = Path(main_window.workspace_root)
     auth = Auth("oauth2", {"grant_type": "client_credentials", "discovery_url": "{{identityUrl}}",

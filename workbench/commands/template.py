@@ -33,7 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.templates import apply_template, find_template, list_templates, parse_assignments
+    from workbench.core.templates import (
+        apply_template,
+        find_template,
+        list_templates,
+        parse_assignments,
+    )
 
     try:
         if args.action == "list":

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from workbench.core.collections import Collection, Environment, KeyValue, Request
+from workbench.core.collections import Collection, Environment, KeyValue
 from workbench.core.context.selection import choose_environment
 from workbench.core.errors import StorageError
 from workbench.core.workspace import storage

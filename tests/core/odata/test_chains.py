@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.odata.parser import parse_filter, parse_url
-from workbench.core.odata.serializer import expr_text, serialize_url
 from workbench.core.odata.chains import (
     balanced,
     chain_length,
@@ -13,6 +11,8 @@ from workbench.core.odata.chains import (
     filter_text,
     url_text,
 )
+from workbench.core.odata.parser import parse_filter, parse_url
+from workbench.core.odata.serializer import expr_text, serialize_url
 
 
 @pytest.mark.parametrize("text", [

@@ -12,7 +12,12 @@ import yaml
 
 from workbench.core.errors import SpecImportError
 from workbench.core.openapi.importer import import_openapi
-from workbench.core.openapi.refs import LocalRefs, bundle, has_external_refs, resolve_pointer
+from workbench.core.openapi.refs import (
+    LocalRefs,
+    bundle,
+    has_external_refs,
+    resolve_pointer,
+)
 from workbench.core.openapi.sources import open_source
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import urlsplit
 

@@ -23,11 +23,11 @@ from workbench.core.collections import (
     KeyValue,
     Request,
 )
+from workbench.core.context.selection import choose_environment, read_choices
 from workbench.core.errors import SpecImportError, StorageError
 from workbench.core.openapi.bundle import load_bundle, save_bundle
 from workbench.core.openapi.convert import convert
 from workbench.core.openapi.results import ChangeSummary, ImportResult, ImportSummary
-from workbench.core.context.selection import choose_environment, read_choices
 from workbench.core.workspace import storage
 
 _FIELDS = ("name", "method", "url", "body", "auth", "docs")

@@ -14,7 +14,6 @@ from typing import Any
 from workbench.core.collections import Collection, Environment
 
 
-
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     """What a descriptor becomes: the collection, its environments, what could not be mapped."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from workbench.core.collections import Collection, Folder, Request
 from workbench.core.workspace import storage

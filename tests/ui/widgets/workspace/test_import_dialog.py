@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import zipfile
 import json
+import zipfile
 from pathlib import Path
 
 import pytest

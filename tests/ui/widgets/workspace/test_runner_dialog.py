@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import peers
-import pytest
 
 from workbench.core.collections import (
     Check,

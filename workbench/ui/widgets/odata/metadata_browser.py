@@ -635,8 +635,8 @@ def open_metadata_browser(window: WindowApi, source: str = "") -> MetadataBrowse
     from dataclasses import replace as _replace
 
     from workbench.core.csdl.requests import new_request
-    from workbench.core.workspace import storage
     from workbench.core.odata.recognize import odata_service_root
+    from workbench.core.workspace import storage
     from workbench.ui.widgets.odata.query_dock import show_query_builder
 
     found = window.window().findChild(MetadataBrowser, BROWSER_NAME)

@@ -39,6 +39,12 @@ from PySide6.QtWidgets import (
 
 from workbench.core.csdl.model import EnumType, Model, StructuredType
 from workbench.core.errors import ODataQueryError
+from workbench.core.odata.chains import (
+    SAFE_DEPTH,
+    checkable,
+    filter_text,
+    url_text,
+)
 from workbench.core.odata.parser import (
     parse_filter,
     parse_orderby,
@@ -66,12 +72,6 @@ from workbench.ui.widgets.odata.condition_rows import (
     ERROR_STYLE,
     ConditionGroup,
     FieldInfo,
-)
-from workbench.core.odata.chains import (
-    SAFE_DEPTH,
-    checkable,
-    filter_text,
-    url_text,
 )
 
 #: URLs longer than this are read after a pause in typing (TYPING_PAUSE_MS), not on every key.

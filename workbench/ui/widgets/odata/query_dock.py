@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.csdl.model import Model
-from workbench.core.variables import Resolver
 from workbench.core.odata.recognize import NOT_ODATA, odata_service_root
+from workbench.core.variables import Resolver
 from workbench.ui.widgets.odata.query_builder import QueryBuilder
 from workbench.ui.widgets.request.url_completion import UrlCompletion
 
